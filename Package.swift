@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "httpbun",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "httpbun", targets: ["httpbun"]),
+        .library(name: "HTTPBun", targets: ["HTTPBun"]),
+        .library(name: "Requests", targets: ["Requests"]),
+        .library(name: "JSONValue", targets: ["JSONValue"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // libmicrohttpd, reached only from Sources/HTTPBun/Server.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        // zlib for /gzip and /deflate (and the client's decoding), wrapped once in Sources/HTTPBun/HTTP/Compression.swift.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The JSON value both products speak: ordered objects, exact numbers, httpbun's pretty printing.
+        .target(name: "JSONValue"),
+        .target(
+            name: "HTTPBun",
+            dependencies: [
+                "CMicroHTTPD",
+                "CZlib",
+                "JSONValue",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "httpbun",
+            dependencies: [
+                "HTTPBun",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Requests",
+            dependencies: [
+                "JSONValue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
+        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun"]),
+        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun"]),
+    ]
+)

@@ -1,0 +1,128 @@
+#ifndef HTTPBUN_CMICROHTTPD_SHIM_H
+#define HTTPBUN_CMICROHTTPD_SHIM_H
+
+/* Fixed-signature wrappers for libmicrohttpd's variadic and union-returning calls, which Swift
+ * cannot import. Each MHD call that needs help is wrapped once, here; the Swift side lives in
+ * Sources/HTTPBun/Server and nowhere else. */
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+
+/** Receives MHD's own diagnostics, already formatted. */
+typedef void (*httpbun_log_callback)(void *cls, const char *message);
+
+struct httpbun_daemon_settings {
+    unsigned int flags;                 /* MHD_FLAG bits */
+    const struct sockaddr *address;     /* the address to bind; its port may be 0 */
+    unsigned int connection_limit;
+    unsigned int connection_timeout;    /* seconds an idle connection is kept */
+    size_t memory_limit;                /* per-connection pool: request line, headers, buffers */
+    size_t memory_increment;
+    unsigned int listen_backlog;
+    int reuse_address;                  /* 1: SO_REUSEPORT, so several daemons share a port */
+    size_t thread_stack_size;
+};
+
+struct httpbun_log_trampoline {
+    httpbun_log_callback callback;
+    void *cls;
+};
+
+static inline void httpbun_mhd_logger(void *cls, const char *fmt, va_list ap) {
+    struct httpbun_log_trampoline *trampoline = (struct httpbun_log_trampoline *)cls;
+    char buffer[1024];
+    vsnprintf(buffer, sizeof buffer, fmt, ap);
+    size_t length = strlen(buffer);
+    while (length > 0 && (buffer[length - 1] == '\n' || buffer[length - 1] == '\r')) {
+        buffer[--length] = '\0';
+    }
+    trampoline->callback(trampoline->cls, buffer);
+}
+
+static inline struct MHD_Daemon *httpbun_start_daemon(
+    const struct httpbun_daemon_settings *settings,
+    MHD_AccessHandlerCallback handler, void *handler_cls,
+    MHD_RequestCompletedCallback completed, void *completed_cls,
+    void *(*uri_log)(void *cls, const char *uri, struct MHD_Connection *connection), void *uri_log_cls,
+    struct httpbun_log_trampoline *logger)
+{
+    struct MHD_OptionItem options[16];
+    int n = 0;
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *)settings->address };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, settings->connection_limit, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, settings->connection_timeout, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)settings->memory_limit, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (intptr_t)settings->memory_increment, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_log, uri_log_cls };
+    if (settings->listen_backlog > 0)
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, settings->listen_backlog, NULL };
+    if (settings->reuse_address)
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL };
+    if (settings->thread_stack_size > 0)
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE, (intptr_t)settings->thread_stack_size, NULL };
+    if (logger != NULL)
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)httpbun_mhd_logger, logger };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    /* With MHD_OPTION_SOCK_ADDR the port argument must be 0, or 0.9.75 reports it instead of the real one. */
+    return MHD_start_daemon(settings->flags, 0, NULL, NULL, handler, handler_cls,
+                            MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+}
+
+/** The port the daemon is bound to (the real one when 0 was asked for), or 0. */
+static inline uint16_t httpbun_daemon_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+/** Number of connections the daemon holds now. */
+static inline unsigned int httpbun_daemon_connections(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}
+
+/** Writes the client's IP address (no port) into buffer; IPv4-mapped IPv6 is written as plain IPv4. */
+static inline int httpbun_client_address(struct MHD_Connection *connection, char *buffer, socklen_t length) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL) return 0;
+    const struct sockaddr *address = info->client_addr;
+    if (address->sa_family == AF_INET) {
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)address)->sin_addr, buffer, length) != NULL;
+    }
+    if (address->sa_family == AF_INET6) {
+        const struct in6_addr *ip = &((const struct sockaddr_in6 *)address)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(ip)) {
+            return inet_ntop(AF_INET, &ip->s6_addr[12], buffer, length) != NULL;
+        }
+        return inet_ntop(AF_INET6, ip, buffer, length) != NULL;
+    }
+    return 0;
+}
+
+/** Iterates values of several kinds at once (Swift cannot form the MHD_ValueKind bit mask). */
+static inline int httpbun_connection_values(struct MHD_Connection *connection, int kinds,
+                                            MHD_KeyValueIteratorN iterator, void *cls) {
+    return MHD_get_connection_values_n(connection, (enum MHD_ValueKind)kinds, iterator, cls);
+}
+
+static inline enum MHD_Result httpbun_set_connection_timeout(struct MHD_Connection *connection, unsigned int seconds) {
+    return MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds);
+}
+
+static inline int httpbun_is_tls(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_PROTOCOL);
+    return info != NULL && info->protocol != 0;
+}
+
+static const ssize_t httpbun_content_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t httpbun_content_reader_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
+static const uint64_t httpbun_size_unknown = MHD_SIZE_UNKNOWN;
+
+#endif

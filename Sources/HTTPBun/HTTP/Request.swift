@@ -1,0 +1,61 @@
+/// One HTTP request as the router sees it: a plain value, built by the server from the wire or by a
+/// test by hand.
+///
+/// ```swift
+/// let request = Request(method: "POST", target: "/post?a=1",
+///                       headers: ["Content-Type": "application/json"],
+///                       body: Array(#"{"x": 1}"#.utf8))
+/// let response = router.respond(to: request)
+/// ```
+public struct Request: Sendable {
+    /// The method as sent (`GET`, `POST`, or any token).
+    public var method: String
+    /// The request target exactly as sent: raw path and query, still percent-encoded.
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The client's IP address, without port.
+    public var remoteAddress: String
+    /// `http` or `https`: how the connection reached us.
+    public var scheme: String
+    /// `HTTP/1.1` or `HTTP/1.0`.
+    public var version: String
+
+    public init(
+        method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
+        remoteAddress: String = "127.0.0.1", scheme: String = "http", version: String = "HTTP/1.1"
+    ) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.scheme = scheme
+        self.version = version
+    }
+
+    /// The raw path: the target up to `?` (or `#`).
+    public var rawPath: Substring {
+        let end = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? target.endIndex
+        return target[..<end]
+    }
+
+    /// The raw query after `?`, without the fragment; empty when there is none.
+    public var rawQuery: Substring {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return "" }
+        let start = target.index(after: mark)
+        let end = target[start...].utf8.firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex
+        return target[start..<end]
+    }
+
+    /// The path, percent-decoded (`+` stays `+`).
+    public var path: String { PercentDecoding.decode(rawPath, plusAsSpace: false) }
+
+    /// Query arguments in wire order, decoded; a key without `=` has the value `""`.
+    public var query: [(name: String, value: String)] { URLEncodedForm.parse(rawQuery.utf8) }
+
+    /// The first value of a query argument.
+    public func queryValue(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,1 @@
+// The server library; see Server/, HTTP/ and Routes/.
