@@ -101,7 +101,9 @@ public struct Router: Sendable {
     /// Every endpoint family's routes.
     static func catalogue(_ configuration: ServerConfiguration) -> [Route] {
         EchoRoutes.routes + InspectionRoutes.routes + StatusRoutes.routes + DelayRoutes.routes
-            + CookieRoutes.routes + HealthRoutes.routes
+            + CookieRoutes.routes + HealthRoutes.routes + AuthRoutes.routes + RedirectRoutes.routes
+            + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
+            + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes
     }
 
     public func respond(to request: Request) -> Response {

@@ -37,7 +37,7 @@ struct StatusTests {
         #expect(uniform.codes == [200, 500])
         let weighted = try StatusChoice.parse("200:0.9, 500:0.1").get()
         #expect(weighted.weights == [0.9, 0.1])
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         var counts: [Int: Int] = [:]
         for _ in 0..<10_000 { counts[weighted.pick(using: &generator), default: 0] += 1 }
         #expect((8_500...9_500).contains(counts[200] ?? 0))
@@ -45,19 +45,6 @@ struct StatusTests {
         let zeroWeight = try StatusChoice.parse("200:1,500:0").get()
         for _ in 0..<1000 { #expect(zeroWeight.pick(using: &generator) == 200) }
         for _ in 0..<20 { #expect([200, 500].contains(respond("GET", "/status/200,500").status)) }
-    }
-}
-
-/// A deterministic generator for tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
