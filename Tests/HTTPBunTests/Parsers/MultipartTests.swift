@@ -356,6 +356,29 @@ private func field(_ name: String, _ value: String, boundary: String = "XYZ") ->
         #expect(parsed > 0)
         #expect(rejected > 0)
     }
+
+    /// Bodies built from delimiter-heavy random tokens, with a one-byte boundary.
+    @Test func randomTokenSoupRobustness() {
+        var generator = SplitMix64(seed: 42)
+        let tokens = ["--b", "--b--", "\r\n", "\n", "\r", "-", "b", " ", "\t", ":", ";", "=", "\"", "\\",
+            "Content-Disposition: form-data; name=x", "name=", "filename*=UTF-8''%", "\r\n\r\n", "\u{FF}"]
+        var parsedParts = 0
+        for _ in 0..<3000 {
+            // Half of the bodies get a valid frame around the soup, so that some of them parse.
+            let framed = generator.next() % 2 == 0
+            var body = framed ? bytes("--b\r\nContent-Disposition: form-data; name=x\r\n\r\n") : []
+            for _ in 0..<Int(generator.next() % 40) { body += bytes(tokens[Int(generator.next() % UInt64(tokens.count))]) }
+            if framed { body += bytes("\r\n--b--") }
+            do {
+                let parts = try Multipart.parse(body, boundary: "b")
+                for part in parts { #expect(part.body.count <= body.count) }
+                parsedParts += parts.count
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
+        #expect(parsedParts > 0)
+    }
 }
 
 /// A small seeded generator, so failures reproduce.
