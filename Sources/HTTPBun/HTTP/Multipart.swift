@@ -39,7 +39,7 @@ public enum Multipart {
     /// followed by spaces or tabs; the preamble and the epilogue are ignored. Part bodies are kept
     /// byte for byte. Linear in the size of the body.
     public static func parse(_ body: [UInt8], boundary: String) throws(BodyParseError) -> [MultipartPart] {
-        var parser = try MultipartParser(body: body, boundary: boundary)
+        let parser = try MultipartParser(body: body, boundary: boundary)
         return try parser.parse()
     }
 }
@@ -82,7 +82,7 @@ private struct MultipartParser {
 
     private var closeDelimiter: String { "--\(boundary)--" }
 
-    mutating func parse() throws(BodyParseError) -> [MultipartPart] {
+    func parse() throws(BodyParseError) -> [MultipartPart] {
         guard let first = firstDelimiter() else {
             throw BodyParseError(
                 "multipart body has no opening boundary --\(boundary); check the boundary parameter of Content-Type"
