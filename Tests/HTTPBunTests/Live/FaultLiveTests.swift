@@ -53,4 +53,21 @@ struct FaultLiveTests {
         #expect(received.count - separator.upperBound == 50)
         #expect(try RawConnection(port: server.port).exchange("GET", "/health").status == 200)
     }
+
+    @Test("100 faults leave no connection or suspended request behind")
+    func noLeaks() throws {
+        // Counted on this server only: process-wide counts move with the suites running in parallel.
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        for index in 0..<100 {
+            let connection = try RawConnection(port: server.port)
+            try connection.send("GET \(index % 2 == 0 ? "/fault/close" : "/fault/truncate/1000") HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(readUntilClose(connection) != nil)
+        }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while server.openConnections > 0 && ContinuousClock.now < deadline { usleep(1_000) }
+        #expect(server.openConnections == 0)
+        #expect(server.suspendedRequests == 0)
+        #expect(try RawConnection(port: server.port).exchange("GET", "/health").status == 200)
+    }
 }
