@@ -24,7 +24,7 @@ enum ByteRoutes {
 
     static func streamBytes(_ context: RouteContext) -> Response {
         let chunkSize: Int
-        switch IntegerParameter.parse(context.request.queryValue("chunk_size"), name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
+        switch WholeNumberParameter.parse(context.request.queryValue("chunk_size"), name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): chunkSize = value
         }
@@ -40,7 +40,7 @@ enum ByteRoutes {
     /// give the same bytes for the same seed.
     static func randomBytes(_ context: RouteContext) -> Result<[UInt8], BodyParseError> {
         let count: Int
-        switch SizeParameter.parse(context[parameter: "n"], maximum: context.configuration.maxBodySize) {
+        switch ByteCountParameter.parse(context[parameter: "n"], maximum: context.configuration.maxBodySize) {
         case .failure(let error): return .failure(error)
         case .success(let value): count = value
         }
@@ -65,7 +65,7 @@ enum ByteRoutes {
     static func range(_ context: RouteContext) -> Response {
         let limit = min(rangeLimit, context.configuration.maxBodySize)
         let length: Int
-        switch SizeParameter.parse(context[parameter: "n"], maximum: limit, limitName: "the /range limit") {
+        switch ByteCountParameter.parse(context[parameter: "n"], maximum: limit, limitName: "the /range limit") {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): length = value
         }
@@ -76,7 +76,7 @@ enum ByteRoutes {
         }
         let chunkText = context.request.queryValue("chunk_size")
         let chunkSize: Int
-        switch IntegerParameter.parse(chunkText, name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
+        switch WholeNumberParameter.parse(chunkText, name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): chunkSize = value
         }
@@ -119,7 +119,7 @@ enum ByteRoutes {
 }
 
 /// A byte count given in a path (`/bytes/{n}`), checked against a maximum.
-enum SizeParameter {
+enum ByteCountParameter {
     static func parse(_ text: String, maximum: Int, limitName: String = "the server's maximum (--max-body-size)") -> Result<Int, BodyParseError> {
         let isDigits = !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         guard isDigits else {
@@ -133,7 +133,7 @@ enum SizeParameter {
 }
 
 /// A whole number given as a query argument, with a default when absent.
-enum IntegerParameter {
+enum WholeNumberParameter {
     static func parse(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>) -> Result<Int, BodyParseError> {
         guard let text else { return .success(defaultValue) }
         let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"

@@ -67,11 +67,11 @@ enum StreamRoutes {
             return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(seconds(maximum))) seconds (--max-duration)")
         }
         let unit = lines ? 2 : 1
-        switch IntegerParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...(context.configuration.maxBodySize / unit)) {
+        switch WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...(context.configuration.maxBodySize / unit)) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): count = value
         }
-        switch IntegerParameter.parse(request.queryValue("code"), name: "code", default: 200, range: 200...599) {
+        switch WholeNumberParameter.parse(request.queryValue("code"), name: "code", default: 200, range: 200...599) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): code = value
         }
@@ -111,7 +111,7 @@ enum StreamRoutes {
         let maximum = context.configuration.maxDuration
         let count: Int
         let delay: Duration
-        switch IntegerParameter.parse(request.queryValue("count"), name: "count", default: 10, range: 0...maximumEvents) {
+        switch WholeNumberParameter.parse(request.queryValue("count"), name: "count", default: 10, range: 0...maximumEvents) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): count = value
         }
