@@ -111,4 +111,41 @@ struct StreamLiveTests {
         #expect(response.text.hasPrefix("event: ping\nid: 0\ndata: {\"id\":0,"))
         #expect(ContinuousClock.now - start >= .milliseconds(350))
     }
+
+    @Test("/stream/3 arrives as three chunked JSON lines")
+    func lines() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let response = try RawConnection(port: server.port).exchange("GET", "/stream/3?q=1")
+        #expect(response.headers["Transfer-Encoding"]?.lowercased() == "chunked")
+        #expect(response.headers["Content-Type"] == "application/x-ndjson")
+        let lines = response.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 4 && lines[3].isEmpty, "three newline-terminated lines")
+        for (index, line) in lines.prefix(3).enumerated() {
+            let json = try JSON.parse(String(line))
+            #expect(json["id"] == JSON(index))
+            #expect(json["args"] == ["q": "1"])
+        }
+    }
+
+    @Test("HEAD on a drip answers the head at once and keeps the connection usable")
+    func headOnDrip() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        let head = try connection.exchange("HEAD", "/drip?duration=2&numbytes=4")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.headers["Content-Type"] == "application/octet-stream")
+        #expect(ContinuousClock.now - start < .seconds(1))
+        // libmicrohttpd 0.9.75 writes the chunked terminator `0\r\n\r\n` after a HEAD answer whose
+        // body is chunked, so the next answer on the connection starts with stray bytes. The fix
+        // belongs in Server/Engine.swift (send a streamed body's bytes as a fixed-length response
+        // for HEAD); this known issue starts failing once it is fixed, as a reminder to drop it.
+        withKnownIssue("HEAD on a chunked answer leaves a stray terminator on the connection") {
+            let next = try connection.exchange("GET", "/range/3")
+            #expect(next.text == "abc")
+        }
+    }
 }
