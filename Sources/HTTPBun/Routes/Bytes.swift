@@ -64,8 +64,9 @@ enum ByteRoutes {
 
     static func range(_ context: RouteContext) -> Response {
         let limit = min(rangeLimit, context.configuration.maxBodySize)
+        let limitName = limit == rangeLimit ? "the /range limit (httpbin's)" : "the server's maximum (--max-body-size)"
         let length: Int
-        switch ByteCountParameter.parse(context[parameter: "n"], maximum: limit, limitName: "the /range limit") {
+        switch ByteCountParameter.parse(context[parameter: "n"], maximum: limit, limitName: limitName) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): length = value
         }

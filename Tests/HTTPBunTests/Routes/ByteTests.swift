@@ -145,7 +145,9 @@ struct RangeRouteTests {
             #expect(response.status == 400, "\(path)")
             #expect(try response.json["error"] != nil)
         }
-        #expect(try respond("GET", "/range/102401").json == ["error": "size 102401 is larger than the /range limit of 102400 bytes"])
+        #expect(try respond("GET", "/range/102401").json == ["error": "size 102401 is larger than the /range limit (httpbin's) of 102400 bytes"])
+        #expect(try respond("GET", "/range/50", configuration: ServerConfiguration(maxBodySize: 40)).json
+            == ["error": "size 50 is larger than the server's maximum (--max-body-size) of 40 bytes"])
         #expect(respond("GET", "/range/102400").bodyBytes.count == 102_400)
         #expect(respond("GET", "/range/50", configuration: ServerConfiguration(maxBodySize: 40)).status == 400)
     }
