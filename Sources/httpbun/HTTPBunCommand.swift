@@ -77,6 +77,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
     var portFile: String? = Environment.string("PORT_FILE")
 
+    @Flag(help: "Do not serve: ask the server at --host/--port for /health and exit 0 if it answers 200 (for container health checks).")
+    var healthcheck = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodySize >= 0 else { throw ValidationError("--max-body-size cannot be negative") }
@@ -93,6 +96,10 @@ struct HTTPBunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if healthcheck {
+            let healthy = HealthProbe.isHealthy(host: host, port: port, path: pathPrefix + "/health")
+            throw ExitCode(healthy ? 0 : 1)
+        }
         let format = LogFormat(rawValue: logFormat)!
         let level = Logger.Level(rawValue: logLevel)!
         var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format) }

@@ -142,6 +142,18 @@ struct CommandLineTests {
         #expect(invalid.errorText.contains("--tls-cert and --tls-key go together"))
     }
 
+    @Test("--healthcheck exits 0 when the server answers /health, 1 when nothing listens")
+    func healthcheck() throws {
+        let server = try HTTPBunServer.start()
+        let healthy = try RunningCommand(["--healthcheck", "--port", String(server.port)])
+        healthy.process.waitUntilExit()
+        #expect(healthy.process.terminationStatus == 0)
+        server.stop()
+        let down = try RunningCommand(["--healthcheck", "--port", String(server.port)])
+        down.process.waitUntilExit()
+        #expect(down.process.terminationStatus == 1)
+    }
+
     @Test("a port already in use is a clear error and a non-zero exit")
     func portInUse() throws {
         let server = try HTTPBunServer.start()
