@@ -175,7 +175,8 @@ enum HTTPBinRoutes {
 
     /// Any `Authorization: Bearer <token>` passes; otherwise an empty 401 with `WWW-Authenticate: Bearer`.
     static func bearer(_ context: RouteContext) -> Response {
-        guard let authorization = context.request.headers["Authorization"], authorization.hasPrefix("Bearer ") else {
+        // Trailing spaces are not part of a field value (`Bearer ` is no token at all).
+        guard let authorization = context.request.headers["Authorization"]?.trimmingSpaces, authorization.hasPrefix("Bearer ") else {
             var response = HTTPBinShape.empty(401)
             response.headers.add("WWW-Authenticate", "Bearer")
             return response
