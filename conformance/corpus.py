@@ -215,7 +215,7 @@ R("encoding-utf8", "/encoding/utf8", compare="ignore")
 # ---- documents
 R("html", "/html", compare="ignore")
 R("json", "/json")
-R("xml", "/xml", compare="ignore")
+R("xml", "/xml")
 R("robots", "/robots.txt")
 R("deny", "/deny")
 R("forms-post", "/forms/post", compare="ignore")
@@ -298,6 +298,9 @@ R("stream-over-cap", "/stream/150", compare="length")
 R("image-accept-q", "/image", headers=[("Accept", "image/png;q=0.5, image/jpeg;q=0.9")])
 R("status-weighted-zero", "/status/200:0,204:1")
 R("response-headers-none", "/response-headers")
+R("response-headers-content-type", "/response-headers?Content-Type=text/plain")
+R("bytes-over-cap", "/bytes/200000")
+R("stream-bytes-over-cap", "/stream-bytes/200000")
 
 
 DELIBERATE = {
@@ -316,4 +319,5 @@ DELIBERATE = {
     "base64-urlsafe": "decoded text is served as text/plain, not text/html (no reflected XSS)",
     "base64-invalid": "decoded text is served as text/plain, not text/html (no reflected XSS)",
     "base64-unicode": "decoded text is served as text/plain, not text/html (no reflected XSS)",
+    "response-headers-content-type": "a client-chosen Content-Type is dropped: JSON stays JSON (no reflected XSS)",
 }

@@ -44,6 +44,8 @@ enum HTTPBinRoutes {
         Route(get, "/absolute-redirect/{n}", { chain($0, kind: .absolute) }),
         Route(common, "/redirect-to", redirectTo),
 
+        Route(get, "/bytes/{n}", { ByteRoutes.bytes(cappedSize($0)) }),
+        Route(get, "/stream-bytes/{n}", { ByteRoutes.streamBytes(cappedSize($0)) }),
         Route(get, "/stream/{n}", stream),
         Route(get, "/range/{n}", range),
         Route(get, "/drip", drip),
@@ -54,6 +56,7 @@ enum HTTPBinRoutes {
         Route(get, "/base64/{value*}", base64),
 
         Route(get, "/json", { _ in HTTPBinShape.json(ContentRoutes.slideshow) }),
+        Route(get, "/xml", { _ in .text(xml, contentType: "application/xml") }),
         Route(get, "/robots.txt", { _ in .text(ContentRoutes.robots, contentType: "text/plain") }),
         Route(get, "/deny", { _ in .text(angryASCII, contentType: "text/plain") }),
         Route(get, "/links/{n}", linksRedirect),
@@ -277,6 +280,14 @@ enum HTTPBinRoutes {
 
     static let rangeLimit = 100 * 1024
 
+    /// httpbin cuts `/bytes/n` and `/stream-bytes/n` to 100 KiB instead of refusing more.
+    static func cappedSize(_ context: RouteContext) -> RouteContext {
+        guard let count = wholeNumber(context[parameter: "n"]), count > rangeLimit else { return context }
+        var parameters = context.parameters
+        parameters["n"] = String(rangeLimit)
+        return RouteContext(request: context.request, parameters: parameters, configuration: context.configuration, routePath: context.routePath)
+    }
+
     /// The default `/range` body, with httpbin's headers: an unquoted `ETag`, `Content-Range` on
     /// full answers too, a bare 416, and a 404 with a sentence for sizes outside (0, 102400].
     static func range(_ context: RouteContext) -> Response {
@@ -354,6 +365,9 @@ enum HTTPBinRoutes {
     }
 
     // MARK: Documents and images
+
+    /// httpbin's template byte for byte: a space after `<slideshow`, no final newline.
+    static let xml = String(ContentRoutes.xml.replacing("<slideshow\n", with: "<slideshow \n").dropLast())
 
     static let angryASCII = #"""
 

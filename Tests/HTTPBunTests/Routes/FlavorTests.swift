@@ -269,6 +269,17 @@ struct FlavorTests {
         #expect(bin("GET", "/drip?numbytes=0").bodyText == "number of bytes must be positive")
     }
 
+    @Test("/bytes and /stream-bytes are cut to 100 KiB; /xml is httpbin's template byte for byte")
+    func capsAndXML() {
+        #expect(bin("GET", "/bytes/200000").bodyBytes.count == 102_400)
+        #expect(bin("GET", "/stream-bytes/200000").bodyBytes.count == 102_400)
+        #expect(bun("GET", "/bytes/200000").bodyBytes.count == 200_000)
+        let xml = bin("GET", "/xml").bodyText
+        #expect(xml.contains("<slideshow \n"))
+        #expect(xml.hasSuffix("</slideshow>"))
+        #expect(bun("GET", "/xml").bodyText.hasSuffix("</slideshow>\n"))
+    }
+
     @Test("/gzip holds headers, method, origin and the flag only")
     func gzip() throws {
         let packed = bin("GET", "/gzip")
