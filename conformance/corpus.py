@@ -8,6 +8,7 @@ headers (list of pairs, repeats allowed), body, and how to compare the body:
   compare: "auto" (JSON as values, images by their first bytes, octet-streams by length, else exact
            text) | "magic" | "length" | "ignore"
   ignore_headers: names not compared for this entry
+  digest: (user, password): answer the Digest challenge of the first response, as a client does
 DELIBERATE maps an entry's name to why httpbun answers differently on purpose (docs/flavors.md).
 """
 
@@ -16,9 +17,12 @@ import base64
 CORPUS = []
 
 
-def R(name, path, method="GET", headers=(), body=None, compare="auto", ignore_headers=()):
-    CORPUS.append({"name": name, "method": method, "path": path, "headers": [list(h) for h in headers],
-                   "body": body, "compare": compare, "ignore_headers": list(ignore_headers)})
+def R(name, path, method="GET", headers=(), body=None, compare="auto", ignore_headers=(), digest=None):
+    entry = {"name": name, "method": method, "path": path, "headers": [list(h) for h in headers],
+             "body": body, "compare": compare, "ignore_headers": list(ignore_headers)}
+    if digest:
+        entry["digest"] = digest
+    CORPUS.append(entry)
 
 
 BINARY = base64.b64encode(bytes(range(256))).decode()
@@ -163,6 +167,10 @@ R("bearer-basic", "/bearer", headers=[("Authorization", AUTH_OK)])
 R("digest-challenge", "/digest-auth/auth/user/passwd")
 R("digest-challenge-sha256", "/digest-auth/auth/user/passwd/SHA-256")
 R("digest-challenge-auth-int", "/digest-auth/auth-int/user/passwd/MD5/never")
+R("digest-answered-md5", "/digest-auth/auth/user/passwd", digest=("user", "passwd"))
+R("digest-answered-sha256", "/digest-auth/auth/user/passwd/SHA-256", digest=("user", "passwd"))
+R("digest-answered-sha512", "/digest-auth/auth/user/passwd/SHA-512/never", digest=("user", "passwd"))
+R("digest-answered-wrong", "/digest-auth/auth/user/passwd", digest=("user", "nope"))
 
 # ---- redirects
 R("redirect-1", "/redirect/1")

@@ -191,7 +191,7 @@ enum HTTPBinRoutes {
 
     /// Our digest check (nonces, `nc` counting, `stale_after` as a count) under httpbin's realm, with
     /// httpbin's challenge: parameters in its order, `stale=False` spelled as python does, an empty
-    /// body, and the `stale_after` and `fake` cookies it sets.
+    /// body, and the `stale_after`, `last_nonce` and `fake` cookies it sets.
     static func digest(_ context: RouteContext) -> Response {
         guard case .success(var check) = AuthRoutes.digestCheck(context) else { return AuthRoutes.digest(context) }
         check.realm = digestRealm
@@ -215,6 +215,12 @@ enum HTTPBinRoutes {
                 + "opaque=\"\(DigestNonce.opaque(key: check.key))\", qop=\"\(check.qops.joined(separator: ","))\", "
                 + "algorithm=\(check.algorithm.rawValue), stale=\(stale ? "True" : "False")")
         response.headers.add("Set-Cookie", "stale_after=\(context.parameters["stale_after"] ?? "never"); Path=/")
+        // After a wrong answer httpbin also remembers the nonce the client used.
+        if let nonce = request.headers["Authorization"].flatMap(AuthorizationHeader.digestParameters)?["nonce"],
+            let value = SetCookie.encodeValue(nonce)
+        {
+            response.headers.add("Set-Cookie", "last_nonce=\(value); Path=/")
+        }
         response.headers.add("Set-Cookie", "fake=fake_value; Path=/")
         return response
     }

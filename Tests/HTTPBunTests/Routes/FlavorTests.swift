@@ -227,6 +227,11 @@ struct FlavorTests {
         #expect(value.hasPrefix("Digest realm=\"me@kennethreitz.com\", nonce=\""))
         #expect(value.hasSuffix("qop=\"auth\", algorithm=SHA-256, stale=False"))
         #expect(challenge.headers.values(for: "Set-Cookie") == ["stale_after=never; Path=/", "fake=fake_value; Path=/"])
+        let wrong = bin(
+            "GET", "/digest-auth/auth/user/passwd",
+            headers: ["Host": "h", "Authorization": #"Digest username="user", realm="me@kennethreitz.com", nonce="abc", uri="/digest-auth/auth/user/passwd", response="0", qop=auth, nc=00000001, cnonce="c""#])
+        #expect(wrong.status == 401)
+        #expect(wrong.headers.values(for: "Set-Cookie") == ["stale_after=never; Path=/", "last_nonce=abc; Path=/", "fake=fake_value; Path=/"])
         let bunValue = try #require(bun("GET", "/digest-auth/auth/user/passwd/SHA-256").headers["WWW-Authenticate"])
         #expect(bunValue.hasPrefix("Digest realm=\"me@httpbun.com\", qop=\"auth\""))
     }
