@@ -250,22 +250,23 @@ enum HTTPBinRoutes {
         return HTTPBinShape.redirect(to: location)
     }
 
-    /// httpbin ignores a `status_code` outside 300–399 (302 then); the host rules stay ours.
+    /// httpbin ignores a `status_code` outside 300–399 (302 then) and answers an empty body; which
+    /// hosts a client may be sent to stays our rule.
     static func redirectTo(_ context: RouteContext) -> Response {
-        var response = RedirectRoutes.redirectTo(context)
-        if response.status == 400, let text = context.request.queryValue("status_code"), let code = Int(text), !(300...399).contains(code),
-            context.request.queryValue("url") != nil
-        {
-            var request = context.request
-            request.target = "/redirect-to?" + URLEncodedForm.encode(request.query.filter { $0.name != "status_code" && $0.name != "status" })
-            response = RedirectRoutes.redirectTo(
-                RouteContext(request: request, parameters: context.parameters, configuration: context.configuration, routePath: context.routePath))
+        var status = 302
+        if let text = context.request.queryValue("status_code") {
+            guard let code = Int(text) else {
+                return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
+            }
+            if (300...399).contains(code) { status = code }
         }
-        guard (300...399).contains(response.status) else { return response }
-        let location = response.headers["Location"] ?? ""
-        var answer = HTTPBinShape.empty(response.status)
-        answer.headers.add("Location", location)
-        return answer
+        switch RedirectRoutes.allowedLocation(context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let location):
+            var response = HTTPBinShape.empty(status)
+            response.headers.add("Location", location)
+            return response
+        }
     }
 
     // MARK: Streams and bytes
