@@ -100,11 +100,12 @@ enum HTTPBinRoutes {
         var weights: [Double] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2, let code = Int(parts[0]), parts.count == 1 || Double(parts[1]) != nil else {
+            // python's int() and float() ignore surrounding whitespace.
+            guard parts.count <= 2, let code = Int(parts[0].trimmingSpaces), parts.count == 1 || Double(parts[1].trimmingSpaces) != nil else {
                 return HTTPBinShape.text("Invalid status code", status: 400)
             }
             codes.append(code)
-            weights.append(parts.count == 2 ? Double(parts[1])! : 1)
+            weights.append(parts.count == 2 ? Double(parts[1].trimmingSpaces)! : 1)
         }
         // Codes a response line cannot carry keep the default flavor's answer (a 400 that says so).
         guard codes.allSatisfy({ (200...599).contains($0) }), weights.reduce(0, +) > 0 else {
@@ -253,14 +254,18 @@ enum HTTPBinRoutes {
     /// httpbin ignores a `status_code` outside 300–399 (302 then) and answers an empty body; which
     /// hosts a client may be sent to stays our rule.
     static func redirectTo(_ context: RouteContext) -> Response {
+        // httpbin reads these arguments case-insensitively (`?URL=`).
+        func argument(_ name: String) -> String? {
+            context.request.query.first { $0.name.asciiLowercased == name }?.value
+        }
         var status = 302
-        if let text = context.request.queryValue("status_code") {
+        if let text = argument("status_code") {
             guard let code = Int(text) else {
                 return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
             }
             if (300...399).contains(code) { status = code }
         }
-        switch RedirectRoutes.allowedLocation(context) {
+        switch RedirectRoutes.allowedLocation(context, url: argument("url")) {
         case .failure(let refusal): return refusal.response
         case .success(let location):
             var response = HTTPBinShape.empty(status)
@@ -306,19 +311,46 @@ enum HTTPBinRoutes {
             response.headers.add("Accept-Ranges", "bytes")
             return response
         }
-        var response = ByteRoutes.range(context)
-        switch response.status {
-        case 200, 206:
-            response.headers.set("ETag", tag)
-            if response.status == 200 { response.headers.set("Content-Range", "bytes 0-\(length - 1)/\(length)") }
-        case 416:
-            response = HTTPBinShape.empty(416, contentType: HTTPBinShape.plain)
+        let (first, last) = requestedRange(context.request.headers["Range"], length: length)
+        guard first <= last, (0..<length).contains(first), (0..<length).contains(last) else {
+            var response = HTTPBinShape.empty(416, contentType: HTTPBinShape.plain)
             response.headers.add("ETag", tag)
             response.headers.add("Accept-Ranges", "bytes")
             response.headers.add("Content-Range", "bytes */\(length)")
-        default: break
+            return response
+        }
+        // The default route cuts and streams the body; hand it the range httpbin settled on.
+        var request = context.request
+        request.headers.remove("Range")
+        if first != 0 || last != length - 1 { request.headers.add("Range", "bytes=\(first)-\(last)") }
+        var response = ByteRoutes.range(
+            RouteContext(request: request, parameters: context.parameters, configuration: context.configuration, routePath: context.routePath))
+        if response.status == 200 || response.status == 206 {
+            response.headers.set("ETag", tag)
+            response.headers.set("Content-Range", "bytes \(first)-\(last)/\(length)")
         }
         return response
+    }
+
+    /// httpbin's own `Range` reading: `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything it cannot read
+    /// (a list of ranges, another unit) means the whole body. An end past the body is not clamped.
+    static func requestedRange(_ header: String?, length: Int) -> (first: Int, last: Int) {
+        var left: Int?
+        var right: Int?
+        if let text = header?.trimmingSpaces, text.hasPrefix("bytes") {
+            let components = text.split(separator: "=", omittingEmptySubsequences: false)
+            if components.count == 2 {
+                let pieces = components[1].split(separator: "-", omittingEmptySubsequences: false)
+                if pieces.count > 1 { right = Int(pieces[1].trimmingSpaces) }
+                left = Int(pieces[0].trimmingSpaces)
+            }
+        }
+        switch (left, right) {
+        case (nil, nil): return (0, length - 1)
+        case (nil, let count?): return (max(0, length - count), length - 1)
+        case (let first?, nil): return (first, length - 1)
+        case (let first?, let last?): return (first, last)
+        }
     }
 
     static func drip(_ context: RouteContext) -> Response {

@@ -104,21 +104,23 @@ enum HTTPBinShape {
     // MARK: CORS
 
     /// httpbin's `after_request`: `Allow-Credentials: true` on every answer, with or without `Origin`.
+    /// An `OPTIONS` request gets the preflight headers whatever the answer, a 404 included.
     static func decorate(_ response: inout Response, for request: Request) {
         response.headers.set("Access-Control-Allow-Origin", request.headers["Origin"] ?? "*")
         response.headers.set("Access-Control-Allow-Credentials", "true")
+        if request.method == "OPTIONS" {
+            response.headers.set("Access-Control-Allow-Methods", Cors.defaultAllowedMethods)
+            response.headers.set("Access-Control-Max-Age", "3600")
+            if let requested = request.headers["Access-Control-Request-Headers"] {
+                response.headers.set("Access-Control-Allow-Headers", requested)
+            }
+        }
     }
 
-    /// Flask's automatic `OPTIONS` answer plus httpbin's CORS headers: the method list is fixed,
-    /// whatever `Access-Control-Request-Method` asks.
+    /// Flask's automatic `OPTIONS` answer: 200 with an empty `text/html` body. httpbin's method list
+    /// is fixed, whatever `Access-Control-Request-Method` asks.
     static func preflight(for request: Request) -> Response {
-        var response = empty(200)
-        response.headers.add("Access-Control-Allow-Methods", Cors.defaultAllowedMethods)
-        response.headers.add("Access-Control-Max-Age", "3600")
-        if let requested = request.headers["Access-Control-Request-Headers"] {
-            response.headers.add("Access-Control-Allow-Headers", requested)
-        }
-        return response
+        empty(200)  // `decorate` adds the CORS headers.
     }
 
     // MARK: The echo object

@@ -54,11 +54,12 @@ enum RedirectRoutes {
         let response: Response
     }
 
-    /// The `url` argument as a `Location` value, when this server may send clients there: a path,
-    /// this server's own host, a loopback name, or a host of `--allow-redirect-host`.
-    static func allowedLocation(_ context: RouteContext) -> Result<String, Refusal> {
+    /// The `url` argument (or `url` when given) as a `Location` value, when this server may send
+    /// clients there: a path, this server's own host, a loopback name, or a host of
+    /// `--allow-redirect-host`.
+    static func allowedLocation(_ context: RouteContext, url: String?? = .none) -> Result<String, Refusal> {
         let request = context.request
-        guard let url = request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
+        guard let url = url ?? request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
             return .failure(Refusal(response: .error(400, "missing url parameter: use /redirect-to?url=/get")))
         }
         guard let location = locationValue(url) else {
