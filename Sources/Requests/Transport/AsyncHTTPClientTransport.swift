@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+import Foundation
+import Synchronization
+
+/// The default transport: AsyncHTTPClient, with its own redirect handling off (the session follows
+/// redirects), gzip and deflate bodies decoded, and a connection pool per host.
+///
+/// Each distinct pair of connect and read timeouts gets its own `HTTPClient` (AsyncHTTPClient sets those
+/// per client), created on first use and shut down by `close()`.
+///
+/// ```swift
+/// let session = Session(transport: AsyncHTTPClientTransport(connectionsPerHost: 4))
+/// ```
+public final class AsyncHTTPClientTransport: Transport {
+    /// The transport behind the top-level functions (`Requests.get` ...). It lives as long as the process.
+    public static let shared = AsyncHTTPClientTransport()
+
+    struct Key: Hashable {
+        var connect: Duration
+        var read: Duration
+    }
+    private struct State {
+        var clients: [Key: HTTPClient] = [:]
+        var closed = false
+    }
+    private let state = Mutex(State())
+    /// The most connections opened to one host at once; further requests wait for a free one.
+    public let connectionsPerHost: Int
+    private let decompress: Bool
+
+    public init(connectionsPerHost: Int = 8, decompress: Bool = true) {
+        self.connectionsPerHost = max(1, connectionsPerHost)
+        self.decompress = decompress
+    }
+
+    deinit {
+        // AsyncHTTPClient requires a shutdown before an HTTPClient goes away; a session dropped without
+        // close() must not crash, so shut down whatever is left. Shutdown keeps the client alive until done.
+        let clients = state.withLock { state in
+            defer { state.clients = [:] }
+            return Array(state.clients.values)
+        }
+        for client in clients { client.shutdown { _ in } }
+    }
+
+    func client(for timeout: Timeout, url: String) throws -> HTTPClient {
+        let key = Key(connect: timeout.connect, read: timeout.read)
+        return try state.withLock { state in
+            if state.closed { throw SessionClosed(url: url) }
+            if let client = state.clients[key] { return client }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .nanoseconds(Int64(key.connect.seconds * 1e9)), read: .nanoseconds(Int64(key.read.seconds * 1e9))),
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
+                decompression: decompress ? .enabled(limit: .none) : .disabled
+            )
+            configuration.httpVersion = .automatic
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            state.clients[key] = client
+            return client
+        }
+    }
+
+    public func send(_ request: Request) async throws -> Response {
+        let urlText = request.url.absoluteString
+        let client = try client(for: request.timeout, url: urlText)
+        var outgoing = HTTPClientRequest(url: urlText)
+        outgoing.method = .init(rawValue: request.method.rawValue)
+        for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
+        if let bytes = request.body.inMemoryBytes {
+            if !bytes.isEmpty || [.post, .put, .patch].contains(request.method) {
+                outgoing.body = .bytes(bytes)
+            }
+        } else {
+            let length: HTTPClientRequest.Body.Length = request.body.length.map { .known(Int64($0)) } ?? .unknown
+            outgoing.body = .stream(ByteBufferChunks(chunks: request.body.chunks), length: length)
+        }
+        // AsyncHTTPClient's deadline only covers the wait for the head; the session enforces the total.
+        let deadlineNanoseconds = Int64((request.timeout.total ?? .seconds(365 * 86400)).seconds * 1e9)
+        let start = ContinuousClock.now
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(outgoing, timeout: .nanoseconds(deadlineNanoseconds))
+        } catch {
+            throw Self.translate(error, url: urlText, timeout: request.timeout)
+        }
+        var headers = Headers()
+        for field in answer.headers { headers.add(field.name, field.value) }
+        var response = Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url)
+        response.body = ResponseBody(.client(answer.body, url: urlText, readTimeout: request.timeout.read))
+        response.elapsed = ContinuousClock.now - start
+        response.request = request
+        return response
+    }
+
+    /// Shuts every client down. Requests after this throw `SessionClosed`.
+    public func close() async throws {
+        let clients = state.withLock { state in
+            state.closed = true
+            defer { state.clients = [:] }
+            return Array(state.clients.values)
+        }
+        for client in clients { try await client.shutdown() }
+    }
+
+    /// Maps AsyncHTTPClient and NIO errors onto this library's kinds.
+    static func translate(_ error: any Error, url: String?, timeout: Timeout) -> any Error {
+        if error is any RequestError || error is CancellationError { return error }
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .connectTimeout, .getConnectionFromPoolTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .tlsHandshakeTimeout:
+                return ConnectTimeout(url: url, timeout: timeout.connect)
+            case .readTimeout:
+                return ReadTimeout(url: url, timeout: timeout.read)
+            case .deadlineExceeded:
+                return TotalTimeout(url: url, timeout: timeout.total ?? .zero)
+            case .remoteConnectionClosed:
+                return ConnectionClosed(url: url)
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return InvalidURL(url: url, reason: String(describing: clientError))
+            case .cancelled:
+                return CancellationError()
+            case .alreadyShutdown:
+                return SessionClosed(url: url)
+            default:
+                if String(describing: clientError).contains("unsupportedScheme") {
+                    return InvalidURL(url: url, reason: "the scheme is not supported; use http:// or https://")
+                }
+                return TransportFailure(url: url, underlying: String(describing: clientError))
+            }
+        }
+        // NIO's error types are not visible here (the package does not depend on swift-nio directly), so
+        // recognise them by name and description.
+        let typeName = String(describing: type(of: error))
+        let text = String(describing: error)
+        if typeName == "ChannelError" {
+            if text.contains("connectTimeout") { return ConnectTimeout(url: url, timeout: timeout.connect) }
+            if ["eof", "ioOnClosedChannel", "outputClosed", "inputClosed", "alreadyClosed"].contains(where: text.contains) {
+                return ConnectionClosed(url: url)
+            }
+        }
+        if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError") {
+            return ConnectFailed(url: url, underlying: text)
+        }
+        if typeName == "IOError" {
+            let lowered = text.lowercased()
+            if ["refused", "unreachable", "cannot assign", "no route"].contains(where: lowered.contains) {
+                return ConnectFailed(url: url, underlying: text)
+            }
+            if ["reset", "broken pipe"].contains(where: lowered.contains) { return ConnectionClosed(url: url) }
+        }
+        return TransportFailure(url: url, underlying: String(describing: error))
+    }
+}
+
+/// A request body as AsyncHTTPClient wants it: `ByteBuffer`s.
+struct ByteBufferChunks: AsyncSequence, Sendable {
+    /// NIO's `ByteBuffer`, named through AsyncHTTPClient.
+    typealias Element = HTTPClientResponse.Body.Element
+    let chunks: BodyChunks
+    func makeAsyncIterator() -> Iterator { Iterator(inner: chunks.makeAsyncIterator()) }
+    struct Iterator: AsyncIteratorProtocol {
+        var inner: BodyChunks.Iterator
+        mutating func next() async throws -> Element? {
+            try await inner.next().map { Element(bytes: $0) }
+        }
+    }
+}
