@@ -45,6 +45,7 @@ let package = Package(
             name: "httpbun",
             dependencies: [
                 "HTTPBun",
+                "JSONValue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

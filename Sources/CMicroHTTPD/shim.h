@@ -68,10 +68,14 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL };
     if (settings->thread_stack_size > 0)
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE, (intptr_t)settings->thread_stack_size, NULL };
-    if (logger != NULL)
-        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)httpbun_mhd_logger, logger };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-    /* With MHD_OPTION_SOCK_ADDR the port argument must be 0, or 0.9.75 reports it instead of the real one. */
+    /* With MHD_OPTION_SOCK_ADDR the port argument must be 0, or 0.9.75 reports it instead of the real one.
+     * The logger must be the very first option (MHD_OPTION_ARRAY counts as one), or MHD complains
+     * on stderr with its own logger. */
+    if (logger != NULL)
+        return MHD_start_daemon(settings->flags, 0, NULL, NULL, handler, handler_cls,
+                                MHD_OPTION_EXTERNAL_LOGGER, httpbun_mhd_logger, (void *)logger,
+                                MHD_OPTION_ARRAY, options, MHD_OPTION_END);
     return MHD_start_daemon(settings->flags, 0, NULL, NULL, handler, handler_cls,
                             MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }

@@ -20,10 +20,13 @@ public struct Request: Sendable {
     public var scheme: String
     /// `HTTP/1.1` or `HTTP/1.0`.
     public var version: String
+    /// `host:port` the server is bound to: the URL's authority when the client sent no `Host`.
+    public var serverAuthority: String
 
     public init(
         method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
-        remoteAddress: String = "127.0.0.1", scheme: String = "http", version: String = "HTTP/1.1"
+        remoteAddress: String = "127.0.0.1", scheme: String = "http", version: String = "HTTP/1.1",
+        serverAuthority: String = "127.0.0.1"
     ) {
         self.method = method
         self.target = target
@@ -32,6 +35,7 @@ public struct Request: Sendable {
         self.remoteAddress = remoteAddress
         self.scheme = scheme
         self.version = version
+        self.serverAuthority = serverAuthority
     }
 
     /// The raw path: the target up to `?` (or `#`).

@@ -1,0 +1,72 @@
+/// Everything a server instance is told at start: where to listen, what to serve, and its limits.
+///
+/// ```swift
+/// var configuration = ServerConfiguration(port: 0)
+/// configuration.pathPrefix = "/api"
+/// configuration.maxDuration = .seconds(5)
+/// let server = try HTTPBunServer.start(configuration)
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// Which service's answer shapes to copy where httpbun and python httpbin differ.
+    public enum Flavor: String, Sendable, CaseIterable {
+        case httpbun
+        case httpbin
+    }
+
+    /// Address to bind: an IPv4 or IPv6 literal or a host name. `0.0.0.0` or `::` for every interface.
+    public var host: String
+    /// Port to bind; 0 lets the system choose (read the real one from `HTTPBunServer.port`).
+    public var port: Int
+    /// Serve every route under this prefix (`/api` serves `/api/get`); outside it, 404.
+    public var pathPrefix: String
+    /// Largest request body accepted, and largest generated body (`/bytes/n`, `/range/n`); 413 or 400 past it.
+    public var maxBodySize: Int
+    /// Longest wait any endpoint may be asked for (`/delay/n`, `/drip`); 400 past it.
+    public var maxDuration: Duration
+    /// Event-loop threads (each an epoll daemon on the same port).
+    public var threads: Int
+    /// Open connections allowed at once; past it, new connections are refused.
+    public var connectionLimit: Int
+    /// Seconds an idle keep-alive connection is kept before it is closed.
+    public var idleTimeout: Int
+    /// Memory per connection for the request line, headers and buffers; larger headers get 431, a
+    /// larger URL 414.
+    public var connectionMemoryLimit: Int
+    public var flavor: Flavor
+    /// Extra hosts `/redirect-to` may send clients to (`*.example.com` allowed).
+    public var allowedRedirectHosts: [String]
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        pathPrefix: String = "",
+        maxBodySize: Int = 16 * 1024 * 1024,
+        maxDuration: Duration = .seconds(60),
+        threads: Int = 1,
+        connectionLimit: Int = 10_000,
+        idleTimeout: Int = 60,
+        connectionMemoryLimit: Int = 32 * 1024,
+        flavor: Flavor = .httpbun,
+        allowedRedirectHosts: [String] = []
+    ) {
+        self.host = host
+        self.port = port
+        self.pathPrefix = pathPrefix
+        self.maxBodySize = maxBodySize
+        self.maxDuration = maxDuration
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.idleTimeout = idleTimeout
+        self.connectionMemoryLimit = connectionMemoryLimit
+        self.flavor = flavor
+        self.allowedRedirectHosts = allowedRedirectHosts
+    }
+
+    /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.
+    var normalizedPathPrefix: String {
+        var prefix = pathPrefix
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
+        return prefix
+    }
+}

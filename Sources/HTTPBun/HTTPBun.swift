@@ -1,1 +1,0 @@
-// The server library; see Server/, HTTP/ and Routes/.

@@ -1,0 +1,4 @@
+/// Routes of this family; see ../shared/spec/endpoints.md.
+enum CachingRoutes {
+    static let routes: [Route] = []
+}

@@ -1,0 +1,25 @@
+/// CORS on every response, and `OPTIONS` preflights on every route.
+enum Cors {
+    static let defaultAllowedMethods = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
+
+    static func decorate(_ response: inout Response, for request: Request) {
+        guard !response.headers.contains("Access-Control-Allow-Origin") else { return }
+        if let origin = request.headers["Origin"] {
+            response.headers.add("Access-Control-Allow-Origin", origin)
+            response.headers.add("Access-Control-Allow-Credentials", "true")
+        } else {
+            response.headers.add("Access-Control-Allow-Origin", "*")
+        }
+    }
+
+    static func preflight(for request: Request) -> Response {
+        var response = Response(status: 200)
+        response.headers.add(
+            "Access-Control-Allow-Methods", request.headers["Access-Control-Request-Method"] ?? defaultAllowedMethods)
+        if let requested = request.headers["Access-Control-Request-Headers"] {
+            response.headers.add("Access-Control-Allow-Headers", requested)
+        }
+        response.headers.add("Access-Control-Max-Age", "3600")
+        return response
+    }
+}

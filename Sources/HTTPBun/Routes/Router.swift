@@ -1,0 +1,153 @@
+/// What a handler gets: the request, its path parameters, and the server's configuration.
+public struct RouteContext: Sendable {
+    public let request: Request
+    /// Path parameters by name, percent-decoded (`/delay/{seconds}` gives `parameters["seconds"]`).
+    /// A rest parameter (`{path*}`) holds the remaining segments joined by `/`.
+    public let parameters: [String: String]
+    public let configuration: ServerConfiguration
+    /// The request path below the path prefix, still percent-encoded (`/get`).
+    public let routePath: Substring
+
+    public subscript(parameter name: String) -> String { parameters[name] ?? "" }
+}
+
+/// A handler: a pure function from a request to a response.
+public typealias Handler = @Sendable (RouteContext) -> Response
+
+/// One endpoint: methods, a path pattern, and the handler.
+public struct Route: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        /// Zero or more remaining segments.
+        case rest(String)
+    }
+
+    /// Methods answered; `nil` for every method. `GET` implies `HEAD`.
+    let methods: Set<String>?
+    let segments: [Segment]
+    let handler: Handler
+
+    /// `pattern` is a path like `/delay/{seconds}` or `/anything/{path*}`.
+    public init(_ methods: Set<String>?, _ pattern: String, _ handler: @escaping Handler) {
+        self.methods = methods
+        self.segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { piece in
+            if piece.hasPrefix("{") && piece.hasSuffix("*}") {
+                return .rest(String(piece.dropFirst().dropLast(2)))
+            } else if piece.hasPrefix("{") && piece.hasSuffix("}") {
+                return .parameter(String(piece.dropFirst().dropLast()))
+            }
+            return .literal(String(piece))
+        }
+        self.handler = handler
+    }
+
+    func accepts(_ method: String) -> Bool {
+        guard let methods else { return true }
+        return methods.contains(method) || (method == "HEAD" && methods.contains("GET"))
+    }
+
+    /// The parameters when `pathSegments` fits this route's pattern.
+    func match(_ pathSegments: [Substring]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        for (index, segment) in segments.enumerated() {
+            switch segment {
+            case .literal(let literal):
+                guard index < pathSegments.count, pathSegments[index] == literal else { return nil }
+            case .parameter(let name):
+                guard index < pathSegments.count else { return nil }
+                parameters[name] = PercentDecoding.decode(pathSegments[index], plusAsSpace: false)
+            case .rest(let name):
+                let remaining = pathSegments.dropFirst(index)
+                parameters[name] = remaining.map { PercentDecoding.decode($0, plusAsSpace: false) }.joined(separator: "/")
+                return parameters
+            }
+        }
+        return pathSegments.count == segments.count ? parameters : nil
+    }
+}
+
+/// Answers requests with the endpoint catalogue. A pure value: a test calls `respond(to:)` with a
+/// hand-made `Request`, no socket needed.
+///
+/// ```swift
+/// let router = Router(configuration: ServerConfiguration())
+/// let response = router.respond(to: Request(method: "GET", target: "/get?a=1"))
+/// response.status      // 200
+/// ```
+public struct Router: Sendable {
+    public let configuration: ServerConfiguration
+    private let prefix: String
+    /// Routes by their first literal segment, so a request is matched against a handful, not all.
+    private let routesByFirstSegment: [String: [Route]]
+    private let routesWithParameterFirst: [Route]
+
+    public init(configuration: ServerConfiguration = ServerConfiguration(), routes: [Route]? = nil) {
+        self.configuration = configuration
+        self.prefix = configuration.normalizedPathPrefix
+        var byFirst: [String: [Route]] = [:]
+        var parameterFirst: [Route] = []
+        for route in routes ?? Router.catalogue(configuration) {
+            if case .literal(let first) = route.segments.first {
+                byFirst[first, default: []].append(route)
+            } else {
+                parameterFirst.append(route)
+            }
+        }
+        self.routesByFirstSegment = byFirst
+        self.routesWithParameterFirst = parameterFirst
+    }
+
+    /// Every endpoint family's routes.
+    static func catalogue(_ configuration: ServerConfiguration) -> [Route] {
+        EchoRoutes.routes + InspectionRoutes.routes + StatusRoutes.routes + DelayRoutes.routes
+            + CookieRoutes.routes + HealthRoutes.routes + AuthRoutes.routes + RedirectRoutes.routes
+            + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
+            + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes
+    }
+
+    public func respond(to request: Request) -> Response {
+        var response = route(request)
+        Cors.decorate(&response, for: request)
+        return response
+    }
+
+    private func route(_ request: Request) -> Response {
+        let fullPath = request.rawPath
+        guard let routePath = stripPrefix(fullPath) else {
+            return .error(404, "not found: \(request.path)")
+        }
+        let pathSegments = routePath.split(separator: "/", omittingEmptySubsequences: true)
+        let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
+        var allowed: Set<String> = []
+        for route in candidates + routesWithParameterFirst {
+            guard let parameters = route.match(pathSegments) else { continue }
+            if request.method == "OPTIONS" {
+                return Cors.preflight(for: request)
+            }
+            guard route.accepts(request.method) else {
+                allowed.formUnion(route.methods ?? [])
+                continue
+            }
+            let context = RouteContext(
+                request: request, parameters: parameters, configuration: configuration, routePath: routePath)
+            return route.handler(context)
+        }
+        if !allowed.isEmpty {
+            if allowed.contains("GET") { allowed.insert("HEAD") }
+            allowed.insert("OPTIONS")
+            var response = Response.error(405, "method \(request.method) not allowed on \(request.path); use \(allowed.sorted().joined(separator: ", "))")
+            response.headers.add("Allow", allowed.sorted().joined(separator: ", "))
+            return response
+        }
+        return .error(404, "not found: \(request.path)")
+    }
+
+    private func stripPrefix(_ path: Substring) -> Substring? {
+        guard !prefix.isEmpty else { return path }
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count)
+        if rest.isEmpty { return "/" }
+        return rest.hasPrefix("/") ? rest : nil
+    }
+}

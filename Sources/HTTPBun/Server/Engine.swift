@@ -1,0 +1,218 @@
+import CMicroHTTPD
+import Dispatch
+import Logging
+import Synchronization
+
+/// A libmicrohttpd daemon handle; only the engine uses it, on the threads MHD allows.
+struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+/// The bridge between libmicrohttpd and the router: MHD's callbacks land here, requests become
+/// `Request` values, and `Response` values become MHD responses. Slow responses suspend their
+/// connection and a timer resumes it, so a waiting request holds no thread.
+final class Engine: Sendable {
+    let router: Router
+    let configuration: ServerConfiguration
+    let logger: Logger
+    /// `host:port` as clients reach us, for URLs when a request has no `Host`.
+    let authority: Mutex<String>
+
+    private struct Suspensions {
+        var stopping = false
+        var nextToken: UInt64 = 0
+        /// Suspended connections by token; a timer resumes a token at most once.
+        var pending: [UInt64: DaemonHandle] = [:]
+    }
+
+    private let suspensions = Mutex(Suspensions())
+    private let timers = DispatchQueue(label: "httpbun.timers")
+
+    init(router: Router, logger: Logger) {
+        self.router = router
+        self.configuration = router.configuration
+        self.logger = logger
+        self.authority = Mutex("\(router.configuration.host):\(router.configuration.port)")
+    }
+
+    var isStopping: Bool { suspensions.withLock { $0.stopping } }
+
+    var suspendedCount: Int { suspensions.withLock { $0.pending.count } }
+
+    // MARK: Suspension
+
+    /// Suspends `connection` (only from an MHD callback on its thread) and resumes it after
+    /// `duration`. Returns false, without suspending, when the server is stopping.
+    @discardableResult
+    func suspend(_ connection: OpaquePointer, for duration: Duration, then _: () -> Void = {}) -> Bool {
+        let token: UInt64? = suspensions.withLock { state in
+            guard !state.stopping else { return nil }
+            state.nextToken += 1
+            state.pending[state.nextToken] = DaemonHandle(pointer: connection)
+            MHD_suspend_connection(connection)
+            return state.nextToken
+        }
+        guard let token else { return false }
+        let nanoseconds = max(0, duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        timers.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            resume(token)
+        }
+        return true
+    }
+
+    private func resume(_ token: UInt64) {
+        suspensions.withLock { state in
+            if let handle = state.pending.removeValue(forKey: token) {
+                MHD_resume_connection(handle.pointer)
+            }
+        }
+    }
+
+    /// Refuses new suspensions and resumes every suspended connection, so MHD can stop
+    /// (`MHD_stop_daemon` aborts the process if any connection is still suspended).
+    func beginStopping() {
+        suspensions.withLock { state in
+            state.stopping = true
+            for handle in state.pending.values { MHD_resume_connection(handle.pointer) }
+            state.pending.removeAll()
+        }
+    }
+
+    // MARK: Requests
+
+    /// MHD's access handler, called on the daemon thread: first with headers, then once per body
+    /// chunk, then with no data; again after each resume.
+    func handle(
+        _ connection: OpaquePointer, exchange: Exchange, method: UnsafePointer<CChar>?, version: UnsafePointer<CChar>?,
+        uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>
+    ) -> MHD_Result {
+        switch exchange.phase {
+        case .new:
+            exchange.method = method.map { String(cString: $0) } ?? "GET"
+            exchange.phase = .receiving
+            // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too big.
+            if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > configuration.maxBodySize {
+                exchange.phase = .sent
+                return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
+            }
+            if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > 0 {
+                exchange.body.reserveCapacity(length)
+            }
+            return .YES
+        case .receiving:
+            if uploadSize.pointee > 0 {
+                let count = uploadSize.pointee
+                uploadSize.pointee = 0
+                if exchange.bodyTooLarge || exchange.body.count + count > configuration.maxBodySize {
+                    exchange.bodyTooLarge = true
+                    exchange.discardedBytes += count
+                    exchange.body = []
+                    // A chunked upload that goes on and on: stop reading it.
+                    return exchange.discardedBytes > 4 * configuration.maxBodySize ? .NO : .YES
+                }
+                uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                    exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                }
+                return .YES
+            }
+            if exchange.bodyTooLarge {
+                exchange.phase = .sent
+                return queue(tooLarge(nil), on: connection, exchange: exchange, closing: true)
+            }
+            let request = makeRequest(connection, exchange: exchange, version: version)
+            exchange.body = []
+            let response = router.respond(to: request)
+            if response.delay > .zero && suspend(connection, for: response.delay) {
+                exchange.phase = .waiting(response)
+                return .YES
+            }
+            exchange.phase = .sent
+            return queue(response, on: connection, exchange: exchange)
+        case .waiting(let response), .ready(let response):
+            exchange.phase = .sent
+            return queue(response, on: connection, exchange: exchange)
+        case .sent:
+            return .YES
+        }
+    }
+
+    private func tooLarge(_ length: Int?) -> Response {
+        let size = length.map { "\($0) bytes" } ?? "the request body"
+        return .error(413, "\(size) is over the server's limit of \(configuration.maxBodySize) bytes (--max-body-size)")
+    }
+
+    private func header(_ connection: OpaquePointer, _ name: String) -> String? {
+        MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
+    }
+
+    private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
+        final class HeaderCollector {
+            var headers = HTTPHeaders()
+        }
+        let collector = HeaderCollector()
+        withExtendedLifetime(collector) {
+            _ = httpbun_connection_values(
+                connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
+                { cls, _, key, keySize, value, valueSize in
+                    let collector = Unmanaged<HeaderCollector>.fromOpaque(cls!).takeUnretainedValue()
+                    let name = key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: keySize), as: UTF8.self) } ?? ""
+                    let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+                    collector.headers.add(name, text)
+                    return .YES
+                }, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        var address = [CChar](repeating: 0, count: 64)
+        let remote = httpbun_client_address(connection, &address, socklen_t(address.count)) != 0
+            ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : ""
+        return Request(
+            method: exchange.method, target: exchange.target, headers: collector.headers, body: exchange.body,
+            remoteAddress: remote, scheme: httpbun_is_tls(connection) != 0 ? "https" : "http",
+            version: version.map { String(cString: $0) } ?? "HTTP/1.1",
+            serverAuthority: authority.withLock { $0 })
+    }
+
+    // MARK: Responses
+
+    private func queue(_ response: Response, on connection: OpaquePointer, exchange: Exchange, closing: Bool = false) -> MHD_Result {
+        logAccess(exchange, response)
+        let mhdResponse: OpaquePointer?
+        switch response.body {
+        case .closeConnection:
+            return .NO
+        case .bytes(let bytes):
+            mhdResponse = bytes.withUnsafeBytes { buffer in
+                MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+            }
+        case .stream(let stream):
+            mhdResponse = makeReaderResponse(size: httpbun_size_unknown, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
+        case .truncated(let announced, let bytes):
+            mhdResponse = makeReaderResponse(size: UInt64(announced), StreamReader(mode: .truncated(bytes), connection: connection, engine: self))
+        }
+        guard let mhdResponse else { return .NO }
+        for field in response.headers {
+            _ = MHD_add_response_header(mhdResponse, field.name, field.value)
+        }
+        if closing { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
+        let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+        MHD_destroy_response(mhdResponse)
+        return result
+    }
+
+    private func makeReaderResponse(size: UInt64, _ reader: StreamReader) -> OpaquePointer? {
+        MHD_create_response_from_callback(
+            size, 16 * 1024,
+            { cls, _, buffer, capacity in
+                let reader = Unmanaged<StreamReader>.fromOpaque(cls!).takeUnretainedValue()
+                return reader.read(into: buffer!, capacity: capacity)
+            },
+            Unmanaged.passRetained(reader).toOpaque(),
+            { cls in Unmanaged<StreamReader>.fromOpaque(cls!).release() })
+    }
+
+    private func logAccess(_ exchange: Exchange, _ response: Response) {
+        guard logger.logLevel <= .info else { return }
+        logger.info(
+            "\(exchange.method) \(exchange.target) \(response.status)",
+            metadata: ["status": "\(response.status)", "method": "\(exchange.method)", "target": "\(exchange.target)"])
+    }
+}

@@ -1,0 +1,120 @@
+import CMicroHTTPD
+import Synchronization
+
+/// One request/response on a connection, from the request line to the last byte sent.
+///
+/// MHD holds it (retained, through `*con_cls`) from the URI-log callback until the
+/// request-completed callback. Every field but `connection` is touched only on the thread of the
+/// daemon that owns the connection; suspension is guarded by `Engine.suspensions`.
+final class Exchange: @unchecked Sendable {
+    /// How many exist right now; tests use it to prove none leak.
+    static let live = Atomic<Int>(0)
+
+    enum Phase {
+        /// The request line arrived; the first handler call is still to come.
+        case new
+        /// Headers seen; body bytes (if any) are arriving.
+        case receiving
+        /// The response is computed and waits for its delay to pass (suspended).
+        case waiting(Response)
+        /// The response is computed and may be sent.
+        case ready(Response)
+        /// The response was queued.
+        case sent
+    }
+
+    let target: String
+    let connection: OpaquePointer
+    var phase: Phase = .new
+    var method = ""
+    var body: [UInt8] = []
+    /// The body grew past the limit: the rest is discarded and the answer is 413.
+    var bodyTooLarge = false
+    var discardedBytes = 0
+    let startedAt = ContinuousClock.now
+
+    init(target: String, connection: OpaquePointer) {
+        self.target = target
+        self.connection = connection
+        Exchange.live.add(1, ordering: .relaxed)
+    }
+
+    deinit {
+        Exchange.live.subtract(1, ordering: .relaxed)
+    }
+}
+
+/// Feeds a streamed body to MHD chunk by chunk, suspending the connection until each chunk is due.
+///
+/// MHD holds it (retained) as the content reader's closure, and releases it in the free callback.
+final class StreamReader: @unchecked Sendable {
+    enum Mode {
+        /// Chunked, with pauses.
+        case timed([TimedStream.Chunk])
+        /// Fixed `Content-Length` that is never reached: send what there is, then fail the connection.
+        case truncated([UInt8])
+    }
+
+    let mode: Mode
+    let connection: OpaquePointer
+    unowned let engine: Engine
+    var chunkIndex = 0
+    var offset = 0
+    /// When the current chunk may be sent; nil once its pause has been waited for.
+    var due: ContinuousClock.Instant?
+
+    init(mode: Mode, connection: OpaquePointer, engine: Engine) {
+        self.mode = mode
+        self.connection = connection
+        self.engine = engine
+        if case .timed(let chunks) = mode, let first = chunks.first, first.pause > .zero {
+            due = .now + first.pause
+        }
+    }
+
+    /// Fills `buffer` with up to `capacity` bytes; returns MHD's content-reader result.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        switch mode {
+        case .truncated(let bytes):
+            guard offset < bytes.count else { return httpbun_content_reader_end_with_error }
+            let count = min(capacity, bytes.count - offset)
+            copy(bytes, from: offset, count: count, into: buffer)
+            offset += count
+            return count
+        case .timed(let chunks):
+            while chunkIndex < chunks.count {
+                if engine.isStopping { return httpbun_content_reader_end_with_error }
+                if let due {
+                    let now = ContinuousClock.now
+                    if now < due {
+                        // Not due yet: park the connection until it is, and tell MHD there is nothing now.
+                        engine.suspend(connection, for: due - now) {
+                            // resumed: the pause is over
+                        }
+                        return 0
+                    }
+                    self.due = nil
+                }
+                let bytes = chunks[chunkIndex].bytes
+                if offset < bytes.count {
+                    let count = min(capacity, bytes.count - offset)
+                    copy(bytes, from: offset, count: count, into: buffer)
+                    offset += count
+                    return count
+                }
+                chunkIndex += 1
+                offset = 0
+                if chunkIndex < chunks.count, chunks[chunkIndex].pause > .zero {
+                    due = .now + chunks[chunkIndex].pause
+                }
+            }
+            return httpbun_content_reader_end_of_stream
+        }
+    }
+
+    private func copy(_ bytes: [UInt8], from start: Int, count: Int, into buffer: UnsafeMutablePointer<CChar>) {
+        bytes.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + start, byteCount: count)
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import CMicroHTTPD
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why a server could not start.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// An httpbun server running in this process.
+///
+/// ```swift
+/// let server = try HTTPBunServer.start()          // 127.0.0.1, a free port
+/// defer { server.stop() }
+/// let base = server.baseURL                       // "http://127.0.0.1:54321"
+/// ```
+public final class HTTPBunServer: Sendable {
+    /// The port the server listens on (the real one when 0 was asked for).
+    public let port: Int
+    /// The host it was bound to, as configured.
+    public let host: String
+    /// `http://host:port`, with IPv6 hosts in brackets and wildcard hosts shown as loopback.
+    public let baseURL: String
+    public let configuration: ServerConfiguration
+
+    private let engine: Engine
+    private let daemons: Mutex<[DaemonHandle]>
+    private let logTrampolines: [LogTrampoline]
+
+    /// Starts a server and returns once it accepts connections.
+    ///
+    /// - Parameters:
+    ///   - configuration: where to listen and what limits to apply; port 0 picks a free port.
+    ///   - logger: where access lines and MHD's diagnostics go; none by default.
+    public static func start(
+        _ configuration: ServerConfiguration = ServerConfiguration(),
+        logger: Logger = Logger(label: "httpbun", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(ServerStartError) -> HTTPBunServer {
+        try HTTPBunServer(configuration: configuration, logger: logger)
+    }
+
+    /// Starts a server for the duration of `body` and stops it afterwards, even when `body` throws.
+    ///
+    /// ```swift
+    /// try await HTTPBunServer.withServer { base in
+    ///     let (data, _) = try await fetch(base + "/get")
+    /// }
+    /// ```
+    public static func withServer<Result>(
+        _ configuration: ServerConfiguration = ServerConfiguration(),
+        _ body: (_ baseURL: String) async throws -> Result
+    ) async throws -> Result {
+        let server = try start(configuration)
+        defer { server.stop() }
+        return try await body(server.baseURL)
+    }
+
+    private init(configuration: ServerConfiguration, logger: Logger) throws(ServerStartError) {
+        self.configuration = configuration
+        self.host = configuration.host
+        let engine = Engine(router: Router(configuration: configuration), logger: logger)
+        self.engine = engine
+        guard (0...65535).contains(configuration.port) else {
+            throw ServerStartError(message: "port \(configuration.port) is out of range 0-65535")
+        }
+        guard configuration.threads >= 1, configuration.threads <= 256 else {
+            throw ServerStartError(message: "threads must be between 1 and 256, not \(configuration.threads)")
+        }
+        SystemLimits.raiseOpenFileLimit()
+        SystemLimits.ignoreBrokenPipes()
+        var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
+        var started: [DaemonHandle] = []
+        var trampolines: [LogTrampoline] = []
+        var boundPort = 0
+        for index in 0..<configuration.threads {
+            if index > 0 { address.port = boundPort }
+            let trampoline = LogTrampoline(logger: logger)
+            trampolines.append(trampoline)
+            guard let daemon = Self.startDaemon(engine: engine, address: address, reusePort: configuration.threads > 1, trampoline: trampoline) else {
+                for daemon in started { MHD_stop_daemon(daemon.pointer) }
+                throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): the address is in use, not local, or not permitted")
+            }
+            started.append(DaemonHandle(pointer: daemon))
+            if index == 0 { boundPort = Int(httpbun_daemon_port(daemon)) }
+        }
+        self.port = boundPort
+        self.daemons = Mutex(started)
+        self.logTrampolines = trampolines
+        self.baseURL = "http://" + address.urlHost + ":\(boundPort)"
+        engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" }
+    }
+
+    deinit { stop() }
+
+    /// Stops accepting, ends waiting requests and streams, and returns when every MHD thread has
+    /// exited. Safe to call more than once.
+    public func stop() {
+        let stopping = daemons.withLock { daemons in
+            defer { daemons.removeAll() }
+            return daemons
+        }
+        guard !stopping.isEmpty else { return }
+        for daemon in stopping {
+            let listener = MHD_quiesce_daemon(daemon.pointer)
+            if listener >= 0 { close(listener) }
+        }
+        engine.beginStopping()
+        for daemon in stopping { MHD_stop_daemon(daemon.pointer) }
+        withExtendedLifetime(logTrampolines) {}
+    }
+
+    /// Connections open right now, over every thread.
+    public var openConnections: Int {
+        daemons.withLock { daemons in daemons.reduce(0) { $0 + Int(httpbun_daemon_connections($1.pointer)) } }
+    }
+
+    /// Requests parked right now (in a delay, or between stream chunks).
+    var suspendedRequests: Int { engine.suspendedCount }
+
+    /// Requests in flight right now in this process (all servers), for leak checks in tests.
+    static var liveExchanges: Int { Exchange.live.load(ordering: .relaxed) }
+
+    private static func startDaemon(engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline) -> OpaquePointer? {
+        let configuration = engine.configuration
+        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        if address.isIPv6 {
+            flags |= address.isWildcard ? MHD_USE_DUAL_STACK.rawValue : MHD_USE_IPv6.rawValue
+        }
+        let engineContext = Unmanaged.passUnretained(engine).toOpaque()
+        return address.withSockaddr { sockaddr in
+            var settings = httpbun_daemon_settings(
+                flags: UInt32(flags),
+                address: sockaddr,
+                connection_limit: UInt32(configuration.connectionLimit),
+                connection_timeout: UInt32(configuration.idleTimeout),
+                memory_limit: configuration.connectionMemoryLimit,
+                memory_increment: 1024,
+                listen_backlog: 4096,
+                reuse_address: reusePort ? 1 : 0,
+                thread_stack_size: 0)
+            return httpbun_start_daemon(
+                &settings,
+                { cls, connection, _, method, version, uploadData, uploadSize, context in
+                    let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
+                    guard let state = context?.pointee else { return .NO }
+                    let exchange = Unmanaged<Exchange>.fromOpaque(state).takeUnretainedValue()
+                    return engine.handle(
+                        connection!, exchange: exchange, method: method, version: version, uploadData: uploadData,
+                        uploadSize: uploadSize!)
+                },
+                engineContext,
+                { _, _, context, _ in
+                    // The request is over (answered, failed, or the daemon stops): release its state.
+                    guard let context, let pointer = context.pointee else { return }
+                    Unmanaged<Exchange>.fromOpaque(pointer).release()
+                    context.pointee = nil
+                },
+                engineContext,
+                { _, uri, connection in
+                    // Called with the raw request target before anything else; its result becomes `*con_cls`.
+                    let target = uri.map { String(cString: $0) } ?? "/"
+                    return Unmanaged.passRetained(Exchange(target: target, connection: connection!)).toOpaque()
+                },
+                engineContext,
+                trampoline.pointer)
+        }
+    }
+}
+
+/// Carries MHD's diagnostics to the logger; MHD keeps a pointer to it while the daemon runs.
+final class LogTrampoline: @unchecked Sendable {
+    let logger: Logger
+    let pointer: UnsafeMutablePointer<httpbun_log_trampoline>
+
+    init(logger: Logger) {
+        self.logger = logger
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(to: httpbun_log_trampoline(
+            callback: { cls, message in
+                let trampoline = Unmanaged<LogTrampoline>.fromOpaque(cls!).takeUnretainedValue()
+                let text = String(cString: message!)
+                // 0.9.75 says this even when the logger is the first option (systemd's logs show it too).
+                if text.hasPrefix("MHD_OPTION_EXTERNAL_LOGGER is not the first option") {
+                    trampoline.logger.debug("libmicrohttpd: \(text)")
+                } else {
+                    trampoline.logger.warning("libmicrohttpd: \(text)")
+                }
+            }, cls: nil))
+        pointer.pointee.cls = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit { pointer.deallocate() }
+}

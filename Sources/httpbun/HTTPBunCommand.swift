@@ -1,0 +1,125 @@
+import ArgumentParser
+import HTTPBun
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `httpbun`: the command-line server. Parses flags, starts the server, waits for a signal.
+@main
+struct HTTPBunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "httpbun",
+        abstract: "A local HTTP echo and test server, compatible with httpbun, httpbin and go-httpbin.",
+        discussion: """
+            Prints the URL it listens on as the first line of standard output once it accepts
+            connections; logs go to standard error. Stop it with Ctrl-C or SIGTERM.
+
+            Every option can also be set with an environment variable: HTTPBUN_ and the option's
+            name in capitals with underscores (--max-body-size is HTTPBUN_MAX_BODY_SIZE). A flag
+            on the command line wins over the environment.
+
+            Examples:
+              httpbun                          serve on http://127.0.0.1:8080
+              httpbun --port 0                 pick a free port and print it
+              httpbun --host 0.0.0.0 --port 80 serve every interface (as in a container)
+              curl http://127.0.0.1:8080/get?a=1
+            """,
+        version: HTTPBunVersion.current
+    )
+
+    @Option(help: "Address to bind: an IP address or host name; 0.0.0.0 or :: for every interface.")
+    var host: String = Environment.string("HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (read it from the first line of output).")
+    var port: Int = Environment.int("PORT") ?? 8080
+
+    @Option(help: "Serve every endpoint under this path, e.g. /httpbun.")
+    var pathPrefix: String = Environment.string("PATH_PREFIX") ?? ""
+
+    @Option(help: "Largest request body accepted, in bytes (413 past it); also caps generated bodies.")
+    var maxBodySize: Int = Environment.int("MAX_BODY_SIZE") ?? 16 * 1024 * 1024
+
+    @Option(help: "Longest wait an endpoint may be asked for, in seconds (/delay, /drip); 400 past it.")
+    var maxDuration: Double = Environment.double("MAX_DURATION") ?? 60
+
+    @Option(help: "Event-loop threads.")
+    var threads: Int = Environment.int("THREADS") ?? 1
+
+    @Option(help: "Open connections allowed at once; new ones past it are refused.")
+    var connectionLimit: Int = Environment.int("CONNECTION_LIMIT") ?? 10_000
+
+    @Option(help: "Seconds an idle keep-alive connection is kept open.")
+    var idleTimeout: Int = Environment.int("IDLE_TIMEOUT") ?? 60
+
+    @Option(help: "Answer in the shapes of httpbun or of python httpbin (httpbun|httpbin).")
+    var flavor: String = Environment.string("FLAVOR") ?? "httpbun"
+
+    @Option(help: "Log format on standard error: human or json.")
+    var logFormat: String = Environment.string("LOG_FORMAT") ?? "human"
+
+    @Option(help: "Least severe log level shown: trace, debug, info (one line per request), warning, error.")
+    var logLevel: String = Environment.string("LOG_LEVEL") ?? "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard maxBodySize >= 0 else { throw ValidationError("--max-body-size cannot be negative") }
+        guard maxDuration.isFinite, maxDuration >= 0 else { throw ValidationError("--max-duration must be a number of seconds") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        guard connectionLimit >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout cannot be negative") }
+        guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() throws {
+        let format = LogFormat(rawValue: logFormat)!
+        let level = Logger.Level(rawValue: logLevel)!
+        var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format) }
+        logger.logLevel = level
+
+        let configuration = ServerConfiguration(
+            host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
+            maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
+            idleTimeout: idleTimeout, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
+
+        // Block the stop signals before MHD starts its threads, so they inherit the mask and
+        // only `sigwait` below sees them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let server: HTTPBunServer
+        do {
+            server = try HTTPBunServer.start(configuration, logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        if host == "0.0.0.0" || host == "::" || host == "[::]" {
+            logger.warning("listening on every network interface: anyone who can reach this machine can use the server")
+        }
+        print(server.baseURL)
+        fflush(nil)  // the URL must reach a reading parent now, not at exit
+        logger.info("httpbun \(HTTPBunVersion.current) listening on \(server.baseURL) (\(threads) thread(s), flavor \(flavor))")
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("received \(received == SIGINT ? "SIGINT" : "SIGTERM"), stopping")
+        server.stop()
+        logger.info("stopped")
+    }
+}
+
+/// Reads `HTTPBUN_*` variables, the environment twins of the flags.
+enum Environment {
+    static func string(_ name: String) -> String? {
+        getenv("HTTPBUN_" + name).map { String(cString: $0) }
+    }
+    static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+    static func double(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
+}

@@ -1,0 +1,193 @@
+@testable import HTTPBun
+import JSONValue
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Live server over loopback")
+struct LiveServerTests {
+    @Test("keep-alive: two requests travel on one connection")
+    func keepAlive() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let first = try connection.exchange("GET", "/get?n=1")
+        #expect(first.status == 200)
+        #expect(first.headers["Connection"]?.lowercased() != "close")
+        let second = try connection.exchange("POST", "/post", headers: [("Content-Type", "application/json")], body: Array(#"{"n":2}"#.utf8))
+        #expect(second.status == 200)
+        #expect(try JSON.parse(second.body)["json"] == ["n": 2])
+        #expect(server.openConnections == 1)
+    }
+
+    @Test("HEAD keeps status and headers, sends no body")
+    func head() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let response = try connection.exchange("HEAD", "/get")
+        #expect(response.status == 200)
+        #expect(response.body.isEmpty)
+        #expect(Int(response.headers["Content-Length"] ?? "") ?? 0 > 0)
+        #expect(try connection.exchange("GET", "/health").status == 200, "connection still usable")
+    }
+
+    @Test("chunked request bodies are read whole")
+    func chunkedUpload() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        try connection.send(
+            "POST /post HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
+        let response = try connection.readResponse()
+        #expect(response.status == 200)
+        #expect(try JSON.parse(response.body)["data"] == "hello, world")
+    }
+
+    @Test("the echo object carries the real peer address and Host")
+    func origin() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let response = try RawConnection(port: server.port).exchange("GET", "/get?a=1")
+        let json = try JSON.parse(response.body)
+        #expect(json["origin"] == "127.0.0.1")
+        #expect(json["url"] == "http://127.0.0.1/get?a=1")
+    }
+
+    @Test("200 concurrent /delay/1 on one thread all finish within 2 s")
+    func concurrentDelays() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(threads: 1))
+        defer { server.stop() }
+        let start = ContinuousClock.now
+        let connections = try (0..<200).map { _ in try RawConnection(port: server.port) }
+        for (index, connection) in connections.enumerated() {
+            try connection.send("GET /delay/1?i=\(index) HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        for (index, connection) in connections.enumerated() {
+            let response = try connection.readResponse(timeout: .seconds(5))
+            #expect(response.status == 200)
+            #expect(try JSON.parse(response.body)["args"]?["i"] == .string("\(index)"))
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed >= .seconds(1), "each waited its second")
+        #expect(elapsed < .seconds(2), "waits overlap: none holds the thread (took \(elapsed))")
+    }
+
+    @Test("stop with 50 requests waiting returns promptly and closes them")
+    func stopWhileWaiting() throws {
+        let server = try HTTPBunServer.start()
+        let connections = try (0..<50).map { _ in try RawConnection(port: server.port) }
+        for connection in connections { try connection.send("GET /delay/30 HTTP/1.1\r\nHost: x\r\n\r\n") }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while server.suspendedRequests < 50 && ContinuousClock.now < deadline { usleep(5_000) }
+        #expect(server.suspendedRequests == 50)
+        let start = ContinuousClock.now
+        server.stop()
+        #expect(ContinuousClock.now - start < .seconds(2))
+        for connection in connections {
+            // Either the delayed answer was cut short or the connection closed: never a hang.
+            if let response = try? connection.readResponse(timeout: .seconds(2)) {
+                #expect(response.status == 200)
+            } else {
+                #expect(connection.waitForClose(timeout: .seconds(2)))
+            }
+        }
+        #expect(throws: (any Error).self) { try RawConnection(port: server.port) }
+    }
+
+    @Test("oversized body is 413 JSON; the server keeps serving")
+    func bodyTooLarge() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(maxBodySize: 1024))
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        try connection.send("POST /post HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        let response = try connection.readResponse()
+        #expect(response.status == 413)
+        #expect(try JSON.parse(response.body)["error"]?.stringValue?.contains("--max-body-size") == true)
+
+        let chunked = try RawConnection(port: server.port)
+        let piece = String(repeating: "x", count: 600)
+        try chunked.send("POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n\(piece)\r\n258\r\n\(piece)\r\n0\r\n\r\n")
+        #expect(try chunked.readResponse().status == 413)
+
+        #expect(try RawConnection(port: server.port).exchange("POST", "/post", body: Array(repeating: 65, count: 1024)).status == 200)
+    }
+
+    @Test("oversized header is 431, oversized URL 414; the server keeps serving")
+    func oversizedHead() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let big = try RawConnection(port: server.port)
+        try big.send("GET /get HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 40_000))\r\n\r\n")
+        #expect(try big.readResponse().status == 431)
+        let long = try RawConnection(port: server.port)
+        try long.send("GET /get?\(String(repeating: "a", count: 40_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try long.readResponse().status == 414)
+        #expect(try RawConnection(port: server.port).exchange("GET", "/get").status == 200)
+    }
+
+    @Test("several servers run at once on their own ports")
+    func severalServers() throws {
+        let servers = try (0..<4).map { _ in try HTTPBunServer.start() }
+        defer { servers.forEach { $0.stop() } }
+        #expect(Set(servers.map(\.port)).count == 4)
+        for server in servers {
+            #expect(server.baseURL == "http://127.0.0.1:\(server.port)")
+            #expect(try RawConnection(port: server.port).exchange("GET", "/health").status == 200)
+        }
+    }
+
+    @Test("IPv6 loopback")
+    func ipv6() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(host: "::1"))
+        defer { server.stop() }
+        #expect(server.baseURL == "http://[::1]:\(server.port)")
+        let response = try RawConnection(port: server.port, host: "::1").exchange("GET", "/ip")
+        #expect(try JSON.parse(response.body)["origin"] == "::1")
+    }
+
+    @Test("several threads share one port")
+    func threads() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(threads: 3))
+        defer { server.stop() }
+        for _ in 0..<20 {
+            #expect(try RawConnection(port: server.port).exchange("GET", "/health").status == 200)
+        }
+    }
+
+    @Test("a port in use is a clear error")
+    func portInUse() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        #expect {
+            try HTTPBunServer.start(ServerConfiguration(port: server.port))
+        } throws: { error in
+            "\(error)".contains("cannot listen on 127.0.0.1:\(server.port)")
+        }
+    }
+
+    @Test("starting and stopping 200 times leaks no thread, descriptor or request state")
+    func startStopLoop() throws {
+        // Other suites run in parallel and open their own, so allow a margin far below one per cycle.
+        func cycle() throws {
+            let server = try HTTPBunServer.start()
+            let connection = try RawConnection(port: server.port)
+            _ = try connection.exchange("GET", "/get")
+            try connection.send("GET /delay/10 HTTP/1.1\r\nHost: x\r\n\r\n")
+            let deadline = ContinuousClock.now + .seconds(2)
+            while server.suspendedRequests < 1 && ContinuousClock.now < deadline { usleep(1_000) }
+            server.stop()
+        }
+        for _ in 0..<10 { try cycle() }
+        let threads = ProcessResources.threadCount
+        let descriptors = ProcessResources.fileDescriptorCount
+        let exchanges = HTTPBunServer.liveExchanges
+        for _ in 0..<200 { try cycle() }
+        #expect(HTTPBunServer.liveExchanges - exchanges < 40, "request state before \(exchanges), after \(HTTPBunServer.liveExchanges)")
+        #expect(ProcessResources.threadCount - threads < 40, "threads before \(threads), after \(ProcessResources.threadCount)")
+        #expect(ProcessResources.fileDescriptorCount - descriptors < 40, "fds before \(descriptors), after \(ProcessResources.fileDescriptorCount)")
+    }
+}

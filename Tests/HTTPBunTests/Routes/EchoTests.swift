@@ -1,0 +1,179 @@
+@testable import HTTPBun
+import JSONValue
+import Testing
+
+@Suite("Echo: /get /post /put /patch /delete /anything")
+struct EchoTests {
+    @Test("GET /get answers the exact echo object, keys in order, repeated args as lists")
+    func getEchoIsExact() {
+        let response = respond("GET", "/get?a=1&a=2&b&c=%E2%82%AC+x", headers: ["Host": "example.com", "user-agent": "tester/1"])
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/json")
+        #expect(response.headers["Access-Control-Allow-Origin"] == "*")
+        #expect(
+            response.bodyText == """
+                {
+                  "method": "GET",
+                  "args": {
+                    "a": [
+                      "1",
+                      "2"
+                    ],
+                    "b": "",
+                    "c": "€ x"
+                  },
+                  "headers": {
+                    "Host": "example.com",
+                    "User-Agent": "tester/1"
+                  },
+                  "origin": "127.0.0.1",
+                  "url": "http://example.com/get?a=1&a=2&b&c=%E2%82%AC+x",
+                  "form": {},
+                  "data": "",
+                  "json": null,
+                  "files": {}
+                }
+
+                """)
+    }
+
+    @Test("repeated request headers become a list, in wire order")
+    func repeatedHeaders() throws {
+        let response = respond("GET", "/get", headers: ["Host": "h", "X-Tag": "one", "x-tag": "two"])
+        #expect(try response.json["headers"]?["X-Tag"] == ["one", "two"])
+    }
+
+    @Test("urlencoded bodies fill form, data stays empty")
+    func formBody() throws {
+        let response = respond(
+            "POST", "/post", headers: ["Host": "h", "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            text: "username=test&password=1234&k=1&k=2")
+        let json = try response.json
+        #expect(json["method"] == "POST")
+        #expect(json["form"] == ["username": "test", "password": "1234", "k": ["1", "2"]])
+        #expect(json["form"]?.objectValue?.keys == ["username", "password", "k"])
+        #expect(json["data"] == "")
+        #expect(json["json"] == .null)
+    }
+
+    @Test("JSON bodies: data is the raw text, json the parsed value with numbers as sent")
+    func jsonBody() throws {
+        let raw = #"{"id": 1, "name": "lee", "price": 1.50, "nested": {"z": [true, null]}}"#
+        let response = respond("PUT", "/put", headers: ["Host": "h", "Content-Type": "Application/JSON"], text: raw)
+        let json = try response.json
+        #expect(json["data"] == .string(raw))
+        #expect(json["json"]?["price"]?.numberText == "1.50")
+        #expect(json["json"]?["nested"]?["z"] == [true, nil])
+        #expect(response.bodyText.contains(#""price": 1.50"#))
+    }
+
+    @Test("+json media types are parsed as JSON")
+    func plusJSON() throws {
+        let response = respond("PATCH", "/patch", headers: ["Host": "h", "Content-Type": "application/merge-patch+json"], text: #"{"a":1}"#)
+        #expect(try response.json["json"] == ["a": 1])
+    }
+
+    @Test("invalid JSON is not an error: json is null, data keeps the text")
+    func invalidJSON() throws {
+        let response = respond("POST", "/post", headers: ["Host": "h", "Content-Type": "application/json"], text: "{not json")
+        #expect(response.status == 200)
+        #expect(try response.json["json"] == .null)
+        #expect(try response.json["data"] == "{not json")
+    }
+
+    @Test("raw text without Content-Type is echoed as data")
+    func rawText() throws {
+        let response = respond("POST", "/post", headers: ["Host": "h"], text: "hello <world> & ünïcode")
+        #expect(try response.json["data"] == "hello <world> & ünïcode")
+        #expect(response.bodyText.contains("hello <world> & ünïcode"), "no HTML escaping, UTF-8 kept")
+    }
+
+    @Test("binary bodies are echoed as a base64 data URL")
+    func binaryBody() throws {
+        let response = respond("POST", "/post", headers: ["Host": "h", "Content-Type": "application/octet-stream"], body: [0xFF, 0x00, 0xFE])
+        #expect(try response.json["data"] == "data:application/octet-stream;base64,/wD+")
+    }
+
+    @Test("multipart bodies: fields in form, files with filename, size, headers and content")
+    func multipartBody() throws {
+        let body = """
+            --XyZ\r
+            Content-Disposition: form-data; name="description"\r
+            \r
+            Profile photo\r
+            --XyZ\r
+            Content-Disposition: form-data; name="file"; filename="test.txt"\r
+            Content-Type: text/plain\r
+            \r
+            hello file\r
+            --XyZ\r
+            Content-Disposition: form-data; name="blob"; filename="b.bin"\r
+            Content-Type: application/octet-stream\r
+            \r
+
+            """
+        var bytes = Array(body.utf8) + [0xFF, 0xD8, 0x00] + Array("\r\n--XyZ--\r\n".utf8)
+        let response = respond("POST", "/post", headers: ["Host": "h", "Content-Type": "multipart/form-data; boundary=XyZ"], body: bytes)
+        #expect(response.status == 200)
+        let json = try response.json
+        #expect(json["form"] == ["description": "Profile photo"])
+        #expect(
+            json["files"]?["file"] == [
+                "filename": "test.txt", "size": 10,
+                "headers": ["Content-Disposition": #"form-data; name="file"; filename="test.txt""#, "Content-Type": "text/plain"],
+                "content": "hello file",
+            ])
+        #expect(json["files"]?["blob"]?["content"] == "/9gA")
+        #expect(json["files"]?["blob"]?["size"] == 3)
+        #expect(json["data"] == "")
+        bytes.removeLast(12)  // cut the closing boundary
+        let truncated = respond("POST", "/post", headers: ["Host": "h", "Content-Type": "multipart/form-data; boundary=XyZ"], body: bytes)
+        #expect(truncated.status == 400)
+        #expect(try truncated.json["error"]?.stringValue?.isEmpty == false)
+    }
+
+    @Test("multipart without a boundary is a 400 that says so")
+    func multipartWithoutBoundary() throws {
+        let response = respond("POST", "/post", headers: ["Host": "h", "Content-Type": "multipart/form-data"], text: "x")
+        #expect(response.status == 400)
+        #expect(try response.json["error"]?.stringValue?.contains("boundary") == true)
+    }
+
+    @Test("/anything takes every method and any sub-path")
+    func anything() throws {
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "PROPFIND", "X-CUSTOM"] {
+            let response = respond(method, "/anything/users/42?x=1")
+            #expect(response.status == 200)
+            #expect(try response.json["method"] == .string(method))
+            #expect(try response.json["url"] == "http://example.com/anything/users/42?x=1")
+        }
+        #expect(respond("GET", "/anything").status == 200)
+        #expect(respond("GET", "/any/thing").status == 200)
+    }
+
+    @Test("method routes refuse other methods with 405 and Allow")
+    func methodNotAllowed() throws {
+        let response = respond("POST", "/get")
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+        #expect(try response.json["error"]?.stringValue?.contains("POST") == true)
+        #expect(respond("GET", "/post").headers["Allow"] == "OPTIONS, POST")
+        #expect(respond("HEAD", "/get").status == 200)
+    }
+
+    @Test("origin: the peer address, or the first X-Forwarded-For entry")
+    func origin() throws {
+        let direct = Router().respond(to: Request(method: "GET", target: "/get", remoteAddress: "10.1.2.3"))
+        #expect(try direct.json["origin"] == "10.1.2.3")
+        let proxied = respond("GET", "/get", headers: ["Host": "h", "X-Forwarded-For": " 203.0.113.9 , 10.0.0.1"])
+        #expect(try proxied.json["origin"] == "203.0.113.9")
+    }
+
+    @Test("url honours X-Forwarded-Proto and falls back to the server's address without Host")
+    func url() throws {
+        let forwarded = respond("GET", "/get?q=1", headers: ["Host": "api.test", "X-Forwarded-Proto": "https"])
+        #expect(try forwarded.json["url"] == "https://api.test/get?q=1")
+        let noHost = Router().respond(to: Request(method: "GET", target: "/get", serverAuthority: "127.0.0.1:9000"))
+        #expect(try noHost.json["url"] == "http://127.0.0.1:9000/get")
+    }
+}

@@ -1,0 +1,95 @@
+@testable import HTTPBun
+import JSONValue
+import Testing
+
+@Suite("Router: 404, 405, OPTIONS, CORS, HEAD, path prefix")
+struct RouterTests {
+    @Test("unknown routes are 404 with the path in the error")
+    func notFound() throws {
+        let response = respond("GET", "/nope/%E2%82%AC")
+        #expect(response.status == 404)
+        #expect(response.bodyText == "{\n  \"error\": \"not found: /nope/€\"\n}\n")
+    }
+
+    @Test("OPTIONS is a preflight on any route")
+    func preflight() {
+        let response = respond(
+            "OPTIONS", "/post",
+            headers: ["Origin": "https://app.test", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "X-A, Content-Type"])
+        #expect(response.status == 200)
+        #expect(response.bodyBytes.isEmpty)
+        #expect(response.headers["Access-Control-Allow-Methods"] == "PUT")
+        #expect(response.headers["Access-Control-Allow-Headers"] == "X-A, Content-Type")
+        #expect(response.headers["Access-Control-Max-Age"] == "3600")
+        #expect(response.headers["Access-Control-Allow-Origin"] == "https://app.test")
+        #expect(response.headers["Access-Control-Allow-Credentials"] == "true")
+        let plain = respond("OPTIONS", "/get", headers: [:])
+        #expect(plain.headers["Access-Control-Allow-Methods"] == "GET, POST, PUT, DELETE, PATCH, OPTIONS")
+        #expect(plain.headers["Access-Control-Allow-Headers"] == nil)
+        #expect(plain.headers["Access-Control-Allow-Origin"] == "*")
+        #expect(respond("OPTIONS", "/nope").status == 404)
+    }
+
+    @Test("CORS echoes Origin on every response, errors included")
+    func corsOnErrors() {
+        let response = respond("GET", "/nope", headers: ["Origin": "http://x.test"])
+        #expect(response.headers["Access-Control-Allow-Origin"] == "http://x.test")
+        #expect(response.headers["Access-Control-Allow-Credentials"] == "true")
+    }
+
+    @Test("--path-prefix serves under the prefix and 404s outside it")
+    func pathPrefix() throws {
+        let configuration = ServerConfiguration(pathPrefix: "/bun/")
+        #expect(respond("GET", "/bun/get", configuration: configuration).status == 200)
+        #expect(try respond("GET", "/bun/get?a=1", configuration: configuration).json["url"] == "http://example.com/bun/get?a=1")
+        #expect(respond("GET", "/get", configuration: configuration).status == 404)
+        #expect(respond("GET", "/bunget", configuration: configuration).status == 404)
+        let redirect = respond("GET", "/bun/cookies/set?a=1", configuration: configuration)
+        #expect(redirect.headers["Location"] == "/bun/cookies")
+    }
+
+    @Test("path parameters are percent-decoded")
+    func parameterDecoding() {
+        let response = respond("GET", "/cookies/set/a%20b/c%2Fd")
+        #expect(response.status == 400, "a space is not valid in a cookie name")
+        let ok = respond("GET", "/cookies/set/name/c%2Fd")
+        #expect(ok.headers["Set-Cookie"] == "name=c/d; Path=/")
+    }
+}
+
+@Suite("Inspection, health")
+struct InspectionTests {
+    @Test("/headers, /ip, /user-agent")
+    func inspection() throws {
+        let headers: HTTPHeaders = ["Host": "h", "User-Agent": "MyBot", "Authorization": "Bearer TOKEN"]
+        #expect(
+            respond("GET", "/headers", headers: headers).bodyText
+                == "{\n  \"headers\": {\n    \"Host\": \"h\",\n    \"User-Agent\": \"MyBot\",\n    \"Authorization\": \"Bearer TOKEN\"\n  }\n}\n")
+        #expect(respond("GET", "/ip").bodyText == "{\n  \"origin\": \"127.0.0.1\"\n}\n")
+        #expect(try respond("GET", "/user-agent", headers: headers).json == ["user-agent": "MyBot"])
+    }
+
+    @Test("/uuid is a fresh version-4 UUID each time")
+    func uuid() throws {
+        let first = try #require(try respond("GET", "/uuid").json["uuid"]?.stringValue)
+        let second = try #require(try respond("GET", "/uuid").json["uuid"]?.stringValue)
+        #expect(first != second)
+        let pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+        #expect(first.wholeMatch(of: pattern) != nil)
+    }
+
+    @Test("/payload returns the body with its content type")
+    func payload() {
+        let response = respond("POST", "/payload", headers: ["Content-Type": "text/csv"], text: "a,b\n1,2\n")
+        #expect(response.headers["Content-Type"] == "text/csv")
+        #expect(response.bodyText == "a,b\n1,2\n")
+        #expect(respond("POST", "/payload", body: [1, 2]).headers["Content-Type"] == "application/octet-stream")
+    }
+
+    @Test("/health")
+    func health() {
+        let response = respond("GET", "/health")
+        #expect(response.status == 200)
+        #expect(response.bodyText == "{\n  \"status\": \"ok\"\n}\n")
+    }
+}
