@@ -6,7 +6,7 @@ import Foundation
 /// let params: Params = ["q": "swift", "page": 2, "tag": ["a", "b"], "debug": true]
 /// // q=swift&page=2&tag=a&tag=b&debug=true
 /// ```
-public enum ParamValue: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+public enum ParamValue: Sendable, Hashable, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral
 {
     case one(String)

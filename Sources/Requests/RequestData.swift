@@ -9,7 +9,7 @@ import JSONValue
 /// try await Requests.post(url, data: .bytes([0, 1, 2]))                          // raw bytes
 /// try await Requests.put(url, data: .body(try .file("big.bin")))                 // streamed from disk
 /// ```
-public enum RequestData: Sendable, ExpressibleByDictionaryLiteral, ExpressibleByStringLiteral {
+public enum RequestData: Sendable, ExpressibleByDictionaryLiteral, ExpressibleByStringInterpolation {
     case form(Params)
     case text(String)
     case bytes([UInt8])
