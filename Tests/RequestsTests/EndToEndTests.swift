@@ -567,6 +567,39 @@ final class APIClient: Sendable {
         #expect(try JSON.parse(bytes)["method"]?.stringValue == "GET")
     }
 
+    @Test func rawBodyStreamedFromDisk() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("requests-e2e-raw-\(UUID().uuidString).txt").path
+        try Data(repeating: UInt8(ascii: "y"), count: 700_000).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let echo = try await Requests.post(E2E.base + "/post", headers: ["Content-Type": "text/plain"], data: .body(try .file(path))).json()
+        #expect(echo["data"]?.stringValue?.count == 700_000)
+        #expect(echo["headers"]?["Content-Length"]?.stringValue == "700000")
+    }
+
+    @Test func chunkedUploadOfUnknownLength() async throws {
+        let body = RequestBody.stream {
+            AsyncThrowingStream { continuation in
+                for part in ["one ", "two ", "three"] { continuation.yield(Array(part.utf8)) }
+                continuation.finish()
+            }
+        }
+        let echo = try await Requests.put(E2E.base + "/put", headers: ["Content-Type": "text/plain"], data: .body(body)).json()
+        #expect(echo["data"]?.stringValue == "one two three")
+        #expect(echo["headers"]?["Transfer-Encoding"]?.stringValue == "chunked")
+    }
+
+    @Test func connectionsPerHostLimitQueuesRequests() async throws {
+        // One connection: three 0.4 s requests cannot overlap, so together they take at least 1.2 s.
+        // (A lower bound only: a slow machine cannot make this fail.)
+        let session = Session(connectionsPerHost: 1)
+        let start = ContinuousClock.now
+        let results = await session.gather(Array(repeating: E2E.base + "/delay/0.4", count: 3))
+        let elapsed = ContinuousClock.now - start
+        #expect(results.allSatisfy { (try? $0.get().statusCode) == 200 })
+        #expect(elapsed >= .milliseconds(1200))
+        try await session.close()
+    }
+
     @Test func closedSessionRefusesFurtherCalls() async throws {
         let session = Session()
         #expect(try await session.get(E2E.base + "/get").ok)
