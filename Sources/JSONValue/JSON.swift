@@ -33,10 +33,9 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     public init() { entries = [] }
 
+    /// Later entries with an already-seen key replace the earlier value in its place.
     public init(_ entries: [(key: String, value: JSON)]) {
-        self.entries = []
-        self.entries.reserveCapacity(entries.count)
-        for entry in entries { self[entry.key] = entry.value }
+        self.entries = Self.deduplicated(entries)
     }
 
     public init(dictionaryLiteral elements: (String, JSON)...) {
@@ -48,13 +47,16 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Reads or writes a key. Writing `nil` removes it.
+    ///
+    /// Keys are compared by their Unicode scalars, not by Swift's canonical equivalence: `"é"` written
+    /// precomposed and `"e\u{301}"` are two keys, as they are two keys in JSON text.
     public subscript(key: String) -> JSON? {
         get {
-            for entry in entries where entry.key == key { return entry.value }
+            for entry in entries where ExactKey.equal(entry.key, key) { return entry.value }
             return nil
         }
         set {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
+            if let index = entries.firstIndex(where: { ExactKey.equal($0.key, key) }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
             } else if let newValue {
                 entries.append((key: key, value: newValue))
@@ -74,8 +76,50 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Equality ignores key order, as JSON's does.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.entries.count == rhs.entries.count else { return false }
-        for entry in lhs.entries where rhs[entry.key] != entry.value { return false }
+        if lhs.entries.count <= linearLookupLimit {
+            for entry in lhs.entries where rhs[entry.key] != entry.value { return false }
+            return true
+        }
+        // Large objects: an index keeps this linear rather than quadratic.
+        var rightIndex: [ExactKey: Int] = [:]
+        rightIndex.reserveCapacity(rhs.entries.count)
+        for (index, entry) in rhs.entries.enumerated() { rightIndex[ExactKey(entry.key)] = index }
+        for entry in lhs.entries {
+            guard let index = rightIndex[ExactKey(entry.key)], rhs.entries[index].value == entry.value else { return false }
+        }
         return true
+    }
+
+    /// Up to this many entries, looking a key up by scanning beats hashing.
+    static let linearLookupLimit = 16
+
+    /// `entries` with duplicate keys merged: the last value wins, in the first one's place.
+    /// Linear, so that a hostile object with many keys cannot make a parse quadratic.
+    static func deduplicated(_ entries: [(key: String, value: JSON)]) -> [(key: String, value: JSON)] {
+        var unique: [(key: String, value: JSON)] = []
+        unique.reserveCapacity(entries.count)
+        if entries.count <= linearLookupLimit {
+            for entry in entries {
+                if let index = unique.firstIndex(where: { ExactKey.equal($0.key, entry.key) }) {
+                    unique[index].value = entry.value
+                } else {
+                    unique.append(entry)
+                }
+            }
+            return unique
+        }
+        var positions: [ExactKey: Int] = [:]
+        positions.reserveCapacity(entries.count)
+        for entry in entries {
+            let key = ExactKey(entry.key)
+            if let index = positions[key] {
+                unique[index].value = entry.value
+            } else {
+                positions[key] = unique.count
+                unique.append(entry)
+            }
+        }
+        return unique
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -114,6 +158,25 @@ extension JSON: Hashable {
         case .array(let values): hasher.combine(values)
         case .object(let object): hasher.combine(object)
         }
+    }
+}
+
+/// An object key compared and hashed by its UTF-8 bytes (that is, by Unicode scalars), as JSON
+/// compares member names, rather than by Swift's canonical equivalence.
+struct ExactKey: Hashable {
+    var key: String
+
+    init(_ key: String) { self.key = key }
+
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8)
+    }
+
+    static func == (lhs: ExactKey, rhs: ExactKey) -> Bool { equal(lhs.key, rhs.key) }
+
+    func hash(into hasher: inout Hasher) {
+        var key = key
+        key.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -92,11 +92,11 @@ struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
         guard depth <= JSON.maximumNestingDepth else { throw fail("nesting deeper than \(JSON.maximumNestingDepth)") }
         position += 1
-        var object = JSONObject()
+        var entries: [(key: String, value: JSON)] = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -106,14 +106,14 @@ struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             position += 1
             skipWhitespace()
-            // Duplicate keys: the last one wins, in the first one's place (as python and Go decode them).
-            object[key] = try parseValue(depth: depth)
+            entries.append((key: key, value: try parseValue(depth: depth)))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):
                 position += 1
-                return .object(object)
+                // Duplicate keys: the last one wins, in the first one's place (as python and Go decode them).
+                return .object(JSONObject(entries))
             default: throw fail("expected ',' or '}' in an object")
             }
         }

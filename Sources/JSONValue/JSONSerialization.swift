@@ -9,7 +9,8 @@ public struct JSONFormat: Sendable, Hashable {
     public var indent: Int
     /// Writes non-ASCII characters as `\uXXXX` escapes (python's `ensure_ascii`).
     public var escapeNonASCII: Bool
-    /// Writes object keys in sorted order rather than insertion order.
+    /// Writes object keys in sorted order (by code point, as python's `sort_keys` and Go do) rather
+    /// than insertion order.
     public var sortKeys: Bool
     /// Separator after a comma in one-line output (`", "` in python, `","` in Go).
     public var compactItemSeparator: String
@@ -79,7 +80,7 @@ struct JSONWriter {
         case .object(let object):
             if object.isEmpty { return append("{}") }
             output.append(UInt8(ascii: "{"))
-            let entries = format.sortKeys ? object.entries.sorted { $0.key < $1.key } : object.entries
+            let entries = format.sortKeys ? object.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : object.entries
             for (index, entry) in entries.enumerated() {
                 if index > 0 { writeItemSeparator() }
                 newline(depth: depth + 1)

@@ -18,8 +18,9 @@ public struct MediaType: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(essence) }
 
     public func parameter(_ name: String) -> String? {
-        let lowered = name.asciiLowercased
-        return parameters.first { $0.name == lowered }?.value
+        let lowered = Self.lowercased(name.utf8)
+        for parameter in parameters where parameter.name == lowered { return parameter.value }
+        return nil
     }
 
     /// `application/json` and every `+json` type.
@@ -36,7 +37,7 @@ public struct MediaType: Sendable, Hashable {
         while index < bytes.count, bytes[index] != UInt8(ascii: ";") { index += 1 }
         var essenceEnd = index
         while essenceEnd > essenceStart, bytes[essenceEnd - 1] == 0x20 || bytes[essenceEnd - 1] == 0x09 { essenceEnd -= 1 }
-        let essence = String(decoding: bytes[essenceStart..<essenceEnd].map(\.asciiLowercased), as: UTF8.self)
+        let essence = lowercased(bytes[essenceStart..<essenceEnd])
         var parameters: [(name: String, value: String)] = []
         while index < bytes.count {
             index += 1  // ';'
@@ -45,7 +46,7 @@ public struct MediaType: Sendable, Hashable {
             while index < bytes.count, bytes[index] != UInt8(ascii: "="), bytes[index] != UInt8(ascii: ";") { index += 1 }
             var nameEnd = index
             while nameEnd > nameStart, bytes[nameEnd - 1] == 0x20 || bytes[nameEnd - 1] == 0x09 { nameEnd -= 1 }
-            let name = String(decoding: bytes[nameStart..<nameEnd].map(\.asciiLowercased), as: UTF8.self)
+            let name = lowercased(bytes[nameStart..<nameEnd])
             guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
             index += 1
             skipSpaces()
@@ -69,5 +70,13 @@ public struct MediaType: Sendable, Hashable {
             if !name.isEmpty { parameters.append((name, String(decoding: value, as: UTF8.self))) }
         }
         return MediaType(essence: essence, parameters: parameters)
+    }
+
+    /// ASCII letters lower-cased, by hand: this runs for every header of every multipart part,
+    /// and debug builds make a `map` with a key path slow.
+    private static func lowercased<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var lowered = Array(bytes)
+        for index in lowered.indices where lowered[index] >= 0x41 && lowered[index] <= 0x5A { lowered[index] += 32 }
+        return String(decoding: lowered, as: UTF8.self)
     }
 }

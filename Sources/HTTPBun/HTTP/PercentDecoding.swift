@@ -12,6 +12,11 @@ public enum PercentDecoding {
         if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
             return String(decoding: bytes, as: UTF8.self)
         }
+        return String(decoding: decodeBytes(bytes, plusAsSpace: plusAsSpace), as: UTF8.self)
+    }
+
+    /// The decoded bytes, before any UTF-8 interpretation.
+    static func decodeBytes<Bytes: Collection<UInt8>>(_ bytes: Bytes, plusAsSpace: Bool) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex
@@ -35,7 +40,7 @@ public enum PercentDecoding {
             }
             index = bytes.index(after: index)
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     @inline(__always)

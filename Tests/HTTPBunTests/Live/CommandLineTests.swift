@@ -1,0 +1,124 @@
+import Foundation
+@testable import HTTPBun
+import JSONValue
+import Testing
+
+/// The `httpbun` executable, built next to this test bundle by `swift build`/`swift test`.
+private let executableURL: URL = {
+    let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var directory = testBinary.deletingLastPathComponent()
+    // On Linux the test binary sits directly in the build folder; skip any bundle folders.
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("httpbun").path), directory.path != "/" {
+        directory = directory.deletingLastPathComponent()
+    }
+    return directory.appendingPathComponent("httpbun")
+}()
+
+/// A running `httpbun` process and what it printed.
+private final class RunningCommand {
+    let process = Process()
+    let output = Pipe()
+    let errors = Pipe()
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = executableURL
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+    }
+
+    /// The first line of standard output (the URL), waiting for it.
+    func firstLine() -> String {
+        var bytes: [UInt8] = []
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
+            bytes.append(contentsOf: byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func stop(_ signal: Int32) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var errorText: String { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+}
+
+private func portNumber(in url: String) -> Int? {
+    url.split(separator: ":").last.flatMap { Int($0) }
+}
+
+@Suite("The httpbun command")
+struct CommandLineTests {
+    @Test("--port 0 prints a URL that answers /health; SIGTERM stops it with status 0")
+    func portZero() throws {
+        let command = try RunningCommand(["--port", "0"])
+        let url = command.firstLine()
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        let port = try #require(portNumber(in: url))
+        let response = try RawConnection(port: port).exchange("GET", "/health")
+        #expect(response.status == 200)
+        #expect(try JSON.parse(response.body) == ["status": "ok"])
+        #expect(command.stop(SIGTERM) == 0)
+        let log = command.errorText
+        #expect(log.contains("GET /health 200"), "an access line per request on stderr")
+        #expect(log.contains("stopped"))
+    }
+
+    @Test("SIGINT with requests waiting stops promptly with status 0")
+    func interruptWhileWaiting() throws {
+        let command = try RunningCommand(["--port", "0", "--log-level", "warning"])
+        let port = try #require(portNumber(in: command.firstLine()))
+        let waiting = try (0..<5).map { _ in try RawConnection(port: port) }
+        for connection in waiting { try connection.send("GET /delay/30 HTTP/1.1\r\nHost: x\r\n\r\n") }
+        usleep(200_000)
+        let start = ContinuousClock.now
+        #expect(command.stop(SIGINT) == 0)
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
+    @Test("flags come from HTTPBUN_* variables; a flag wins over its variable")
+    func environment() throws {
+        let command = try RunningCommand(
+            ["--port", "0"], environment: ["HTTPBUN_PORT": "1", "HTTPBUN_PATH_PREFIX": "/pre", "HTTPBUN_LOG_FORMAT": "json"])
+        let port = try #require(portNumber(in: command.firstLine()))
+        #expect(port != 1)
+        let connection = try RawConnection(port: port)
+        #expect(try connection.exchange("GET", "/pre/get").status == 200)
+        #expect(try connection.exchange("GET", "/get").status == 404)
+        #expect(command.stop(SIGTERM) == 0)
+        let firstLogLine = try #require(command.errorText.split(separator: "\n").first)
+        let logLine = try JSON.parse(String(firstLogLine))
+        #expect(logLine["level"] != nil && logLine["message"] != nil, "--log-format json writes JSON lines")
+    }
+
+    @Test("--help explains the flags and their variables; bad flags fail with a message")
+    func help() throws {
+        let help = try RunningCommand(["--help"])
+        help.process.waitUntilExit()
+        let text = String(decoding: help.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(help.process.terminationStatus == 0)
+        for flag in ["--host", "--port", "--path-prefix", "--max-body-size", "--max-duration", "--threads", "--log-format", "HTTPBUN_"] {
+            #expect(text.contains(flag), "\(flag)")
+        }
+        let bad = try RunningCommand(["--port", "70000"])
+        bad.process.waitUntilExit()
+        #expect(bad.process.terminationStatus != 0)
+        #expect(bad.errorText.contains("--port must be between 0 and 65535"))
+    }
+
+    @Test("a port already in use is a clear error and a non-zero exit")
+    func portInUse() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let command = try RunningCommand(["--port", String(server.port)])
+        command.process.waitUntilExit()
+        #expect(command.process.terminationStatus == 1)
+        #expect(command.errorText.contains("cannot listen on 127.0.0.1:\(server.port)"))
+    }
+}
