@@ -41,15 +41,25 @@ extension Session {
         })
     }
 
-    /// Sends every request concurrently and returns each response or error, in order.
+    /// Sends every prepared request concurrently and returns each response or error, in order.
     ///
     /// ```swift
-    /// let results = await session.gather(requests: [
+    /// let requests = try ids.map { try Request(.get, url: base + "/anything/users/\($0)") }
+    /// let results = await session.gather(requests)
+    /// ```
+    public func gather(_ requests: [Request], maxConcurrency: Int = 64) async -> [Result<Response, any Error>] {
+        await Requests.gather(maxConcurrency: maxConcurrency, requests.map { request in { try await self.send(request) } })
+    }
+
+    /// Runs every call concurrently and returns each response or error, in order.
+    ///
+    /// ```swift
+    /// let results = await session.gather(calls: [
     ///     { s in try await s.get(base + "/get") },
     ///     { s in try await s.post(base + "/post", json: ["id": 1]) },
     /// ])
     /// ```
-    public func gather(requests: [@Sendable (Session) async throws -> Response], maxConcurrency: Int = 64) async -> [Result<Response, any Error>] {
-        await Requests.gather(maxConcurrency: maxConcurrency, requests.map { call in { try await call(self) } })
+    public func gather(calls: [@Sendable (Session) async throws -> Response], maxConcurrency: Int = 64) async -> [Result<Response, any Error>] {
+        await Requests.gather(maxConcurrency: maxConcurrency, calls.map { call in { try await call(self) } })
     }
 }

@@ -226,6 +226,30 @@ public struct ResponseBody: AsyncSequence, Sendable {
     /// Lines of text (UTF-8), split on `\n` with a trailing `\r` removed, as they arrive.
     public var lines: Lines { Lines(body: self) }
 
+    /// The body byte by byte, as it arrives.
+    public var bytes: Bytes { Bytes(body: self) }
+
+    /// The bytes of a response body, one at a time.
+    public struct Bytes: AsyncSequence, Sendable {
+        public typealias Element = UInt8
+        let body: ResponseBody
+        public func makeAsyncIterator() -> Iterator { Iterator(chunks: body.makeAsyncIterator()) }
+        public struct Iterator: AsyncIteratorProtocol {
+            var chunks: ResponseBody.Iterator
+            var current: [UInt8] = []
+            var index = 0
+            public mutating func next() async throws -> UInt8? {
+                while index >= current.count {
+                    guard let chunk = try await chunks.next() else { return nil }
+                    current = chunk
+                    index = 0
+                }
+                defer { index += 1 }
+                return current[index]
+            }
+        }
+    }
+
     /// Every chunk joined.
     public func collect() async throws -> [UInt8] {
         var out: [UInt8] = []

@@ -152,7 +152,26 @@ public final class Session: Sendable {
         if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
         let effectiveTimeout = timeout ?? settings.timeout
         let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
+        return try await run(request, settings: settings, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
+    }
 
+    /// Sends a request you built yourself through the session's pipeline (redirects, auth, cookies,
+    /// retries, hooks), as requests' `Session.send(prepared)` does. Session headers and params are not
+    /// added: the request goes as it is.
+    ///
+    /// ```swift
+    /// var request = try Request(.post, url: base + "/post", headers: ["Content-Type": "text/plain"])
+    /// request.body = .text("hello")
+    /// let response = try await session.send(request)
+    /// ```
+    public func send(_ request: Request, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        let settings = settings.withLock { $0 }
+        if settings.closed { throw SessionClosed(url: request.url.absoluteString) }
+        return try await run(request, settings: settings, auth: nil, cookies: nil, allowRedirects: allowRedirects, stream: stream)
+    }
+
+    private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
+                     allowRedirects: Bool?, stream: Bool) async throws -> Response {
         let origin = request.origin
         let hooks = settings.hooks
         let mounts = settings.mounts
@@ -171,13 +190,13 @@ public final class Session: Sendable {
                 return response
             })
         let steps: [any Middleware] = [
-            RedirectMiddleware(allowRedirects: allowRedirects ?? (method != .head), maxRedirects: settings.maxRedirects),
+            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
             AuthMiddleware(auth: auth ?? settings.auth, origin: origin),
             CookieMiddleware(jar: cookies, callCookies: (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, origin: origin),
         ]
         let pipeline = steps.chained(to: { try await retry.send($0) })
 
-        return try await Self.within(effectiveTimeout.total, url: target.absoluteString) {
+        return try await Self.within(request.timeout.total, url: request.url.absoluteString) {
             let response = try await pipeline(request)
             return stream ? response : try await response.buffered()
         }

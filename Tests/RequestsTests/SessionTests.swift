@@ -169,6 +169,35 @@ import Testing
         }
     }
 
+    @Test func preparedRequestsGoThroughThePipeline() async throws {
+        let seen = Recorder<Request>()
+        let session = Session(transport: recordingMock(seen) { request, _ in
+            request.url.path == "/a" ? Response(statusCode: 302, headers: ["Location": "/b", "Set-Cookie": "c=1"]) : Response(statusCode: 200, text: request.url.path)
+        })
+        session.headers["X-Session"] = "not added to prepared requests"
+        let request = try Request(.get, url: "http://h.test/a", headers: ["X-Mine": "1"])
+        let response = try await session.send(request)
+        #expect(response.text == "/b")
+        #expect(seen.all.last?.headers["Cookie"] == "c=1")
+        #expect(seen.all.allSatisfy { $0.headers["X-Mine"] == "1" && $0.headers["X-Session"] == nil })
+        let results = await session.gather(try ["/x", "/y"].map { try Request(.get, url: "http://h.test" + $0) })
+        #expect(try results.map { try $0.get().text } == ["/x", "/y"])
+    }
+
+    @Test func bodyByteByByte() async throws {
+        let session = Session(transport: MockTransport { _ in
+            Response(statusCode: 200, stream: AsyncThrowingStream { continuation in
+                continuation.yield([1, 2])
+                continuation.yield([])
+                continuation.yield([3])
+                continuation.finish()
+            })
+        })
+        var bytes: [UInt8] = []
+        for try await byte in try await session.get("http://h.test/", stream: true).body.bytes { bytes.append(byte) }
+        #expect(bytes == [1, 2, 3])
+    }
+
     @Test func sharedBetweenManyTasks() async throws {
         let session = Session(transport: MockTransport { request in
             Response(statusCode: 200, headers: ["Set-Cookie": "last=\(request.url.lastPathComponent)"], text: request.url.lastPathComponent)
