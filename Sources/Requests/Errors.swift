@@ -56,7 +56,7 @@ public struct ConnectFailed: ConnectionError {
 public struct ConnectionClosed: ConnectionError {
     public var url: String?
     public var description: String {
-        "the server closed the connection before answering \(url ?? "the request"). It may have crashed or refused the request; retry with a Retry policy if this is transient."
+        "the server closed the connection before the response to \(url ?? "the request") was complete. It may have crashed or dropped the request; mount an Adapter with a Retry policy if this is transient."
     }
 }
 

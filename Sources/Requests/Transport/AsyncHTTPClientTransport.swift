@@ -139,6 +139,10 @@ public final class AsyncHTTPClientTransport: Transport {
                 return ConnectionClosed(url: url)
             }
         }
+        if typeName == "HTTPParserError", text.contains("invalidEOFState") || text.contains("unexpected time") {
+            // The connection closed before the announced body was complete (requests: ChunkedEncodingError).
+            return ConnectionClosed(url: url)
+        }
         if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError") {
             return ConnectFailed(url: url, underlying: text)
         }
