@@ -55,6 +55,10 @@ public final class AsyncHTTPClientTransport: Transport {
                 decompression: decompress ? .enabled(limit: .none) : .disabled
             )
             configuration.httpVersion = .automatic
+            // By default AsyncHTTPClient retries a failed connection (refused, unreachable) with backoff
+            // until the connect timeout and only then fails: a refused port would take the whole connect
+            // timeout to report. Fail at once, as requests does; retries are the Retry policy's job.
+            configuration.connectionPool.retryConnectionEstablishment = false
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             state.clients[key] = client
             return client
