@@ -50,6 +50,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Starts and stops servers in a process of its own and reports its threads and descriptors:
+        // the test runner's other suites would blur those counts in-process.
+        .executableTarget(name: "httpbun-lifecycle-check", dependencies: ["HTTPBun"]),
         .target(
             name: "Requests",
             dependencies: [

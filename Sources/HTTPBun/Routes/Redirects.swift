@@ -1,4 +1,93 @@
-/// Routes of this family; see ../shared/spec/endpoints.md.
+import JSONValue
+
+/// `/redirect/{n}`, `/relative-redirect/{n}`, `/absolute-redirect/{n}`, `/redirect-to`.
 enum RedirectRoutes {
-    static let routes: [Route] = []
+    static let routes: [Route] = [
+        Route(nil, "/redirect/{n}", { chain($0, kind: "redirect", absolute: isTrue($0.request.queryValue("absolute"))) }),
+        Route(nil, "/relative-redirect/{n}", { chain($0, kind: "relative-redirect", absolute: false) }),
+        Route(nil, "/absolute-redirect/{n}", { chain($0, kind: "absolute-redirect", absolute: true) }),
+        Route(["GET", "POST", "PUT", "DELETE", "PATCH"], "/redirect-to", redirectTo),
+    ]
+
+    static let maximumHops = 100
+
+    /// One hop of an n-hop chain: 302 to the (n-1)th, the last to `/get`. An absolute chain goes
+    /// through `/absolute-redirect`, as httpbin's does, so every hop stays absolute.
+    static func chain(_ context: RouteContext, kind: String, absolute: Bool) -> Response {
+        let text = context[parameter: "n"]
+        guard let hops = Int(text), (1...maximumHops).contains(hops) else {
+            return .error(400, "invalid redirect count \"\(text)\": use a whole number from 1 to \(maximumHops)")
+        }
+        let prefix = context.configuration.normalizedPathPrefix
+        var path: String
+        if hops == 1 {
+            path = prefix + "/get"
+        } else {
+            path = prefix + "/" + (absolute && kind == "redirect" ? "absolute-redirect" : kind) + "/" + String(hops - 1)
+        }
+        if absolute { path = baseURL(context.request) + path }
+        return Response(status: 302, headers: ["Location": path])
+    }
+
+    /// `scheme://host` as the client reached us: the echo object's `url` without the target, so
+    /// both honour `Host` and `X-Forwarded-Proto` alike.
+    static func baseURL(_ request: Request) -> String {
+        let url = Array(Echo.url(request).utf8)
+        return String(decoding: url.dropLast(request.target.utf8.count), as: UTF8.self)
+    }
+
+    static func redirectTo(_ context: RouteContext) -> Response {
+        let request = context.request
+        guard let url = request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
+            return .error(400, "missing url parameter: use /redirect-to?url=/get")
+        }
+        var status = 302
+        if let text = request.queryValue("status_code") ?? request.queryValue("status") {
+            guard let code = Int(text), (300...399).contains(code) else {
+                return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
+            }
+            status = code
+        }
+        guard let location = locationValue(url) else {
+            return .error(400, "invalid url: control characters (such as CR, LF, tab) cannot go in a Location header")
+        }
+        switch RedirectTarget.classify(location) {
+        case .relative: break
+        case .otherScheme(let scheme):
+            return .error(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")
+        case .absolute(let host):
+            let ownHost = RedirectTarget.host(ofHostHeader: request.headers["Host"] ?? request.serverAuthority)
+            guard host == ownHost || RedirectTarget.isLoopback(host)
+                || RedirectTarget.host(host, matchesAnyOf: context.configuration.allowedRedirectHosts)
+            else {
+                return .error(
+                    403,
+                    "redirects to host \"\(host)\" are not allowed: use a path, this server's host, a loopback address, or start the server with --allow-redirect-host \(host.isEmpty ? "<host>" : host)"
+                )
+            }
+        }
+        return Response(status: status, headers: ["Location": location])
+    }
+
+    /// The URL as a header value: outer spaces trimmed (browsers drop them too), inner spaces and
+    /// non-ASCII bytes percent-encoded; nil when it holds a control character, which could split the
+    /// header or, with tabs, hide `//` from the check (browsers delete tabs inside URLs).
+    static func locationValue(_ url: String) -> String? {
+        var output: [UInt8] = []
+        for byte in url.trimmingSpaces.utf8 {
+            switch byte {
+            case 0..<0x20, 0x7F: return nil
+            case 0x20, 0x80...:
+                let digits = Array("0123456789ABCDEF".utf8)
+                output += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+            default: output.append(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func isTrue(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return ["true", "1", "yes", "on"].contains(value.asciiLowercased)
+    }
 }

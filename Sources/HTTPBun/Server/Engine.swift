@@ -3,6 +3,10 @@ import Dispatch
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A libmicrohttpd daemon handle; only the engine uses it, on the threads MHD allows.
 struct DaemonHandle: @unchecked Sendable {
     let pointer: OpaquePointer
@@ -17,12 +21,17 @@ final class Engine: Sendable {
     let logger: Logger
     /// `host:port` as clients reach us, for URLs when a request has no `Host`.
     let authority: Mutex<String>
+    /// Requests whose state MHD holds right now.
+    let liveExchanges = LiveCount()
 
     private struct Suspensions {
         var stopping = false
         var nextToken: UInt64 = 0
         /// Suspended connections by token; a timer resumes a token at most once.
         var pending: [UInt64: DaemonHandle] = [:]
+        /// Suspended, or resumed but not yet called back by their daemon thread. A resume only
+        /// raises a flag that the daemon loop acts on later, so stop must wait for this to reach 0.
+        var parked = 0
     }
 
     private let suspensions = Mutex(Suspensions())
@@ -44,11 +53,12 @@ final class Engine: Sendable {
     /// Suspends `connection` (only from an MHD callback on its thread) and resumes it after
     /// `duration`. Returns false, without suspending, when the server is stopping.
     @discardableResult
-    func suspend(_ connection: OpaquePointer, for duration: Duration, then _: () -> Void = {}) -> Bool {
+    func suspend(_ connection: OpaquePointer, for duration: Duration) -> Bool {
         let token: UInt64? = suspensions.withLock { state in
             guard !state.stopping else { return nil }
             state.nextToken += 1
             state.pending[state.nextToken] = DaemonHandle(pointer: connection)
+            state.parked += 1
             MHD_suspend_connection(connection)
             return state.nextToken
         }
@@ -68,13 +78,23 @@ final class Engine: Sendable {
         }
     }
 
-    /// Refuses new suspensions and resumes every suspended connection, so MHD can stop
-    /// (`MHD_stop_daemon` aborts the process if any connection is still suspended).
-    func beginStopping() {
+    /// A parked request's daemon thread has called back after its resume.
+    func unpark() {
+        suspensions.withLock { $0.parked -= 1 }
+    }
+
+    /// Refuses new suspensions, resumes every suspended connection, and waits (at most `limit`)
+    /// until their daemon threads have taken them back. `MHD_stop_daemon` aborts the process if a
+    /// connection is still suspended, and leaks one whose resume it has not processed yet.
+    func beginStopping(waitingAtMost limit: Duration = .seconds(2)) {
         suspensions.withLock { state in
             state.stopping = true
             for handle in state.pending.values { MHD_resume_connection(handle.pointer) }
             state.pending.removeAll()
+        }
+        let deadline = ContinuousClock.now + limit
+        while suspensions.withLock({ $0.parked }) > 0 && ContinuousClock.now < deadline {
+            usleep(500)
         }
     }
 
@@ -128,7 +148,11 @@ final class Engine: Sendable {
             }
             exchange.phase = .sent
             return queue(response, on: connection, exchange: exchange)
-        case .waiting(let response), .ready(let response):
+        case .waiting(let response):
+            unpark()
+            exchange.phase = .sent
+            return queue(response, on: connection, exchange: exchange)
+        case .ready(let response):
             exchange.phase = .sent
             return queue(response, on: connection, exchange: exchange)
         case .sent:

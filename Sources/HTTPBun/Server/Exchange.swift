@@ -7,8 +7,6 @@ import Synchronization
 /// request-completed callback. Every field but `connection` is touched only on the thread of the
 /// daemon that owns the connection; suspension is guarded by `Engine.suspensions`.
 final class Exchange: @unchecked Sendable {
-    /// How many exist right now; tests use it to prove none leak.
-    static let live = Atomic<Int>(0)
 
     enum Phase {
         /// The request line arrived; the first handler call is still to come.
@@ -25,6 +23,8 @@ final class Exchange: @unchecked Sendable {
 
     let target: String
     let connection: OpaquePointer
+    /// Counts this exchange while it lives, so a stopped server can prove it released every one.
+    private let liveCount: LiveCount
     var phase: Phase = .new
     var method = ""
     var body: [UInt8] = []
@@ -33,14 +33,15 @@ final class Exchange: @unchecked Sendable {
     var discardedBytes = 0
     let startedAt = ContinuousClock.now
 
-    init(target: String, connection: OpaquePointer) {
+    init(target: String, connection: OpaquePointer, liveCount: LiveCount) {
         self.target = target
         self.connection = connection
-        Exchange.live.add(1, ordering: .relaxed)
+        self.liveCount = liveCount
+        liveCount.value.add(1, ordering: .relaxed)
     }
 
     deinit {
-        Exchange.live.subtract(1, ordering: .relaxed)
+        liveCount.value.subtract(1, ordering: .relaxed)
     }
 }
 
@@ -62,6 +63,8 @@ final class StreamReader: @unchecked Sendable {
     var offset = 0
     /// When the current chunk may be sent; nil once its pause has been waited for.
     var due: ContinuousClock.Instant?
+    /// The connection was suspended for `due` and this is the first call since.
+    var parked = false
 
     init(mode: Mode, connection: OpaquePointer, engine: Engine) {
         self.mode = mode
@@ -82,15 +85,20 @@ final class StreamReader: @unchecked Sendable {
             offset += count
             return count
         case .timed(let chunks):
+            if parked {
+                parked = false
+                engine.unpark()
+            }
             while chunkIndex < chunks.count {
                 if engine.isStopping { return httpbun_content_reader_end_with_error }
                 if let due {
                     let now = ContinuousClock.now
                     if now < due {
                         // Not due yet: park the connection until it is, and tell MHD there is nothing now.
-                        engine.suspend(connection, for: due - now) {
-                            // resumed: the pause is over
+                        guard engine.suspend(connection, for: due - now) else {
+                            return httpbun_content_reader_end_with_error
                         }
+                        parked = true
                         return 0
                     }
                     self.due = nil
@@ -117,4 +125,10 @@ final class StreamReader: @unchecked Sendable {
             UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + start, byteCount: count)
         }
     }
+}
+
+/// A shared counter of live objects.
+final class LiveCount: Sendable {
+    let value = Atomic<Int>(0)
+    var current: Int { value.load(ordering: .relaxed) }
 }

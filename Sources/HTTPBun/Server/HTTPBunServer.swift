@@ -120,10 +120,10 @@ public final class HTTPBunServer: Sendable {
     }
 
     /// Requests parked right now (in a delay, or between stream chunks).
-    var suspendedRequests: Int { engine.suspendedCount }
+    public var suspendedRequests: Int { engine.suspendedCount }
 
-    /// Requests in flight right now in this process (all servers), for leak checks in tests.
-    static var liveExchanges: Int { Exchange.live.load(ordering: .relaxed) }
+    /// Requests whose state is held right now (in flight, waiting or streaming); 0 after `stop()`.
+    public var liveRequests: Int { engine.liveExchanges.current }
 
     private static func startDaemon(engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline) -> OpaquePointer? {
         let configuration = engine.configuration
@@ -161,10 +161,12 @@ public final class HTTPBunServer: Sendable {
                     context.pointee = nil
                 },
                 engineContext,
-                { _, uri, connection in
+                { cls, uri, connection in
                     // Called with the raw request target before anything else; its result becomes `*con_cls`.
+                    let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
                     let target = uri.map { String(cString: $0) } ?? "/"
-                    return Unmanaged.passRetained(Exchange(target: target, connection: connection!)).toOpaque()
+                    let exchange = Exchange(target: target, connection: connection!, liveCount: engine.liveExchanges)
+                    return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,
                 trampoline.pointer)

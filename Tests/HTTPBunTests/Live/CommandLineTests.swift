@@ -122,3 +122,28 @@ struct CommandLineTests {
         #expect(command.errorText.contains("cannot listen on 127.0.0.1:\(server.port)"))
     }
 }
+
+@Suite("Server lifecycle, measured in a process of its own")
+struct LifecycleTests {
+    @Test("starting and stopping 200 times leaks no thread and no file descriptor")
+    func startStopLoop() throws {
+        // In this process other suites open sockets and threads in parallel, so the count is taken
+        // by a helper process that does nothing else.
+        let checker = Process()
+        checker.executableURL = executableURL.deletingLastPathComponent().appendingPathComponent("httpbun-lifecycle-check")
+        checker.arguments = ["200"]
+        let output = Pipe()
+        checker.standardOutput = output
+        try checker.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        checker.waitUntilExit()
+        #expect(checker.terminationStatus == 0)
+        let report = try JSON.parse(text)
+        #expect(report["cycles"] == 200)
+        let threads = try #require(report["threadsAfter"]?.intValue) - (report["threadsBefore"]?.intValue ?? 0)
+        let descriptors = try #require(report["descriptorsAfter"]?.intValue) - (report["descriptorsBefore"]?.intValue ?? 0)
+        #expect(threads <= 0, "threads grew by \(threads) over 200 cycles: \(text)")
+        #expect(descriptors <= 0, "descriptors grew by \(descriptors) over 200 cycles: \(text)")
+        #expect(report["liveRequestsAfterStop"] == 0)
+    }
+}

