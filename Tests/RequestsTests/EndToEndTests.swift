@@ -543,11 +543,32 @@ final class APIClient: Sendable {
 
     @Test(.enabled { await E2E.has("/unstable?failure_rate=0.5&seed=1") })
     func unstableEventuallySucceedsWithRetries() async throws {
+        // Unseeded, each try fails with probability 0.5: 31 failures in a row has odds of 2^-31.
+        let attempts = Recorder<Int>()
         let session = Session()
-        session.mount("http://", Adapter(retry: Retry(total: 20, backoffFactor: 0.001, statusForcelist: [500])))
-        for seed in 1...3 {
-            #expect(try await session.get(E2E.base + "/unstable", params: ["failure_rate": "0.5", "seed": "\(seed)"]).statusCode == 200)
+        session.mount("http://", Adapter(retry: Retry(total: 30, backoffFactor: 0.001, backoffMax: 0.01, statusForcelist: [500])))
+        session.hooks.response.append { attempts.append($0.statusCode) }
+        for _ in 1...3 {
+            #expect(try await session.get(E2E.base + "/unstable", params: ["failure_rate": "0.5"]).statusCode == 200)
         }
+        #expect(attempts.all.filter { $0 == 200 }.count == 3)
+        #expect(attempts.all.allSatisfy { $0 == 200 || $0 == 500 })
+        try await session.close()
+    }
+
+    @Test(.enabled { await E2E.has("/unstable?failure_rate=0.5&seed=1") })
+    func unstableThatAlwaysFailsExhaustsRetries() async throws {
+        let waits = Recorder<Duration>()
+        let attempts = Recorder<Int>()
+        let session = Session()
+        session.mount("http://", Adapter(retry: Retry(total: 4, backoffFactor: 0.5, statusForcelist: [500], clock: recordingClock(waits))))
+        session.hooks.response.append { attempts.append($0.statusCode) }
+        let error = await #expect(throws: RetryError.self) {
+            try await session.get(E2E.base + "/unstable", params: ["failure_rate": "1"])
+        }
+        #expect(error?.response.statusCode == 500)
+        #expect(attempts.all == [500, 500, 500, 500, 500])
+        #expect(waits.all == [.seconds(1), .seconds(2), .seconds(4)])
         try await session.close()
     }
 
