@@ -28,6 +28,29 @@ public enum ParamValue: Sendable, Hashable, ExpressibleByStringInterpolation, Ex
     }
 }
 
+/// Anything that can be a query or form value: strings, numbers, flags, and arrays of them (one pair
+/// per element). Variables work as well as literals: `["q": query, "page": page]`.
+public protocol ParamConvertible: Sendable {
+    /// The value(s) to send for one key.
+    var paramValues: [String] { get }
+}
+
+extension String: ParamConvertible { public var paramValues: [String] { [self] } }
+extension Substring: ParamConvertible { public var paramValues: [String] { [String(self)] } }
+extension Int: ParamConvertible { public var paramValues: [String] { [String(self)] } }
+extension Int64: ParamConvertible { public var paramValues: [String] { [String(self)] } }
+extension UInt: ParamConvertible { public var paramValues: [String] { [String(self)] } }
+extension Double: ParamConvertible { public var paramValues: [String] { [String(self)] } }
+extension Bool: ParamConvertible { public var paramValues: [String] { [self ? "true" : "false"] } }
+extension ParamValue: ParamConvertible { public var paramValues: [String] { values } }
+extension Array: ParamConvertible where Element: ParamConvertible {
+    public var paramValues: [String] { flatMap(\.paramValues) }
+}
+extension Optional: ParamConvertible where Wrapped: ParamConvertible {
+    /// `nil` sends nothing for the key, as requests drops `None` values.
+    public var paramValues: [String] { self?.paramValues ?? [] }
+}
+
 /// Ordered key-value pairs, keys allowed to repeat: query parameters and urlencoded forms.
 ///
 /// ```swift
@@ -42,8 +65,8 @@ public struct Params: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiter
 
     public init() { pairs = [] }
     public init(_ pairs: [(String, String)]) { self.pairs = pairs.map { (key: $0.0, value: $0.1) } }
-    public init(dictionaryLiteral elements: (String, ParamValue)...) {
-        pairs = elements.flatMap { key, value in value.values.map { (key: key, value: $0) } }
+    public init(dictionaryLiteral elements: (String, any ParamConvertible)...) {
+        pairs = elements.flatMap { key, value in value.paramValues.map { (key: key, value: $0) } }
     }
 
     public mutating func add(_ key: String, _ value: String) { pairs.append((key: key, value: value)) }

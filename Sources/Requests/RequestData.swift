@@ -15,9 +15,9 @@ public enum RequestData: Sendable, ExpressibleByDictionaryLiteral, ExpressibleBy
     case bytes([UInt8])
     case body(RequestBody)
 
-    public init(dictionaryLiteral elements: (String, ParamValue)...) {
+    public init(dictionaryLiteral elements: (String, any ParamConvertible)...) {
         var params = Params()
-        for (key, value) in elements { for item in value.values { params.add(key, item) } }
+        for (key, value) in elements { for item in value.paramValues { params.add(key, item) } }
         self = .form(params)
     }
     public init(stringLiteral value: String) { self = .text(value) }

@@ -515,6 +515,32 @@ final class APIClient: Sendable {
         #expect((echo["form"]?["k"]?.stringValue == "v") == (method == "POST"))
     }
 
+    @Test(.enabled { await E2E.has("/relative-redirect/2") })
+    func relativeRedirects() async throws {
+        let response = try await Requests.get(E2E.base + "/relative-redirect/2")
+        #expect(response.history.count == 2)
+        #expect(response.history.allSatisfy { $0.headers["Location"]?.hasPrefix("/") == true })
+        #expect(response.url.absoluteString == E2E.base + "/get")
+    }
+
+    @Test(.enabled { await E2E.has("/redirect-to?url=/get") })
+    func credentialsStayOnTheirHost() async throws {
+        // 127.0.0.1 and localhost are different hosts to a client: the Authorization must not follow.
+        let port = URL(string: E2E.base)!.port!
+        let elsewhere = "http://localhost:\(port)/headers"
+        let session = Session(auth: .bearer("secret"))
+        let sameHost = try await session.get(E2E.base + "/redirect-to", params: ["url": "/headers"]).json()
+        #expect(sameHost["headers"]?["Authorization"]?.stringValue == "Bearer secret")
+        let response = try await session.get(E2E.base + "/redirect-to", params: ["url": elsewhere])
+        if response.statusCode == 200 {
+            #expect(try response.json()["headers"]?["Authorization"] == nil)
+            #expect(response.url.host == "localhost")
+        } else {
+            Issue.record("the redirect to localhost was refused: \(response.statusCode) \(response.text)")
+        }
+        try await session.close()
+    }
+
     @Test(.enabled { await E2E.has("/gzip") })
     func gzipAndDeflateAreDecoded() async throws {
         let gzip = try await Requests.get(E2E.base + "/gzip").json()

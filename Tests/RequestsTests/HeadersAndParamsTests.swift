@@ -35,6 +35,18 @@ import Testing
         #expect(params.encoded() == "q=python&page=2&tag=a&tag=b")
     }
 
+    @Test func variablesNumbersFlagsAndNil() {
+        let query = "swift"
+        let page = 3
+        let missing: String? = nil
+        let tags = ["a", "b"]
+        let params: Params = ["q": query, "page": page, "exact": true, "ratio": 0.5, "skip": missing, "tag": tags]
+        #expect(params.encoded() == "q=swift&page=3&exact=true&ratio=0.5&tag=a&tag=b")
+        let form: RequestData = ["user": query, "n": page]
+        guard case .form(let fields) = form else { Issue.record("not a form"); return }
+        #expect(fields.encoded() == "user=swift&n=3")
+    }
+
     @Test func escapesReservedCharactersOnce() {
         let params: Params = ["q": "a b&c=d/é", "x": "100%"]
         #expect(params.encoded() == "q=a+b%26c%3Dd%2F%C3%A9&x=100%25")
