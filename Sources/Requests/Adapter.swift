@@ -9,6 +9,7 @@
 /// session.mount("http://api.test/", Adapter(transport: MockTransport { _ in Response(statusCode: 204) }))
 /// ```
 public struct Adapter: Sendable {
+    /// When to retry requests sent through this adapter.
     public var retry: Retry
     /// The transport for these URLs; `nil` uses the session's.
     public var transport: (any Transport)?

@@ -8,9 +8,11 @@ public struct Cookie: Sendable, Hashable, CustomStringConvertible {
     public var domain: String
     /// True when the cookie had no `Domain` attribute: sent only to exactly `domain`, not its subdomains.
     public var hostOnly: Bool
+    /// The path prefix the cookie is sent for.
     public var path: String
     /// Sent only over https.
     public var secure: Bool
+    /// Not for scripts; kept for completeness, it changes nothing for this client.
     public var httpOnly: Bool
     /// When it expires; `nil` for a session cookie.
     public var expires: Date?

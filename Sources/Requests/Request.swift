@@ -9,11 +9,15 @@ import Foundation
 /// }
 /// ```
 public struct Request: Sendable {
+    /// The HTTP method.
     public var method: Method
     /// The full URL, query included, already percent-encoded.
     public var url: URL
+    /// Every header to send (the transport adds `Host` and `Content-Length`).
     public var headers: Headers
+    /// What to send; replayable, so redirects and retries can send it again.
     public var body: RequestBody
+    /// The limits for this request.
     public var timeout: Timeout
 
     public init(_ method: Method, url: URL, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) {

@@ -17,17 +17,27 @@ import Foundation
 ///   to `backoffJitter` at random; the first retry is immediate, as in urllib3 2.x (factor 1: 0, 2, 4 s).
 ///   A `Retry-After` header (seconds or HTTP-date) replaces the backoff.
 public struct Retry: Sendable {
+    /// Retries of any kind; `nil` leaves the limit to the other counters.
     public var total: Int?
+    /// Retries after failing to connect (nothing was sent, so any method).
     public var connect: Int?
+    /// Retries after the connection failed or went silent once the request was sent.
     public var read: Int?
+    /// Retries of responses whose status is retryable (`statusForcelist`, or `Retry-After`).
     public var status: Int?
+    /// Seconds; the wait before retry n ≥ 2 is `backoffFactor × 2^(n-1)`.
     public var backoffFactor: Double
+    /// The longest backoff wait, in seconds (120 by default).
     public var backoffMax: Double
+    /// Up to this many random seconds added to each backoff wait.
     public var backoffJitter: Double
+    /// Statuses that are always retried (for `allowedMethods`).
     public var statusForcelist: Set<Int>
     /// Methods that may be resent after a read failure or a retryable status; `nil` allows every method.
     public var allowedMethods: Set<Method>?
+    /// When status retries run out: throw `RetryError` (true) or return the last response.
     public var raiseOnStatus: Bool
+    /// Wait as long as `Retry-After` asks instead of the backoff.
     public var respectRetryAfterHeader: Bool
     /// Statuses retried when they carry `Retry-After`, even outside `statusForcelist`.
     public var retryAfterStatusCodes: Set<Int>
@@ -40,6 +50,7 @@ public struct Retry: Sendable {
     /// No retries at all (requests' default).
     public static let none = Retry(total: 0)
 
+    /// A policy; the defaults are urllib3's (10 retries, no backoff, idempotent methods).
     public init(total: Int? = 10, connect: Int? = nil, read: Int? = nil, status: Int? = nil,
                 backoffFactor: Double = 0, backoffMax: Double = 120, backoffJitter: Double = 0,
                 statusForcelist: Set<Int> = [], allowedMethods: Set<Method>? = Retry.defaultAllowedMethods,
@@ -96,7 +107,9 @@ public struct Retry: Sendable {
 /// let clock = RetryClock(sleep: { d in waits.withLock { $0.append(d) } }, now: { Date() })
 /// ```
 public struct RetryClock: Sendable {
+    /// Waits; the default sleeps the task.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// The current time, to turn an HTTP-date `Retry-After` into a wait.
     public var now: @Sendable () -> Date
     /// A number in 0..<1 for jitter.
     public var random: @Sendable () -> Double
@@ -109,6 +122,7 @@ public struct RetryClock: Sendable {
         self.random = random
     }
 
+    /// Real sleeping and the real clock.
     public static let system = RetryClock(sleep: { try await Task.sleep(for: $0) })
 }
 

@@ -77,6 +77,7 @@ public final class Session: Sendable {
 
     // MARK: Settings
 
+    /// Headers sent with every call (a call's own headers replace these by name).
     public var headers: Headers {
         get { settings.withLock { $0.headers } }
         set { settings.withLock { $0.headers = newValue } }
@@ -86,10 +87,12 @@ public final class Session: Sendable {
         get { settings.withLock { $0.params } }
         set { settings.withLock { $0.params = newValue } }
     }
+    /// Credentials for every call that does not pass its own.
     public var auth: Auth? {
         get { settings.withLock { $0.auth } }
         set { settings.withLock { $0.auth = newValue } }
     }
+    /// Prefixed to URLs without a scheme: `session.get("/users")`.
     public var baseURL: String? {
         get { settings.withLock { $0.baseURL } }
         set { settings.withLock { $0.baseURL = newValue } }
@@ -104,6 +107,7 @@ public final class Session: Sendable {
         get { settings.withLock { $0.maxRedirects } }
         set { settings.withLock { $0.maxRedirects = newValue } }
     }
+    /// Code run for every request and response on the wire.
     public var hooks: Hooks {
         get { settings.withLock { $0.hooks } }
         set { settings.withLock { $0.hooks = newValue } }
