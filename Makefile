@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test build release deps clean
+.PHONY: run test build release deps clean readme-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -20,6 +20,13 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product httpbun
+
+## Run every curl example of the README against a fresh server on 127.0.0.1:8080.
+readme-check: deps
+	$(SWIFT) build --product httpbun
+	@bin="$$($(SWIFT) build --show-bin-path)/httpbun"; \
+	"$$bin" --log-level warning & pid=$$!; sleep 1; \
+	python3 scripts/check-readme.py; status=$$?; kill $$pid; exit $$status
 
 deps:
 	@scripts/ensure-deps.sh

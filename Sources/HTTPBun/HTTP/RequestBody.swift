@@ -41,26 +41,27 @@ extension JSON {
     /// Pairs as an object where a name seen once maps to a string and a repeated name to a list,
     /// in order of first appearance.
     static func stringOrList<Pairs: Sequence>(_ pairs: Pairs) -> JSON where Pairs.Element == (name: String, value: String) {
-        var object = JSONObject()
-        var repeated = false
-        var seen: Set<String> = []
-        for pair in pairs where !seen.insert(pair.name).inserted {
-            repeated = true
-            break
-        }
-        if !repeated {
-            for pair in pairs { object.appendUnchecked(pair.name, .string(pair.value)) }
-            return .object(object)
-        }
-        var order: [String] = []
-        var values: [String: [String]] = [:]
+        valueOrList(pairs.map { (name: $0.name, value: JSON.string($0.value)) })
+    }
+
+    /// Pairs as an object where a name seen once maps to its value and a repeated name to a list
+    /// of its values, in order of first appearance.
+    static func valueOrList(_ pairs: [(name: String, value: JSON)]) -> JSON {
+        var names: [String] = []
+        var firstIndex: [String: Int] = [:]
+        var values: [[JSON]] = []
         for pair in pairs {
-            if values[pair.name] == nil { order.append(pair.name) }
-            values[pair.name, default: []].append(pair.value)
+            if let index = firstIndex[pair.name] {
+                values[index].append(pair.value)
+            } else {
+                firstIndex[pair.name] = values.count
+                names.append(pair.name)
+                values.append([pair.value])
+            }
         }
-        for name in order {
-            let list = values[name]!
-            object.appendUnchecked(name, list.count == 1 ? .string(list[0]) : .array(list.map(JSON.string)))
+        var object = JSONObject()
+        for (name, list) in zip(names, values) {
+            object.appendUnchecked(name, list.count == 1 ? list[0] : .array(list))
         }
         return .object(object)
     }

@@ -75,6 +75,11 @@ enum Echo {
 
     /// The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
     static func url(_ request: Request) -> String {
+        baseURL(request) + request.target
+    }
+
+    /// `scheme://host` as the client reached us, for absolute URLs the server writes.
+    static func baseURL(_ request: Request) -> String {
         var scheme = request.scheme
         if let forwarded = request.headers["X-Forwarded-Proto"]?.split(separator: ",").first?.trimmingSpaces,
             forwarded == "http" || forwarded == "https"
@@ -82,7 +87,7 @@ enum Echo {
             scheme = forwarded
         }
         let host = request.headers["Host"] ?? request.serverAuthority
-        return scheme + "://" + host + request.target
+        return scheme + "://" + host
     }
 
     static func fileObjects(_ parts: [MultipartPart]) -> JSON {
@@ -97,18 +102,7 @@ enum Echo {
             ]
             return (part.name, file)
         }
-        var object = JSONObject()
-        var order: [String] = []
-        var grouped: [String: [JSON]] = [:]
-        for pair in pairs {
-            if grouped[pair.name] == nil { order.append(pair.name) }
-            grouped[pair.name, default: []].append(pair.value)
-        }
-        for name in order {
-            let list = grouped[name]!
-            object.appendUnchecked(name, list.count == 1 ? list[0] : .array(list))
-        }
-        return .object(object)
+        return .valueOrList(pairs)
     }
 }
 

@@ -25,16 +25,12 @@ enum RedirectRoutes {
         } else {
             path = prefix + "/" + (absolute && kind == "redirect" ? "absolute-redirect" : kind) + "/" + String(hops - 1)
         }
-        if absolute { path = baseURL(context.request) + path }
+        if absolute { path = Echo.baseURL(context.request) + path }
         return Response(status: 302, headers: ["Location": path])
     }
 
     /// `scheme://host` as the client reached us: the echo object's `url` without the target, so
     /// both honour `Host` and `X-Forwarded-Proto` alike.
-    static func baseURL(_ request: Request) -> String {
-        let url = Array(Echo.url(request).utf8)
-        return String(decoding: url.dropLast(request.target.utf8.count), as: UTF8.self)
-    }
 
     static func redirectTo(_ context: RouteContext) -> Response {
         let request = context.request

@@ -199,8 +199,14 @@ final class Engine: Sendable {
 
     private func queue(_ response: Response, on connection: OpaquePointer, exchange: Exchange, closing: Bool = false) -> MHD_Result {
         logAccess(exchange, response)
+        var body = response.body
+        if exchange.method == "HEAD", case .stream(let stream) = body {
+            // MHD 0.9.75 writes the chunked terminator even after a HEAD answer, which corrupts
+            // the next response on the connection: give HEAD the same bytes at a fixed length.
+            body = .bytes(stream.chunks.flatMap(\.bytes))
+        }
         let mhdResponse: OpaquePointer?
-        switch response.body {
+        switch body {
         case .closeConnection:
             return .NO
         case .bytes(let bytes):

@@ -186,8 +186,11 @@ final class LogTrampoline: @unchecked Sendable {
             callback: { cls, message in
                 let trampoline = Unmanaged<LogTrampoline>.fromOpaque(cls!).takeUnretainedValue()
                 let text = String(cString: message!)
-                // 0.9.75 says this even when the logger is the first option (systemd's logs show it too).
-                if text.hasPrefix("MHD_OPTION_EXTERNAL_LOGGER is not the first option") {
+                // 0.9.75 says the first even when the logger is the first option (systemd's logs show it
+                // too); the second follows every deliberate close (/fault/close, an endless upload).
+                if text.hasPrefix("MHD_OPTION_EXTERNAL_LOGGER is not the first option")
+                    || text.hasPrefix("Application reported internal error, closing connection")
+                {
                     trampoline.logger.debug("libmicrohttpd: \(text)")
                 } else {
                     trampoline.logger.warning("libmicrohttpd: \(text)")

@@ -22,6 +22,20 @@ struct LiveServerTests {
         #expect(server.openConnections == 1)
     }
 
+    @Test("an idle keep-alive connection is closed after the idle timeout, a busy one is not")
+    func idleTimeout() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(idleTimeout: 1))
+        defer { server.stop() }
+        let idle = try RawConnection(port: server.port)
+        #expect(try idle.exchange("GET", "/get").status == 200)
+        let start = ContinuousClock.now
+        #expect(idle.waitForClose(timeout: .seconds(5)))
+        #expect(ContinuousClock.now - start >= .milliseconds(900), "not before the timeout")
+        // A request that waits longer than the idle timeout is not cut off: it is not idle.
+        let waiting = try RawConnection(port: server.port)
+        #expect(try waiting.exchange("GET", "/delay/1.5").status == 200)
+    }
+
     @Test("HEAD keeps status and headers, sends no body")
     func head() throws {
         let server = try HTTPBunServer.start()

@@ -45,8 +45,9 @@ final class RawConnection {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
         }
+        // deinit closes the socket even when init throws: closing it here too could close a
+        // descriptor another test has just been given.
         guard result == 0 else {
-            Glibc.close(fd)
             throw RawSocketError(description: "connect to \(host):\(port) failed: errno \(errno)")
         }
     }
