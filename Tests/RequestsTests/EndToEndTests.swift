@@ -34,6 +34,11 @@ enum E2E {
         return (try? response?.json()["cookies"]?["probe"]) == "1"
     }
 
+    /// The repository's `fixtures/test.txt`, which the README's upload example sends.
+    static let repositoryFixture: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures/test.txt").path
+
     /// A small text file to upload, written once.
     static let fixture: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("requests-e2e-test.txt").path
@@ -113,6 +118,15 @@ enum E2E {
         #expect(file?["content"]?.stringValue == "hello from a file\n")
         #expect(file?["size"]?.intValue == 18)
         #expect(file?["headers"]?["Content-Disposition"]?.stringValue == #"form-data; name="file"; filename="test.txt""#)
+    }
+
+    @Test(.enabled { await E2E.parsesMultipart() && FileManager.default.fileExists(atPath: E2E.repositoryFixture) })
+    func postRepositoryFixture() async throws {
+        let expected = try String(contentsOfFile: E2E.repositoryFixture, encoding: .utf8)
+        let data = try await Requests.post(E2E.base + "/post", files: ["file": .path(E2E.repositoryFixture)]).json()
+        #expect(data["files"]?["file"]?["filename"]?.stringValue == "test.txt")
+        #expect(data["files"]?["file"]?["content"]?.stringValue == expected)
+        #expect(data["files"]?["file"]?["headers"]?["Content-Type"]?.stringValue == "text/plain")
     }
 
     @Test(.enabled { await E2E.parsesMultipart() }) func postFileWithTypeAndFields() async throws {
