@@ -1,5 +1,5 @@
 // Generated from docs/client.md: every ```swift block of the client's README section, run as written
-// against the in-process httpbun. Edit the document, then regenerate (see the commit that added this).
+// against the in-process httpbun. Edit the document, then regenerate with the Python at the end of this file.
 import Foundation
 import JSONValue
 import Requests
@@ -236,3 +236,47 @@ enum DocExamples {
         print(try await mock.get("http://api.test/users").json())   // {"path": "/users"}
     }
 }
+
+/* The generator: save as gen.py, run `python3 gen.py` from the repository root:
+
+# Regenerates Tests/RequestsTests/DocExamplesTests.swift from docs/client.md.
+import re, pathlib
+root = pathlib.Path(__file__).resolve().parent if (pathlib.Path(__file__).resolve().parent / "docs").exists() else pathlib.Path.cwd()
+text = (root / "docs/client.md").read_text()
+sections = re.split(r"^## ", text, flags=re.M)
+out = ['''// Generated from docs/client.md: every ```swift block of the client's README section, run as written
+// against the in-process httpbun. Edit the document, then regenerate with the Python at the end of this file.
+import Foundation
+import JSONValue
+import Requests
+import Testing
+
+enum DocExamples {
+    /// The doc's paths are relative to the repository root.
+    static let root: Void = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        _ = FileManager.default.changeCurrentDirectoryPath(root.path)
+    }()
+}
+''']
+tests = []
+for section in sections[1:]:
+    title = section.splitlines()[0].strip()
+    for index, block in enumerate(re.findall(r"```swift\n(.*?)```", section, re.S)):
+        if "Package.swift" in block:
+            continue
+        name = re.sub(r"[^A-Za-z0-9]+", " ", title).title().replace(" ", "")
+        name = name[0].lower() + name[1:] + (str(index + 1) if index else "")
+        body = "\n".join(("        " + l) if l.strip() else "" for l in block.splitlines())
+        tests.append(f'''    @Test("docs/client.md: {title}") func {name}() async throws {{
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+{body}
+    }}
+''')
+out.append("@Suite struct DocExamplesTests {\n" + "\n".join(tests) + "}\n")
+out.append("/* The generator: save as gen.py, run `python3 gen.py` from the repository root:\n\n" + pathlib.Path(__file__).read_text() + "*/\n")
+(root / "Tests/RequestsTests/DocExamplesTests.swift").write_text("\n".join(out))
+*/
