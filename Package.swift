@@ -65,6 +65,8 @@ let package = Package(
                 "JSONValue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Which certificates an https connection trusts (requests' verify=).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),

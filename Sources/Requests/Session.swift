@@ -45,9 +45,10 @@ public final class Session: Sendable {
     ///   - baseURL: prefixed to URLs without a scheme (`session.get("/users")`).
     ///   - transport: where requests go; by default a new `AsyncHTTPClientTransport`, closed by `close()`.
     ///   - connectionsPerHost: the connection limit per host of the default transport.
+    ///   - trust: which https certificates the default transport accepts (requests' `verify=`).
     public init(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                 timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
-                transport: (any Transport)? = nil, connectionsPerHost: Int = 8) {
+                transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system) {
         settings = Mutex(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
                                   auth: auth, timeout: timeout, maxRedirects: maxRedirects))
         self.cookies = cookies
@@ -55,7 +56,7 @@ public final class Session: Sendable {
             self.transport = transport
             ownsTransport = !(transport is AsyncHTTPClientTransport && (transport as! AsyncHTTPClientTransport) === AsyncHTTPClientTransport.shared)
         } else {
-            self.transport = AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost)
+            self.transport = AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
             ownsTransport = true
         }
     }

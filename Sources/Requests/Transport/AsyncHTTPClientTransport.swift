@@ -1,6 +1,22 @@
 import AsyncHTTPClient
 import Foundation
+import NIOSSL
 import Synchronization
+
+/// Which server certificates an https connection accepts (requests' `verify=`).
+///
+/// ```swift
+/// let pem = try String(contentsOfFile: "ca.pem", encoding: .utf8)
+/// let session = Session(transport: AsyncHTTPClientTransport(trust: .authorities(pem: pem)))
+/// ```
+public enum CertificateTrust: Sendable, Hashable {
+    /// The system's root certificates (the default).
+    case system
+    /// Only certificates issued by these PEM-encoded authorities (requests' `verify="ca.pem"`).
+    case authorities(pem: String)
+    /// Any certificate, unchecked: for local testing only (requests' `verify=False`).
+    case insecureAcceptAnything
+}
 
 /// The default transport: AsyncHTTPClient, with its own redirect handling off (the session follows
 /// redirects), gzip and deflate bodies decoded, and a connection pool per host.
@@ -27,10 +43,28 @@ public final class AsyncHTTPClientTransport: Transport {
     /// The most connections opened to one host at once; further requests wait for a free one.
     public let connectionsPerHost: Int
     private let decompress: Bool
+    private let tlsConfiguration: TLSConfiguration
 
-    public init(connectionsPerHost: Int = 8, decompress: Bool = true) {
+    /// - Parameters:
+    ///   - connectionsPerHost: the most connections open to one host at once.
+    ///   - decompress: decode gzip and deflate bodies.
+    ///   - trust: which certificates https connections accept. An unreadable PEM throws when used.
+    public init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
         self.connectionsPerHost = max(1, connectionsPerHost)
         self.decompress = decompress
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch trust {
+        case .system: break
+        case .authorities(let pem):
+            if let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !certificates.isEmpty {
+                tls.trustRoots = .certificates(certificates)
+            } else {
+                tls.trustRoots = .certificates([])   // nothing readable: trust nothing rather than everything
+            }
+        case .insecureAcceptAnything:
+            tls.certificateVerification = .none
+        }
+        self.tlsConfiguration = tls
     }
 
     deinit {
@@ -49,6 +83,7 @@ public final class AsyncHTTPClientTransport: Transport {
             if state.closed { throw SessionClosed(url: url) }
             if let client = state.clients[key] { return client }
             var configuration = HTTPClient.Configuration(
+                tlsConfiguration: tlsConfiguration,
                 redirectConfiguration: .disallow,
                 timeout: .init(connect: .nanoseconds(Int64(key.connect.seconds * 1e9)), read: .nanoseconds(Int64(key.read.seconds * 1e9))),
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
@@ -142,6 +177,9 @@ public final class AsyncHTTPClientTransport: Transport {
             if ["eof", "ioOnClosedChannel", "outputClosed", "inputClosed", "alreadyClosed"].contains(where: text.contains) {
                 return ConnectionClosed(url: url)
             }
+        }
+        if error is NIOSSLError || typeName.contains("BoringSSLError") || typeName.contains("NIOSSL") {
+            return ConnectFailed(url: url, underlying: "TLS handshake failed (\(text)); check the server's certificate, or trust its authority with AsyncHTTPClientTransport(trust:)")
         }
         if typeName == "HTTPParserError", text.contains("invalidEOFState") || text.contains("unexpected time") {
             // The connection closed before the announced body was complete (requests: ChunkedEncodingError).
