@@ -93,6 +93,23 @@ import Testing
         #expect(error?.description == "404 Client Error: Not Found for url: http://h.test/nope")
     }
 
+    @Test func timeoutsReachTheTransport() async throws {
+        let seen = Recorder<Request>()
+        let session = Session(transport: recordingMock(seen) { _, _ in Response(statusCode: 200) })
+        _ = try await session.get("http://h.test/")
+        _ = try await session.get("http://h.test/", timeout: 2)
+        _ = try await session.get("http://h.test/", timeout: Timeout(connect: 5, read: 30))
+        session.timeout = Timeout(connect: .seconds(1), read: .seconds(2), total: .seconds(3))
+        _ = try await session.get("http://h.test/")
+        #expect(seen.all.map(\.timeout) == [
+            Timeout(connect: .seconds(10), read: .seconds(30)),
+            Timeout(connect: .seconds(2), read: .seconds(2)),
+            Timeout(connect: .seconds(5), read: .seconds(30)),
+            Timeout(connect: .seconds(1), read: .seconds(2), total: .seconds(3)),
+        ])
+        #expect(Timeout.default.total == nil && Timeout.default.read < .seconds(3600))
+    }
+
     @Test func hooksSeeEveryHop() async throws {
         let session = Session(transport: MockTransport { request in
             request.url.path == "/a" ? Response(statusCode: 302, headers: ["Location": "/b"])
