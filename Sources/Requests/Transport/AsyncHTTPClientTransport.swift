@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import Synchronization
 
@@ -168,32 +171,34 @@ public final class AsyncHTTPClientTransport: Transport {
                 return TransportFailure(url: url, underlying: String(describing: clientError))
             }
         }
-        // NIO's error types are not visible here (the package does not depend on swift-nio directly), so
-        // recognise them by name and description.
-        let typeName = String(describing: type(of: error))
         let text = String(describing: error)
-        if typeName == "ChannelError" {
-            if text.contains("connectTimeout") { return ConnectTimeout(url: url, timeout: timeout.connect) }
-            if ["eof", "ioOnClosedChannel", "outputClosed", "inputClosed", "alreadyClosed"].contains(where: text.contains) {
-                return ConnectionClosed(url: url)
+        if let channelError = error as? ChannelError {
+            switch channelError {
+            case .connectTimeout: return ConnectTimeout(url: url, timeout: timeout.connect)
+            case .eof, .ioOnClosedChannel, .outputClosed, .inputClosed, .alreadyClosed: return ConnectionClosed(url: url)
+            default: return TransportFailure(url: url, underlying: text)
             }
         }
-        if error is NIOSSLError || typeName.contains("BoringSSLError") || typeName.contains("NIOSSL") {
-            return ConnectFailed(url: url, underlying: "TLS handshake failed (\(text)); check the server's certificate, or trust its authority with AsyncHTTPClientTransport(trust:)")
-        }
-        if typeName == "HTTPParserError", text.contains("invalidEOFState") || text.contains("unexpected time") {
-            // The connection closed before the announced body was complete (requests: ChunkedEncodingError).
-            return ConnectionClosed(url: url)
-        }
-        if typeName.contains("NIOConnectionError") || typeName.contains("SocketAddressError") {
+        if error is NIOConnectionError || error is SocketAddressError {
             return ConnectFailed(url: url, underlying: text)
         }
-        if typeName == "IOError" {
-            let lowered = text.lowercased()
-            if ["refused", "unreachable", "cannot assign", "no route"].contains(where: lowered.contains) {
+        if let ioError = error as? IOError {
+            switch ioError.errnoCode {
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL, EHOSTDOWN:
                 return ConnectFailed(url: url, underlying: text)
+            case ECONNRESET, EPIPE, ECONNABORTED:
+                return ConnectionClosed(url: url)
+            default:
+                return TransportFailure(url: url, underlying: text)
             }
-            if ["reset", "broken pipe"].contains(where: lowered.contains) { return ConnectionClosed(url: url) }
+        }
+        let typeName = String(describing: type(of: error))
+        if error is NIOSSLError || typeName.contains("BoringSSLError") {
+            return ConnectFailed(url: url, underlying: "TLS handshake failed (\(text)); check the server's certificate, or trust its authority with AsyncHTTPClientTransport(trust:)")
+        }
+        if let parserError = error as? HTTPParserError, parserError == .invalidEOFState {
+            // The connection closed before the announced body was complete (requests: ChunkedEncodingError).
+            return ConnectionClosed(url: url)
         }
         return TransportFailure(url: url, underlying: String(describing: error))
     }
@@ -201,8 +206,7 @@ public final class AsyncHTTPClientTransport: Transport {
 
 /// A request body as AsyncHTTPClient wants it: `ByteBuffer`s.
 struct ByteBufferChunks: AsyncSequence, Sendable {
-    /// NIO's `ByteBuffer`, named through AsyncHTTPClient.
-    typealias Element = HTTPClientResponse.Body.Element
+    typealias Element = ByteBuffer
     let chunks: BodyChunks
     func makeAsyncIterator() -> Iterator { Iterator(inner: chunks.makeAsyncIterator()) }
     struct Iterator: AsyncIteratorProtocol {
