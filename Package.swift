@@ -65,6 +65,12 @@ let package = Package(
                 "JSONValue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Which certificates an https connection trusts (requests' verify=).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // NIO's error types, to tell refused, reset and closed connections apart.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
