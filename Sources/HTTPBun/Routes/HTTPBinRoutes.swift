@@ -145,25 +145,13 @@ enum HTTPBinRoutes {
     }
 
     static func setCookies(_ context: RouteContext, _ pairs: [(name: String, value: String)]) -> Response {
-        var response = HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies")
-        for pair in pairs {
-            guard SetCookie.isValidName(pair.name) else {
-                return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
-            }
-            guard let value = SetCookie.encodeValue(pair.value) else {
-                return .error(400, "invalid cookie value for \"\(pair.name)\": control characters, ';', '\"' and '\\' are not allowed")
-            }
-            response.headers.add("Set-Cookie", "\(pair.name)=\(value); Path=/")
-        }
-        return response
+        SetCookie.adding(pairs, to: HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies"))
     }
 
     static func deleteCookies(_ context: RouteContext) -> Response {
-        var response = HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies")
-        for pair in firstPerName(context.request.query) where SetCookie.isValidName(pair.name) {
-            response.headers.add("Set-Cookie", "\(pair.name)=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
-        }
-        return response
+        SetCookie.expiring(
+            firstPerName(context.request.query).map(\.name),
+            on: HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies"))
     }
 
     // MARK: Auth
