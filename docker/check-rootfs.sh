@@ -32,12 +32,18 @@ strip "$root/usr/local/bin/httpbun"
 chroot "$root" sh -c 'id -u 10001 >/dev/null 2>&1 || useradd --system --uid 10001 --no-create-home httpbun'
 mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
 
+# A container runtime mounts /proc; so must we: without it a statically linked Swift binary
+# silently runs without its command-line arguments (the runtime reads them from /proc).
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || true' EXIT
+
 echo "== run inside the root as uid 10001"
 rm -f "$root/tmp/port"
 chroot --userspec=10001:10001 "$root" env HTTPBUN_HOST=127.0.0.1 HTTPBUN_PORT=0 HTTPBUN_LOG_FORMAT=json \
     /usr/local/bin/httpbun --port-file /tmp/port > .build-rootfs/stdout 2> .build-rootfs/stderr &
 pid=$!
-for _ in $(seq 1 50); do [ -s "$root/tmp/port" ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ -s "$root/tmp/port" ] && break; sleep 0.1; done
+[ -s "$root/tmp/port" ] || { echo "FAIL: no port file after 10 s"; cat .build-rootfs/stderr; kill "$pid"; exit 1; }
 port=$(cat "$root/tmp/port")
 base="http://127.0.0.1:$port"
 status=0

@@ -63,22 +63,28 @@ struct HTTPBunCommand: ParsableCommand {
     var logLevel: String = Environment.string("LOG_LEVEL") ?? "info"
 
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
-    var tlsCert: String? = Environment.string("TLS_CERT")
+    var tlsCert: String?
 
     @Option(help: "The PEM private key of --tls-cert.")
-    var tlsKey: String? = Environment.string("TLS_KEY")
+    var tlsKey: String?
 
     @Flag(help: "Serve HTTPS with a certificate made at start-up for the bound host, signed by a throw-away CA.")
     var tlsSelfSigned: Bool = Environment.string("TLS_SELF_SIGNED").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
 
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
-    var tlsCaOut: String? = Environment.string("TLS_CA_OUT")
+    var tlsCaOut: String?
 
     @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
-    var portFile: String? = Environment.string("PORT_FILE")
+    var portFile: String?
 
     @Flag(help: "Do not serve: ask the server at --host/--port for /health and exit 0 if it answers 200 (for container health checks).")
     var healthcheck = false
+
+    // Optional options cannot have defaults, so their HTTPBUN_* twins are read here.
+    var certificatePath: String? { tlsCert ?? Environment.string("TLS_CERT") }
+    var keyPath: String? { tlsKey ?? Environment.string("TLS_KEY") }
+    var authorityOutputPath: String? { tlsCaOut ?? Environment.string("TLS_CA_OUT") }
+    var portFilePath: String? { portFile ?? Environment.string("PORT_FILE") }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -90,9 +96,9 @@ struct HTTPBunCommand: ParsableCommand {
         guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard !(tlsSelfSigned && tlsCert != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
-        guard tlsCaOut == nil || tlsSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
+        guard (certificatePath == nil) == (keyPath == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard !(tlsSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
+        guard authorityOutputPath == nil || tlsSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
     }
 
     func run() throws {
@@ -134,7 +140,7 @@ struct HTTPBunCommand: ParsableCommand {
         if host == "0.0.0.0" || host == "::" || host == "[::]" {
             logger.warning("listening on every network interface: anyone who can reach this machine can use the server")
         }
-        if let portFile {
+        if let portFile = portFilePath {
             do {
                 try writeFile(portFile, "\(server.port)\n")
             } catch {
@@ -158,14 +164,14 @@ struct HTTPBunCommand: ParsableCommand {
 extension HTTPBunCommand {
     /// The certificate to serve, from files or made now; nil for plain HTTP.
     func tlsIdentity(logger: Logger) throws -> TLSIdentity? {
-        if let tlsCert, let tlsKey {
-            return try TLSIdentity.load(certificatePath: tlsCert, keyPath: tlsKey)
+        if let certificatePath, let keyPath {
+            return try TLSIdentity.load(certificatePath: certificatePath, keyPath: keyPath)
         }
         guard tlsSelfSigned else { return nil }
         let (identity, authority) = try TLSIdentity.selfSigned(hosts: [host])
-        if let tlsCaOut {
-            try writeFile(tlsCaOut, authority)
-            logger.info("wrote the test CA certificate to \(tlsCaOut): trust it in your client")
+        if let authorityOutputPath {
+            try writeFile(authorityOutputPath, authority)
+            logger.info("wrote the test CA certificate to \(authorityOutputPath): trust it in your client")
         } else {
             logger.warning("--tls-self-signed without --tls-ca-out: clients cannot verify this certificate")
         }

@@ -84,10 +84,14 @@ struct CommandLineTests {
 
     @Test("flags come from HTTPBUN_* variables; a flag wins over its variable")
     func environment() throws {
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("httpbun-port-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: portFile) }
         let command = try RunningCommand(
-            ["--port", "0"], environment: ["HTTPBUN_PORT": "1", "HTTPBUN_PATH_PREFIX": "/pre", "HTTPBUN_LOG_FORMAT": "json"])
+            ["--port", "0"],
+            environment: ["HTTPBUN_PORT": "1", "HTTPBUN_PATH_PREFIX": "/pre", "HTTPBUN_LOG_FORMAT": "json", "HTTPBUN_PORT_FILE": portFile])
         let port = try #require(portNumber(in: command.firstLine()))
         #expect(port != 1)
+        #expect(try String(contentsOfFile: portFile, encoding: .utf8) == "\(port)\n")
         let connection = try RawConnection(port: port)
         #expect(try connection.exchange("GET", "/pre/get").status == 200)
         #expect(try connection.exchange("GET", "/get").status == 404)
