@@ -57,7 +57,7 @@ wait "$pid" && echo "SIGTERM -> exit 0" || { echo "FAIL exit status $?"; status=
 
 echo "== sizes"
 echo "binary (stripped): $(du -h "$root/usr/local/bin/httpbun" | cut -f1)"
-echo "root file system (minbase + libmicrohttpd12 + binary): $(du -sh --exclude=./var/cache "$root" | cut -f1)"
+echo "root file system (minbase + libmicrohttpd12 + binary): $(du -sh --exclude="$root/proc" --exclude="$root/var/cache" "$root" 2>/dev/null | cut -f1)"
 echo "libmicrohttpd12 and its libraries:"
 chroot "$root" sh -c 'ldd /usr/lib/x86_64-linux-gnu/libmicrohttpd.so.12' | awk '{print "  " $1}'
 [ $status -eq 0 ] && echo "rootfs check: passed" || echo "rootfs check: FAILED"
