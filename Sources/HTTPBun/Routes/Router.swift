@@ -111,7 +111,7 @@ public struct Router: Sendable {
         EchoRoutes.routes + InspectionRoutes.routes + StatusRoutes.routes + DelayRoutes.routes
             + CookieRoutes.routes + HealthRoutes.routes + AuthRoutes.routes + RedirectRoutes.routes
             + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
-            + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes
+            + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes + OAuth2Routes.routes
 
     public func respond(to request: Request) -> Response {
         var response = route(request)
