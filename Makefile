@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test build release deps clean readme-check bench
+.PHONY: run test build release deps clean readme-check conformance bench
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -37,3 +37,10 @@ deps:
 
 clean:
 	rm -rf .build
+
+## Differential test against python httpbin 0.10.4 (installed into bench/venv on first use):
+## prints a diff per disagreeing request and `agree: N / total: M`.
+conformance: deps
+	$(SWIFT) build --product httpbun
+	@test -x bench/venv/bin/gunicorn || { python3 -m venv bench/venv && bench/venv/bin/pip install -q -r conformance/requirements.txt; }
+	bench/venv/bin/python conformance/compare.py --httpbun "$$($(SWIFT) build --show-bin-path)/httpbun"

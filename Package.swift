@@ -14,7 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Self-signed certificates for --tls-self-signed (a test CA and a leaf for the bound host).
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Named directly only so the TLS tests can build a client that trusts the test CA.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libmicrohttpd, reached only from Sources/HTTPBun/Server.
@@ -39,6 +44,7 @@ let package = Package(
                 "JSONValue",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .executableTarget(
@@ -59,10 +65,27 @@ let package = Package(
                 "JSONValue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Which certificates an https connection trusts (requests' verify=).
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // NIO's error types, to tell refused, reset and closed connections apart.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun"]),
         .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun"]),
+        // TLS needs a client that can trust our test CA: AsyncHTTPClient with NIOSSL.
+        .testTarget(
+            name: "HTTPBunTLSTests",
+            dependencies: [
+                "HTTPBun",
+                "JSONValue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ]
 )

@@ -28,6 +28,8 @@ struct httpbun_daemon_settings {
     unsigned int listen_backlog;
     int reuse_address;                  /* 1: SO_REUSEPORT, so several daemons share a port */
     size_t thread_stack_size;
+    const char *tls_key_pem;            /* with MHD_USE_TLS: PEM key and certificate chain, kept alive by the caller */
+    const char *tls_cert_pem;
 };
 
 struct httpbun_log_trampoline {
@@ -66,6 +68,10 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, settings->listen_backlog, NULL };
     if (settings->reuse_address)
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL };
+    if (settings->tls_key_pem != NULL && settings->tls_cert_pem != NULL) {
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)settings->tls_key_pem };
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)settings->tls_cert_pem };
+    }
     if (settings->thread_stack_size > 0)
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE, (intptr_t)settings->thread_stack_size, NULL };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
@@ -118,11 +124,6 @@ static inline int httpbun_connection_values(struct MHD_Connection *connection, i
 
 static inline enum MHD_Result httpbun_set_connection_timeout(struct MHD_Connection *connection, unsigned int seconds) {
     return MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds);
-}
-
-static inline int httpbun_is_tls(struct MHD_Connection *connection) {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_PROTOCOL);
-    return info != NULL && info->protocol != 0;
 }
 
 static const ssize_t httpbun_content_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;

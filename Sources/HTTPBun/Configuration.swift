@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var flavor: Flavor
     /// Extra hosts `/redirect-to` may send clients to (`*.example.com` allowed).
     public var allowedRedirectHosts: [String]
+    /// Serve HTTPS with this certificate and key; plain HTTP when nil.
+    public var tls: TLSIdentity?
 
     public init(
         host: String = "127.0.0.1",
@@ -47,7 +49,8 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Int = 60,
         connectionMemoryLimit: Int = 32 * 1024,
         flavor: Flavor = .httpbun,
-        allowedRedirectHosts: [String] = []
+        allowedRedirectHosts: [String] = [],
+        tls: TLSIdentity? = nil
     ) {
         self.host = host
         self.port = port
@@ -60,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.connectionMemoryLimit = connectionMemoryLimit
         self.flavor = flavor
         self.allowedRedirectHosts = allowedRedirectHosts
+        self.tls = tls
     }
 
     /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.

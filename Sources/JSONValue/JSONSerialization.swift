@@ -160,3 +160,12 @@ struct JSONWriter {
         output.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSON: CustomStringConvertible {
+    /// Compact JSON text, so `print(response.json())` shows `{"a":1}`.
+    public var description: String { serialized(.compact) }
+}
+
+extension JSONObject: CustomStringConvertible {
+    public var description: String { JSON.object(self).serialized(.compact) }
+}

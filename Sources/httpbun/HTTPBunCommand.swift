@@ -62,6 +62,24 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Least severe log level shown: trace, debug, info (one line per request), warning, error.")
     var logLevel: String = Environment.string("LOG_LEVEL") ?? "info"
 
+    @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
+    var tlsCert: String? = Environment.string("TLS_CERT")
+
+    @Option(help: "The PEM private key of --tls-cert.")
+    var tlsKey: String? = Environment.string("TLS_KEY")
+
+    @Flag(help: "Serve HTTPS with a certificate made at start-up for the bound host, signed by a throw-away CA.")
+    var tlsSelfSigned: Bool = Environment.string("TLS_SELF_SIGNED").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+
+    @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
+    var tlsCaOut: String? = Environment.string("TLS_CA_OUT")
+
+    @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
+    var portFile: String? = Environment.string("PORT_FILE")
+
+    @Flag(help: "Do not serve: ask the server at --host/--port for /health and exit 0 if it answers 200 (for container health checks).")
+    var healthcheck = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodySize >= 0 else { throw ValidationError("--max-body-size cannot be negative") }
@@ -72,18 +90,31 @@ struct HTTPBunCommand: ParsableCommand {
         guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard !(tlsSelfSigned && tlsCert != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
+        guard tlsCaOut == nil || tlsSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
     }
 
     func run() throws {
+        if healthcheck {
+            let healthy = HealthProbe.isHealthy(host: host, port: port, path: pathPrefix + "/health")
+            throw ExitCode(healthy ? 0 : 1)
+        }
         let format = LogFormat(rawValue: logFormat)!
         let level = Logger.Level(rawValue: logLevel)!
         var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format) }
         logger.logLevel = level
 
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
             idleTimeout: idleTimeout, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
+        do {
+            configuration.tls = try tlsIdentity(logger: logger)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
 
         // Block the stop signals before MHD starts its threads, so they inherit the mask and
         // only `sigwait` below sees them.
@@ -103,6 +134,15 @@ struct HTTPBunCommand: ParsableCommand {
         if host == "0.0.0.0" || host == "::" || host == "[::]" {
             logger.warning("listening on every network interface: anyone who can reach this machine can use the server")
         }
+        if let portFile {
+            do {
+                try writeFile(portFile, "\(server.port)\n")
+            } catch {
+                logger.critical("cannot write the port to \(portFile): \(error)")
+                server.stop()
+                throw ExitCode(1)
+            }
+        }
         print(server.baseURL)
         fflush(nil)  // the URL must reach a reading parent now, not at exit
         logger.info("httpbun \(HTTPBunVersion.current) listening on \(server.baseURL) (\(threads) thread(s), flavor \(flavor))")
@@ -112,6 +152,31 @@ struct HTTPBunCommand: ParsableCommand {
         logger.info("received \(received == SIGINT ? "SIGINT" : "SIGTERM"), stopping")
         server.stop()
         logger.info("stopped")
+    }
+}
+
+extension HTTPBunCommand {
+    /// The certificate to serve, from files or made now; nil for plain HTTP.
+    func tlsIdentity(logger: Logger) throws -> TLSIdentity? {
+        if let tlsCert, let tlsKey {
+            return try TLSIdentity.load(certificatePath: tlsCert, keyPath: tlsKey)
+        }
+        guard tlsSelfSigned else { return nil }
+        let (identity, authority) = try TLSIdentity.selfSigned(hosts: [host])
+        if let tlsCaOut {
+            try writeFile(tlsCaOut, authority)
+            logger.info("wrote the test CA certificate to \(tlsCaOut): trust it in your client")
+        } else {
+            logger.warning("--tls-self-signed without --tls-ca-out: clients cannot verify this certificate")
+        }
+        return identity
+    }
+
+    /// Writes a small file whole, or throws with the reason.
+    func writeFile(_ path: String, _ text: String) throws {
+        guard let file = fopen(path, "w") else { throw ValidationError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(file) }
+        guard fputs(text, file) >= 0 else { throw ValidationError("cannot write \(path)") }
     }
 }
 

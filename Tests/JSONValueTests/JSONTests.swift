@@ -370,3 +370,13 @@ private func parseError(_ text: String) -> JSONParseError? { parseError(Array(te
         #expect(many["k0"] == 80)
     }
 }
+
+@Suite("JSON prints as JSON")
+struct JSONDescriptionTests {
+    @Test("description is compact JSON text, keys in order")
+    func description() {
+        let value: JSON = ["b": 1, "a": ["x", nil, true]]
+        #expect(value.description == #"{"b":1,"a":["x",null,true]}"#)
+        #expect("\(value.objectValue!)" == #"{"b":1,"a":["x",null,true]}"#)
+    }
+}

@@ -18,25 +18,11 @@ enum CookieRoutes {
     }
 
     static func set(_ context: RouteContext, _ pairs: [(name: String, value: String)]) -> Response {
-        var response = redirectToCookies(context)
-        for pair in pairs {
-            guard SetCookie.isValidName(pair.name) else {
-                return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
-            }
-            guard let value = SetCookie.encodeValue(pair.value) else {
-                return .error(400, "invalid cookie value for \"\(pair.name)\": control characters, ';', '\"' and '\\' are not allowed")
-            }
-            response.headers.add("Set-Cookie", "\(pair.name)=\(value); Path=/")
-        }
-        return response
+        SetCookie.adding(pairs, to: redirectToCookies(context))
     }
 
     static func delete(_ context: RouteContext) -> Response {
-        var response = redirectToCookies(context)
-        for pair in context.request.query where SetCookie.isValidName(pair.name) {
-            response.headers.add("Set-Cookie", "\(pair.name)=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
-        }
-        return response
+        SetCookie.expiring(context.request.query.map(\.name), on: redirectToCookies(context))
     }
 
     /// 302 to `/cookies` (under the path prefix).
@@ -57,6 +43,31 @@ enum SetCookie {
             true
         default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
+    }
+
+    /// `response` with one `Set-Cookie: name=value; Path=/` per pair, or a 400 naming the first
+    /// pair no cookie can carry.
+    static func adding(_ pairs: [(name: String, value: String)], to response: Response) -> Response {
+        var response = response
+        for pair in pairs {
+            guard isValidName(pair.name) else {
+                return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
+            }
+            guard let value = encodeValue(pair.value) else {
+                return .error(400, "invalid cookie value for \"\(pair.name)\": control characters, ';', '\"' and '\\' are not allowed")
+            }
+            response.headers.add("Set-Cookie", "\(pair.name)=\(value); Path=/")
+        }
+        return response
+    }
+
+    /// `response` with a `Set-Cookie` that expires each valid name.
+    static func expiring(_ names: [String], on response: Response) -> Response {
+        var response = response
+        for name in names where isValidName(name) {
+            response.headers.add("Set-Cookie", "\(name)=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
+        }
+        return response
     }
 
     /// The value as it goes on the wire: as it is, or double-quoted when it holds a space or comma

@@ -33,36 +33,54 @@ enum RedirectRoutes {
     /// both honour `Host` and `X-Forwarded-Proto` alike.
 
     static func redirectTo(_ context: RouteContext) -> Response {
-        let request = context.request
-        guard let url = request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
-            return .error(400, "missing url parameter: use /redirect-to?url=/get")
-        }
+        let location = allowedLocation(context)
+        // A missing or malformed url is reported before the status, a refused host after it.
+        if case .failure(let refusal) = location, refusal.response.status == 400 { return refusal.response }
         var status = 302
-        if let text = request.queryValue("status_code") ?? request.queryValue("status") {
+        if let text = context.request.queryValue("status_code") ?? context.request.queryValue("status") {
             guard let code = Int(text), (300...399).contains(code) else {
                 return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
             }
             status = code
         }
+        switch location {
+        case .failure(let refusal): return refusal.response
+        case .success(let location): return Response(status: status, headers: ["Location": location])
+        }
+    }
+
+    /// Why a `/redirect-to` target is refused, as the answer to send.
+    struct Refusal: Error {
+        let response: Response
+    }
+
+    /// The `url` argument (or `url` when given) as a `Location` value, when this server may send
+    /// clients there: a path, this server's own host, a loopback name, or a host of
+    /// `--allow-redirect-host`.
+    static func allowedLocation(_ context: RouteContext, url: String?? = .none) -> Result<String, Refusal> {
+        let request = context.request
+        guard let url = url ?? request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
+            return .failure(Refusal(response: .error(400, "missing url parameter: use /redirect-to?url=/get")))
+        }
         guard let location = locationValue(url) else {
-            return .error(400, "invalid url: control characters (such as CR, LF, tab) cannot go in a Location header")
+            return .failure(Refusal(response: .error(400, "invalid url: control characters (such as CR, LF, tab) cannot go in a Location header")))
         }
         switch RedirectTarget.classify(location) {
         case .relative: break
         case .otherScheme(let scheme):
-            return .error(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")
+            return .failure(Refusal(response: .error(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")))
         case .absolute(let host):
             let ownHost = RedirectTarget.host(ofHostHeader: request.headers["Host"] ?? request.serverAuthority)
             guard host == ownHost || RedirectTarget.isLoopback(host)
                 || RedirectTarget.host(host, matchesAnyOf: context.configuration.allowedRedirectHosts)
             else {
-                return .error(
+                return .failure(Refusal(response: .error(
                     403,
                     "redirects to host \"\(host)\" are not allowed: use a path, this server's host, a loopback address, or start the server with --allow-redirect-host \(host.isEmpty ? "<host>" : host)"
-                )
+                )))
             }
         }
-        return Response(status: status, headers: ["Location": location])
+        return .success(location)
     }
 
     /// The URL as a header value: outer spaces trimmed (browsers drop them too), inner spaces and

@@ -26,7 +26,8 @@ enum ResponseHeaderRoutes {
                 return .error(400, "invalid value for header \"\(pair.name)\": control characters such as CR, LF and NUL are not allowed")
             }
             if reserved.contains(pair.name.asciiLowercased) { continue }
-            pairs.append((pair.name.canonicalHeaderName, pair.value))
+            // httpbin keeps the name as the client wrote it.
+            pairs.append((context.configuration.flavor == .httpbin ? pair.name : pair.name.canonicalHeaderName, pair.value))
         }
         var response = Response(status: 200, headers: ["Content-Type": "application/json"])
         for pair in pairs { response.headers.add(pair.name, pair.value) }
@@ -42,7 +43,7 @@ enum ResponseHeaderRoutes {
             let all = [("Content-Length", String(length)), ("Content-Type", "application/json")] + pairs
             let headers = JSON.stringOrList(all.map { (name: $0.0, value: $0.1) })
             let document: JSON = flavor == .httpbin ? headers : ["responseHeaders": headers]
-            let bytes = document.serializedBytes(.pretty)
+            let bytes = document.serializedBytes(flavor == .httpbin ? HTTPBinShape.jsonFormat : .pretty)
             if bytes.count == length { return bytes }
             length = bytes.count
         }

@@ -100,30 +100,44 @@ public struct Router: Sendable {
 
     /// Every endpoint family's routes.
     static func catalogue(_ configuration: ServerConfiguration) -> [Route] {
+        let routes = defaultCatalogue
+        guard configuration.flavor == .httpbin else { return routes }
+        // httpbin's shapes replace the default routes of the same pattern; the rest stay.
+        let replaced = HTTPBinRoutes.routes.map(\.segments)
+        return HTTPBinRoutes.routes + routes.filter { !replaced.contains($0.segments) }
+    }
+
+    static let defaultCatalogue: [Route] =
         EchoRoutes.routes + InspectionRoutes.routes + StatusRoutes.routes + DelayRoutes.routes
             + CookieRoutes.routes + HealthRoutes.routes + AuthRoutes.routes + RedirectRoutes.routes
             + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
             + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes
-    }
 
     public func respond(to request: Request) -> Response {
         var response = route(request)
-        Cors.decorate(&response, for: request)
+        if configuration.flavor == .httpbin {
+            HTTPBinShape.decorate(&response, for: request)
+        } else {
+            Cors.decorate(&response, for: request)
+        }
         return response
     }
 
     private func route(_ request: Request) -> Response {
         let fullPath = request.rawPath
         guard let routePath = stripPrefix(fullPath) else {
-            return .error(404, "not found: \(request.path)")
+            return notFound(request)
         }
         let pathSegments = routePath.split(separator: "/", omittingEmptySubsequences: true)
         let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
         var allowed: Set<String> = []
         for route in candidates + routesWithParameterFirst {
             guard let parameters = route.match(pathSegments) else { continue }
+            if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
+                continue
+            }
             if request.method == "OPTIONS" {
-                return Cors.preflight(for: request)
+                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: request) : Cors.preflight(for: request)
             }
             guard route.accepts(request.method) else {
                 allowed.formUnion(route.methods ?? [])
@@ -136,11 +150,18 @@ public struct Router: Sendable {
         if !allowed.isEmpty {
             if allowed.contains("GET") { allowed.insert("HEAD") }
             allowed.insert("OPTIONS")
+            if configuration.flavor == .httpbin {
+                return HTTPBinShape.methodNotAllowed(allow: allowed.sorted().joined(separator: ", "))
+            }
             var response = Response.error(405, "method \(request.method) not allowed on \(request.path); use \(allowed.sorted().joined(separator: ", "))")
             response.headers.add("Allow", allowed.sorted().joined(separator: ", "))
             return response
         }
-        return .error(404, "not found: \(request.path)")
+        return notFound(request)
+    }
+
+    private func notFound(_ request: Request) -> Response {
+        configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
     }
 
     private func stripPrefix(_ path: Substring) -> Substring? {

@@ -190,7 +190,7 @@ final class Engine: Sendable {
             ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : ""
         return Request(
             method: exchange.method, target: exchange.target, headers: collector.headers, body: exchange.body,
-            remoteAddress: remote, scheme: httpbun_is_tls(connection) != 0 ? "https" : "http",
+            remoteAddress: remote, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { String(cString: $0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })
     }

@@ -31,6 +31,8 @@ public final class HTTPBunServer: Sendable {
     private let engine: Engine
     private let daemons: Mutex<[DaemonHandle]>
     private let logTrampolines: [LogTrampoline]
+    /// MHD reads the PEM text through pointers it keeps: they live as long as the server.
+    private let tlsMaterial: TLSMaterial?
 
     /// Starts a server and returns once it accepts connections.
     ///
@@ -74,6 +76,7 @@ public final class HTTPBunServer: Sendable {
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
+        let tlsMaterial = configuration.tls.map(TLSMaterial.init)
         var started: [DaemonHandle] = []
         var trampolines: [LogTrampoline] = []
         var boundPort = 0
@@ -81,8 +84,14 @@ public final class HTTPBunServer: Sendable {
             if index > 0 { address.port = boundPort }
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)
-            guard let daemon = Self.startDaemon(engine: engine, address: address, reusePort: configuration.threads > 1, trampoline: trampoline) else {
+            guard
+                let daemon = Self.startDaemon(
+                    engine: engine, address: address, reusePort: configuration.threads > 1, trampoline: trampoline, tls: tlsMaterial)
+            else {
                 for daemon in started { MHD_stop_daemon(daemon.pointer) }
+                if tlsMaterial != nil {
+                    throw ServerStartError(message: "cannot serve HTTPS on \(address.display(port: configuration.port)): the address is in use, or the certificate and key do not load or do not match")
+                }
                 throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): the address is in use, not local, or not permitted")
             }
             started.append(DaemonHandle(pointer: daemon))
@@ -91,7 +100,8 @@ public final class HTTPBunServer: Sendable {
         self.port = boundPort
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
-        self.baseURL = "http://" + address.urlHost + ":\(boundPort)"
+        self.tlsMaterial = tlsMaterial
+        self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)"
         engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" }
     }
 
@@ -125,9 +135,12 @@ public final class HTTPBunServer: Sendable {
     /// Requests whose state is held right now (in flight, waiting or streaming); 0 after `stop()`.
     public var liveRequests: Int { engine.liveExchanges.current }
 
-    private static func startDaemon(engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline) -> OpaquePointer? {
+    private static func startDaemon(
+        engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline, tls: TLSMaterial?
+    ) -> OpaquePointer? {
         let configuration = engine.configuration
         var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        if tls != nil { flags |= MHD_USE_TLS.rawValue }
         if address.isIPv6 {
             flags |= address.isWildcard ? MHD_USE_DUAL_STACK.rawValue : MHD_USE_IPv6.rawValue
         }
@@ -142,7 +155,9 @@ public final class HTTPBunServer: Sendable {
                 memory_increment: 1024,
                 listen_backlog: 4096,
                 reuse_address: reusePort ? 1 : 0,
-                thread_stack_size: 0)
+                thread_stack_size: 0,
+                tls_key_pem: tls?.key,
+                tls_cert_pem: tls?.certificate)
             return httpbun_start_daemon(
                 &settings,
                 { cls, connection, _, method, version, uploadData, uploadSize, context in
@@ -171,6 +186,24 @@ public final class HTTPBunServer: Sendable {
                 engineContext,
                 trampoline.pointer)
         }
+    }
+}
+
+/// The PEM text of a `TLSIdentity` as C strings with a stable address, for MHD.
+final class TLSMaterial: @unchecked Sendable {
+    let key: UnsafeMutablePointer<CChar>
+    let certificate: UnsafeMutablePointer<CChar>
+
+    init(_ identity: TLSIdentity) {
+        key = strdup(identity.privateKeyPEM)
+        certificate = strdup(identity.certificateChainPEM)
+    }
+
+    deinit {
+        // Wipe the key before handing the memory back.
+        memset(key, 0, strlen(key))
+        free(key)
+        free(certificate)
     }
 }
 

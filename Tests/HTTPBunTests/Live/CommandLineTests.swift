@@ -112,6 +112,48 @@ struct CommandLineTests {
         #expect(bad.errorText.contains("--port must be between 0 and 65535"))
     }
 
+    @Test("--port-file gets the real port; --tls-self-signed prints an https URL and writes its CA")
+    func portFileAndTLS() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("httpbun-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let portFile = directory.appendingPathComponent("port").path
+        let authorityFile = directory.appendingPathComponent("ca.pem").path
+
+        let plain = try RunningCommand(["--port", "0", "--port-file", portFile])
+        let url = plain.firstLine()
+        let written = try String(contentsOfFile: portFile, encoding: .utf8)
+        #expect(written == "\(portNumber(in: url) ?? -1)\n")
+        #expect(plain.stop(SIGTERM) == 0)
+
+        let secure = try RunningCommand(["--port", "0", "--tls-self-signed", "--tls-ca-out", authorityFile])
+        let secureURL = secure.firstLine()
+        #expect(secureURL.hasPrefix("https://127.0.0.1:"))
+        let authority = try String(contentsOfFile: authorityFile, encoding: .utf8)
+        #expect(authority.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        // A plain-HTTP request to the TLS port gets no HTTP answer.
+        let connection = try RawConnection(port: try #require(portNumber(in: secureURL)))
+        #expect(throws: (any Error).self) { try connection.exchange("GET", "/health") }
+        #expect(secure.stop(SIGTERM) == 0)
+
+        let invalid = try RunningCommand(["--tls-cert", "/nonexistent.pem"])
+        invalid.process.waitUntilExit()
+        #expect(invalid.process.terminationStatus != 0)
+        #expect(invalid.errorText.contains("--tls-cert and --tls-key go together"))
+    }
+
+    @Test("--healthcheck exits 0 when the server answers /health, 1 when nothing listens")
+    func healthcheck() throws {
+        let server = try HTTPBunServer.start()
+        let healthy = try RunningCommand(["--healthcheck", "--port", String(server.port)])
+        healthy.process.waitUntilExit()
+        #expect(healthy.process.terminationStatus == 0)
+        server.stop()
+        let down = try RunningCommand(["--healthcheck", "--port", String(server.port)])
+        down.process.waitUntilExit()
+        #expect(down.process.terminationStatus == 1)
+    }
+
     @Test("a port already in use is a clear error and a non-zero exit")
     func portInUse() throws {
         let server = try HTTPBunServer.start()

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Follows redirects by requests' rules, keeping `history`.
+///
+/// - 303 turns any method but HEAD into GET; so does 302 (as browsers do); 301 turns POST into GET.
+/// - A method turned into GET loses its body and the headers describing it; 307 and 308 keep both.
+/// - `Authorization` (and an explicit `Cookie` header) is dropped when the origin changes, except for
+///   an http→https upgrade on the same host.
+/// - A relative `Location` is resolved against the current URL.
+/// - More than `maxRedirects` redirects throw `TooManyRedirects`.
+struct RedirectMiddleware: Middleware {
+    var allowRedirects: Bool
+    var maxRedirects: Int
+
+    func send(_ request: Request, next: Next) async throws -> Response {
+        var current = request
+        var history: [Response] = []
+        while true {
+            var response = try await next(current)
+            guard allowRedirects, response.isRedirect else {
+                response.history = history
+                return response
+            }
+            response = await response.discarded()
+            if history.count >= maxRedirects {
+                throw TooManyRedirects(url: request.url.absoluteString, maxRedirects: maxRedirects, history: history + [response])
+            }
+            history.append(response)
+            current = try Self.nextHop(after: current, response: response)
+        }
+    }
+
+    static func nextHop(after request: Request, response: Response) throws -> Request {
+        let location = response.headers["Location"] ?? ""
+        var target = location
+        if target.hasPrefix("//") { target = (request.url.scheme ?? "http") + ":" + target }
+        guard let resolved = URL(string: FormEncoding.requote(target), relativeTo: request.url)?.absoluteURL,
+            let scheme = resolved.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else {
+            throw InvalidURL(url: location, reason: "the redirect from \(request.url.absoluteString) points to a URL that cannot be followed")
+        }
+        var next = request
+        next.url = resolved
+        next.method = rewrittenMethod(request.method, status: response.statusCode)
+        if response.statusCode != 307 && response.statusCode != 308 {
+            next.body = .empty
+            for name in ["Content-Type", "Content-Length", "Transfer-Encoding"] { next.headers.remove(name) }
+        }
+        if !Origin.keepsCredentials(from: request.origin, to: next.origin) {
+            next.headers.remove("Authorization")
+            next.headers.remove("Cookie")
+        }
+        return next
+    }
+
+    /// requests' `rebuild_method`.
+    static func rewrittenMethod(_ method: Method, status: Int) -> Method {
+        if status == 303 && method != .head { return .get }
+        if status == 302 && method != .head { return .get }
+        if status == 301 && method == .post { return .get }
+        return method
+    }
+}

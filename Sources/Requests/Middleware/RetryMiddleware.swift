@@ -1,0 +1,49 @@
+/// Sends a request through the adapter mounted for its URL, retrying by the adapter's `Retry` policy.
+struct RetryMiddleware: Sendable {
+    var adapter: @Sendable (Request) -> (Adapter, any Transport)
+    var send: @Sendable (Request, any Transport) async throws -> Response
+
+    func send(_ request: Request) async throws -> Response {
+        let (adapter, transport) = adapter(request)
+        let policy = adapter.retry
+        var state = RetryState(policy)
+        while true {
+            let response: Response
+            do {
+                response = try await send(request, transport)
+            } catch {
+                let cause: RetryState.Cause
+                switch error {
+                case is ConnectFailed, is ConnectTimeout: cause = .connect
+                case is ReadTimeout, is ConnectionClosed: cause = .read
+                default: throw error
+                }
+                if cause == .read && !policy.isMethodRetryable(request.method) { throw error }
+                guard state.increment(cause) else { throw error }
+                try await Self.sleep(policy.backoff(afterConsecutiveErrors: state.failures), policy)
+                continue
+            }
+            let retryAfter = response.headers["Retry-After"]
+            guard policy.isRetry(method: request.method, statusCode: response.statusCode, hasRetryAfter: retryAfter != nil) else {
+                return response
+            }
+            guard state.increment(.status) else {
+                if policy.raiseOnStatus {
+                    throw RetryError(url: request.url.absoluteString, response: await response.discarded())
+                }
+                return response
+            }
+            _ = await response.discarded()
+            if policy.respectRetryAfterHeader, let retryAfter, let wait = policy.retryAfter(retryAfter) {
+                try await Self.sleep(wait, policy)
+            } else {
+                try await Self.sleep(policy.backoff(afterConsecutiveErrors: state.failures), policy)
+            }
+        }
+    }
+
+    /// Waits, skipping zero waits as urllib3 does.
+    static func sleep(_ duration: Duration, _ policy: Retry) async throws {
+        if duration > .zero { try await policy.clock.sleep(duration) }
+    }
+}

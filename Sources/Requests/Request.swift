@@ -1,0 +1,113 @@
+import Foundation
+
+/// One HTTP request as it goes on the wire: what middleware, hooks and transports see.
+///
+/// ```swift
+/// let transport = MockTransport { request in
+///     #expect(request.method == .post)
+///     return Response(statusCode: 201, body: request.body.inMemoryBytes ?? [])
+/// }
+/// ```
+public struct Request: Sendable {
+    /// The HTTP method.
+    public var method: Method
+    /// The full URL, query included, already percent-encoded.
+    public var url: URL
+    /// Every header to send (the transport adds `Host` and `Content-Length`).
+    public var headers: Headers
+    /// What to send; replayable, so redirects and retries can send it again.
+    public var body: RequestBody
+    /// The limits for this request.
+    public var timeout: Timeout
+
+    public init(_ method: Method, url: URL, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+
+    /// A request to `url`, which must be an absolute http or https URL.
+    public init(_ method: Method, url: String, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) throws {
+        self.init(method, url: try URLBuilder.parse(url), headers: headers, body: body, timeout: timeout)
+    }
+
+    /// `host[:port]` in lowercase, with the scheme: what decides where connections and credentials go.
+    var origin: Origin { Origin(url) }
+}
+
+struct Origin: Hashable {
+    var scheme: String
+    var host: String
+    var port: Int
+
+    init(_ url: URL) {
+        scheme = url.scheme?.lowercased() ?? ""
+        host = url.host?.lowercased() ?? ""
+        port = url.port ?? (scheme == "https" ? 443 : 80)
+    }
+
+    /// requests' `should_strip_auth`: keep credentials on the same origin, and on an http→https
+    /// upgrade of the same host on default ports; strip them anywhere else.
+    static func keepsCredentials(from old: Origin, to new: Origin) -> Bool {
+        if old.host != new.host { return false }
+        if old.scheme == "http", old.port == 80, new.scheme == "https", new.port == 443 { return true }
+        return old == new
+    }
+}
+
+enum URLBuilder {
+    /// Parses an absolute http(s) URL, percent-encoding what must be (and nothing twice).
+    static func parse(_ text: String) throws -> URL {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let schemeEnd = trimmed.range(of: "://") else {
+            throw InvalidURL(url: text, reason: "it has no scheme; write it as http://host/path")
+        }
+        let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            throw InvalidURL(url: text, reason: "the scheme '\(scheme)' is not supported; use http:// or https://")
+        }
+        // Split off the fragment, then requote the rest.
+        var main = Substring(trimmed)
+        if let hash = main.firstIndex(of: "#") { main = main[..<hash] }
+        guard let url = URL(string: FormEncoding.requote(String(main))), let host = url.host, !host.isEmpty else {
+            throw InvalidURL(url: text, reason: "no host could be read from it")
+        }
+        return url
+    }
+
+    /// `url` with `params` appended to its own query (which is kept as written).
+    static func adding(_ params: Params, to url: URL) -> URL {
+        guard !params.isEmpty else { return url }
+        let text = url.absoluteString
+        let encoded = params.encoded()
+        let joined: String
+        if let question = text.firstIndex(of: "?") {
+            let existing = text[text.index(after: question)...]
+            joined = existing.isEmpty ? text + encoded : text + "&" + encoded
+        } else {
+            joined = text + "?" + encoded
+        }
+        return URL(string: joined) ?? url
+    }
+
+    /// Joins `path` onto a base URL the way httpx does: relative paths are appended to the base path.
+    static func join(base: String, _ path: String) -> String {
+        if path.contains("://") { return path }
+        if path.isEmpty { return base }
+        var base = base
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/" + path.drop(while: { $0 == "/" })
+    }
+
+    /// The request target to put in a digest `uri`: path and query.
+    static func pathAndQuery(_ url: URL) -> String {
+        let text = url.absoluteString
+        guard let schemeEnd = text.range(of: "://") else { return "/" }
+        let afterScheme = text[schemeEnd.upperBound...]
+        guard let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let target = String(afterScheme[slash...])
+        return target.hasPrefix("?") ? "/" + target : target
+    }
+}

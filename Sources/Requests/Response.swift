@@ -1,0 +1,329 @@
+import AsyncHTTPClient
+import Foundation
+import JSONValue
+
+/// What the server answered.
+///
+/// Unless the call asked to `stream`, the body has been read into `content`.
+///
+/// ```swift
+/// let r = try await Requests.get("http://127.0.0.1:8080/get", params: ["q": "swift"])
+/// r.statusCode                 // 200
+/// r.ok                         // true
+/// r.headers["content-type"]    // "application/json"
+/// let echo = try r.json()      // JSON value
+/// echo["args"]?["q"]?.stringValue
+/// struct Echo: Decodable { var url: String }
+/// let typed = try r.decode(Echo.self)
+/// try r.raiseForStatus()       // throws HTTPStatusError on 4xx/5xx
+/// ```
+public struct Response: Sendable {
+    public var statusCode: Int
+    /// The reason phrase, e.g. "Not Found".
+    public var reason: String
+    public var headers: Headers
+    /// The URL that produced this response (after redirects, the last one).
+    public var url: URL
+    /// The redirect responses that led here, oldest first.
+    public var history: [Response]
+    /// The body, when it was read (always, unless the call passed `stream: true`).
+    public var content: [UInt8]
+    /// The body as it arrives, for streamed calls. For buffered responses it yields `content` once.
+    public var body: ResponseBody
+    /// From sending the request to having the response head (like requests' `elapsed`).
+    public var elapsed: Duration
+    /// The request that was sent for this response (the last hop's).
+    public var request: Request?
+
+    /// A response, mostly for `MockTransport` handlers and tests.
+    public init(statusCode: Int, reason: String? = nil, headers: Headers = [:], body: [UInt8] = [], url: URL? = nil) {
+        self.statusCode = statusCode
+        self.reason = reason ?? HTTPReason.phrase(for: statusCode)
+        self.headers = headers
+        self.url = url ?? URL(string: "http://mock.invalid/")!
+        self.history = []
+        self.content = body
+        self.body = ResponseBody(.buffered(body))
+        self.elapsed = .zero
+        self.request = nil
+    }
+
+    /// A response whose body is UTF-8 text.
+    public init(statusCode: Int, headers: Headers = [:], text: String) {
+        self.init(statusCode: statusCode, headers: headers, body: Array(text.utf8))
+    }
+
+    /// A JSON response (`Content-Type: application/json`).
+    public init(statusCode: Int, headers: Headers = [:], json: JSON) {
+        var headers = headers
+        if !headers.contains("Content-Type") { headers["Content-Type"] = "application/json" }
+        self.init(statusCode: statusCode, headers: headers, body: json.serializedBytes(.compact))
+    }
+
+    /// A response whose body streams from `stream`.
+    public init(statusCode: Int, headers: Headers = [:], stream: AsyncThrowingStream<[UInt8], any Error>) {
+        self.init(statusCode: statusCode, headers: headers)
+        self.body = ResponseBody(.stream(stream))
+    }
+
+    /// 200 up to 399: no error status.
+    public var ok: Bool { statusCode < 400 }
+
+    /// Whether the response is a redirect this library would follow.
+    public var isRedirect: Bool { [301, 302, 303, 307, 308].contains(statusCode) && headers.contains("Location") }
+
+    /// The charset named in `Content-Type`, if any.
+    public var encoding: String? {
+        guard let contentType = headers["Content-Type"] else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+            }
+        }
+        return nil
+    }
+
+    /// The body as text, decoded with the charset of `Content-Type` (UTF-8 when none is named or it is unknown).
+    public var text: String {
+        let data = Data(content)
+        switch encoding {
+        case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+            return String(data: data, encoding: .isoLatin1) ?? String(decoding: content, as: UTF8.self)
+        case "us-ascii", "ascii":
+            return String(data: data, encoding: .ascii) ?? String(decoding: content, as: UTF8.self)
+        case "utf-16":
+            return String(data: data, encoding: .utf16) ?? String(decoding: content, as: UTF8.self)
+        case "utf-16le":
+            return String(data: data, encoding: .utf16LittleEndian) ?? String(decoding: content, as: UTF8.self)
+        case "utf-16be":
+            return String(data: data, encoding: .utf16BigEndian) ?? String(decoding: content, as: UTF8.self)
+        case "windows-1252", "cp1252":
+            return String(data: data, encoding: .windowsCP1252) ?? String(decoding: content, as: UTF8.self)
+        default:
+            return String(decoding: content, as: UTF8.self)
+        }
+    }
+
+    /// The body parsed as JSON. Throws `InvalidJSON` when it is not.
+    public func json() throws(InvalidJSON) -> JSON {
+        do {
+            return try JSON.parse(content)
+        } catch {
+            throw InvalidJSON(url: url.absoluteString, reason: error.description, bodyPrefix: String(text.prefix(80)))
+        }
+    }
+
+    /// The body decoded into `type` with `JSONDecoder`. Throws `InvalidJSON` when it does not fit.
+    public func decode<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws(InvalidJSON) -> T {
+        do {
+            return try decoder.decode(T.self, from: Data(content))
+        } catch {
+            throw InvalidJSON(url: url.absoluteString, reason: String(describing: error), bodyPrefix: String(text.prefix(80)))
+        }
+    }
+
+    /// Throws `HTTPStatusError` (carrying this response) for a 4xx or 5xx status.
+    public func raiseForStatus() throws(HTTPStatusError) {
+        if statusCode >= 400 { throw HTTPStatusError(response: self) }
+    }
+
+    /// The cookies this response set (`Set-Cookie`), name to value.
+    public var cookies: [String: String] {
+        var result: [String: String] = [:]
+        for header in headers.values(for: "Set-Cookie") {
+            if let cookie = Cookie.parse(setCookie: header, url: url, now: Date()) { result[cookie.name] = cookie.value }
+        }
+        return result
+    }
+
+    /// The `Link` header's targets by `rel`, e.g. `links["next"]` for pagination.
+    public var links: [String: String] {
+        var result: [String: String] = [:]
+        guard let header = headers["Link"] else { return result }
+        for entry in header.split(separator: ",") {
+            let pieces = entry.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+            for piece in pieces.dropFirst() where piece.lowercased().hasPrefix("rel=") {
+                let rel = piece.dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                result[rel] = String(target.dropFirst().dropLast())
+            }
+        }
+        return result
+    }
+
+    /// Reads a streamed body to the end and returns the response with `content` filled.
+    public func buffered() async throws -> Response {
+        var copy = self
+        var bytes: [UInt8] = []
+        for try await chunk in body { bytes += chunk }
+        copy.content = bytes
+        copy.body = ResponseBody(.buffered(bytes))
+        return copy
+    }
+}
+
+/// A response body as it arrives: an `AsyncSequence` of byte chunks, with `.lines` for text streams.
+///
+/// ```swift
+/// let r = try await session.get(base + "/stream/5", stream: true)
+/// for try await line in r.body.lines { print(line) }
+/// // or chunk by chunk:
+/// for try await chunk in r.body { total += chunk.count }
+/// ```
+///
+/// A streamed body can be iterated once.
+public struct ResponseBody: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+
+    enum Source: Sendable {
+        case buffered([UInt8])
+        case stream(AsyncThrowingStream<[UInt8], any Error>)
+        case client(HTTPClientResponse.Body, url: String?, readTimeout: Duration)
+    }
+
+    let source: Source
+
+    init(_ source: Source) { self.source = source }
+
+    public func makeAsyncIterator() -> Iterator {
+        switch source {
+        case .buffered(let bytes): Iterator(state: .buffered(bytes.isEmpty ? nil : bytes))
+        case .stream(let stream): Iterator(state: .stream(stream.makeAsyncIterator()))
+        case .client(let body, let url, let timeout): Iterator(state: .client(body.makeAsyncIterator(), url, timeout))
+        }
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        enum State {
+            case buffered([UInt8]?)
+            case stream(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
+            case client(HTTPClientResponse.Body.AsyncIterator, String?, Duration)
+        }
+        var state: State
+
+        public mutating func next() async throws -> [UInt8]? {
+            switch state {
+            case .buffered(let bytes):
+                state = .buffered(nil)
+                return bytes
+            case .stream(var iterator):
+                let chunk = try await iterator.next()
+                state = .stream(iterator)
+                return chunk
+            case .client(var iterator, let url, let timeout):
+                do {
+                    let buffer = try await iterator.next()
+                    state = .client(iterator, url, timeout)
+                    return buffer.map { Array($0.readableBytesView) }
+                } catch {
+                    throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: timeout))
+                }
+            }
+        }
+    }
+
+    /// Lines of text (UTF-8), split on `\n` with a trailing `\r` removed, as they arrive.
+    public var lines: Lines { Lines(body: self) }
+
+    /// The body byte by byte, as it arrives.
+    public var bytes: Bytes { Bytes(body: self) }
+
+    /// The bytes of a response body, one at a time.
+    public struct Bytes: AsyncSequence, Sendable {
+        public typealias Element = UInt8
+        let body: ResponseBody
+        public func makeAsyncIterator() -> Iterator { Iterator(chunks: body.makeAsyncIterator()) }
+        public struct Iterator: AsyncIteratorProtocol {
+            var chunks: ResponseBody.Iterator
+            var current: [UInt8] = []
+            var index = 0
+            public mutating func next() async throws -> UInt8? {
+                while index >= current.count {
+                    guard let chunk = try await chunks.next() else { return nil }
+                    current = chunk
+                    index = 0
+                }
+                defer { index += 1 }
+                return current[index]
+            }
+        }
+    }
+
+    /// Every chunk joined.
+    public func collect() async throws -> [UInt8] {
+        var out: [UInt8] = []
+        for try await chunk in self { out += chunk }
+        return out
+    }
+
+    /// The lines of a response body.
+    public struct Lines: AsyncSequence, Sendable {
+        public typealias Element = String
+        let body: ResponseBody
+
+        public func makeAsyncIterator() -> Iterator { Iterator(chunks: body.makeAsyncIterator()) }
+
+        public struct Iterator: AsyncIteratorProtocol {
+            var chunks: ResponseBody.Iterator
+            var pending: [UInt8] = []
+            var finished = false
+
+            public mutating func next() async throws -> String? {
+                while true {
+                    if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                        var line = Array(pending[..<newline])
+                        pending.removeSubrange(...newline)
+                        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                        return String(decoding: line, as: UTF8.self)
+                    }
+                    if finished {
+                        if pending.isEmpty { return nil }
+                        defer { pending = [] }
+                        return String(decoding: pending, as: UTF8.self)
+                    }
+                    if let chunk = try await chunks.next() { pending += chunk } else { finished = true }
+                }
+            }
+        }
+    }
+}
+
+enum HTTPReason {
+    static func phrase(for code: Int) -> String {
+        switch code {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 206: "Partial Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 410: "Gone"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 418: "I'm a Teapot"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: ""
+        }
+    }
+}

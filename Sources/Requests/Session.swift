@@ -1,0 +1,228 @@
+import Foundation
+import JSONValue
+import Synchronization
+
+/// Settings and state shared by many calls: headers, params, auth, a base URL, cookies, mounted
+/// adapters (retry policies, transports), hooks, and pooled connections.
+///
+/// ```swift
+/// let session = Session(baseURL: "http://127.0.0.1:8080")
+/// session.headers["Authorization"] = "Bearer TOKEN"
+/// _ = try await session.get("/cookies/set", params: ["mycookie": "value"])
+/// let cookies = try await session.get("/cookies").json()   // {"cookies": {"mycookie": "value"}}
+/// try await session.close()
+///
+/// // or scoped, closed for you:
+/// let echo = try await Session.with(baseURL: base) { s in try await s.get("/get").json() }
+/// ```
+///
+/// A session is `Sendable`: share it between tasks freely. Changing a setting affects calls started after.
+public final class Session: Sendable {
+    struct Settings: Sendable {
+        var baseURL: String?
+        var headers: Headers
+        var params: Params
+        var auth: Auth?
+        var timeout: Timeout
+        var maxRedirects: Int
+        var hooks = Hooks()
+        var mounts: [(prefix: String, adapter: Adapter)] = []
+        var closed = false
+    }
+
+    private let settings: Mutex<Settings>
+    private let transport: any Transport
+    private let ownsTransport: Bool
+    /// The cookies this session keeps and sends.
+    public let cookies: CookieJar
+
+    /// The headers every call starts from (besides its own). Defaults: `User-Agent`, `Accept`, `Accept-Encoding`.
+    public static let defaultHeaders: Headers = [
+        "User-Agent": "swift-requests/1.0", "Accept-Encoding": "gzip, deflate", "Accept": "*/*",
+    ]
+
+    /// - Parameters:
+    ///   - baseURL: prefixed to URLs without a scheme (`session.get("/users")`).
+    ///   - transport: where requests go; by default a new `AsyncHTTPClientTransport`, closed by `close()`.
+    ///   - connectionsPerHost: the connection limit per host of the default transport.
+    ///   - trust: which https certificates the default transport accepts (requests' `verify=`).
+    public init(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
+                timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
+                transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system) {
+        settings = Mutex(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
+                                  auth: auth, timeout: timeout, maxRedirects: maxRedirects))
+        self.cookies = cookies
+        if let transport {
+            self.transport = transport
+            ownsTransport = !(transport is AsyncHTTPClientTransport && (transport as! AsyncHTTPClientTransport) === AsyncHTTPClientTransport.shared)
+        } else {
+            self.transport = AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
+            ownsTransport = true
+        }
+    }
+
+    /// A session that exists only for `body`, closed when `body` returns or throws.
+    public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], auth: Auth? = nil,
+                                         timeout: Timeout = .default, transport: (any Transport)? = nil,
+                                         _ body: (Session) async throws -> T) async throws -> T {
+        let session = Session(baseURL: baseURL, headers: headers, auth: auth, timeout: timeout, transport: transport)
+        do {
+            let result = try await body(session)
+            try await session.close()
+            return result
+        } catch {
+            try? await session.close()
+            throw error
+        }
+    }
+
+    // MARK: Settings
+
+    /// Headers sent with every call (a call's own headers replace these by name).
+    public var headers: Headers {
+        get { settings.withLock { $0.headers } }
+        set { settings.withLock { $0.headers = newValue } }
+    }
+    /// Query parameters added to every call.
+    public var params: Params {
+        get { settings.withLock { $0.params } }
+        set { settings.withLock { $0.params = newValue } }
+    }
+    /// Credentials for every call that does not pass its own.
+    public var auth: Auth? {
+        get { settings.withLock { $0.auth } }
+        set { settings.withLock { $0.auth = newValue } }
+    }
+    /// Prefixed to URLs without a scheme: `session.get("/users")`.
+    public var baseURL: String? {
+        get { settings.withLock { $0.baseURL } }
+        set { settings.withLock { $0.baseURL = newValue } }
+    }
+    /// The timeout of calls that do not pass one.
+    public var timeout: Timeout {
+        get { settings.withLock { $0.timeout } }
+        set { settings.withLock { $0.timeout = newValue } }
+    }
+    /// The most redirects one call follows (30, as in requests).
+    public var maxRedirects: Int {
+        get { settings.withLock { $0.maxRedirects } }
+        set { settings.withLock { $0.maxRedirects = newValue } }
+    }
+    /// Code run for every request and response on the wire.
+    public var hooks: Hooks {
+        get { settings.withLock { $0.hooks } }
+        set { settings.withLock { $0.hooks = newValue } }
+    }
+
+    /// Uses `adapter` for every URL starting with `prefix` (case-insensitive); the longest prefix wins,
+    /// as in requests. Mounting the same prefix again replaces it.
+    public func mount(_ prefix: String, _ adapter: Adapter) {
+        settings.withLock { settings in
+            settings.mounts.removeAll { $0.prefix.lowercased() == prefix.lowercased() }
+            settings.mounts.append((prefix: prefix, adapter: adapter))
+            settings.mounts.sort { $0.prefix.count > $1.prefix.count }
+        }
+    }
+
+    /// The adapter mounted for `url`, or the default one (no retries, the session's transport).
+    public func adapter(for url: String) -> Adapter {
+        let lowered = url.lowercased()
+        return settings.withLock { $0.mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter } ?? Adapter()
+    }
+
+    /// Closes the session's connections (and mounted transports). Calls after this throw `SessionClosed`.
+    public func close() async throws {
+        let mounted = settings.withLock { settings -> [any Transport] in
+            settings.closed = true
+            return settings.mounts.compactMap(\.adapter.transport)
+        }
+        for transport in mounted { try await transport.close() }
+        if ownsTransport { try await transport.close() }
+    }
+
+    // MARK: Sending
+
+    /// Sends a request built from these parts. The verb methods (`get`, `post`, ...) call this.
+    func send(_ method: Method, _ url: String, params: Params?, headers: Headers?, cookies callCookies: [String: String]?,
+              data: RequestData?, json: JSONPayload?, files: Files?, auth: Auth?, timeout: Timeout?,
+              allowRedirects: Bool?, stream: Bool) async throws -> Response {
+        let settings = settings.withLock { $0 }
+        if settings.closed { throw SessionClosed(url: url) }
+        let fullURL = settings.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
+        var target = try URLBuilder.parse(fullURL)
+        target = URLBuilder.adding(settings.params.merging(params ?? [:]), to: target)
+
+        let (body, contentType) = try BodyBuilder.make(data: data, json: json, files: files)
+        var allHeaders = settings.headers.updating(headers ?? [:])
+        if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
+        let effectiveTimeout = timeout ?? settings.timeout
+        let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
+        return try await run(request, settings: settings, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
+    }
+
+    /// Sends a request you built yourself through the session's pipeline (redirects, auth, cookies,
+    /// retries, hooks), as requests' `Session.send(prepared)` does. Session headers and params are not
+    /// added: the request goes as it is.
+    ///
+    /// ```swift
+    /// var request = try Request(.post, url: base + "/post", headers: ["Content-Type": "text/plain"])
+    /// request.body = .text("hello")
+    /// let response = try await session.send(request)
+    /// ```
+    public func send(_ request: Request, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        let settings = settings.withLock { $0 }
+        if settings.closed { throw SessionClosed(url: request.url.absoluteString) }
+        return try await run(request, settings: settings, auth: nil, cookies: nil, allowRedirects: allowRedirects, stream: stream)
+    }
+
+    private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
+                     allowRedirects: Bool?, stream: Bool) async throws -> Response {
+        let origin = request.origin
+        let hooks = settings.hooks
+        let mounts = settings.mounts
+        let defaultTransport = transport
+        let retry = RetryMiddleware(
+            adapter: { request in
+                let lowered = request.url.absoluteString.lowercased()
+                let adapter = mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
+                return (adapter, adapter.transport ?? defaultTransport)
+            },
+            send: { request, transport in
+                var request = request
+                for hook in hooks.request { try await hook(&request) }
+                let response = try await transport.send(request)
+                for hook in hooks.response { try await hook(response) }
+                return response
+            })
+        let steps: [any Middleware] = [
+            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
+            AuthMiddleware(auth: auth ?? settings.auth, origin: origin),
+            CookieMiddleware(jar: cookies, callCookies: (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, origin: origin),
+        ]
+        let pipeline = steps.chained(to: { try await retry.send($0) })
+
+        return try await Self.within(request.timeout.total, url: request.url.absoluteString) {
+            let response = try await pipeline(request)
+            return stream ? response : try await response.buffered()
+        }
+    }
+
+    /// Runs `body`, throwing `TotalTimeout` if it takes longer than `total`.
+    static func within<T: Sendable>(_ total: Duration?, url: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let total else { return try await body() }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: total)
+                return nil
+            }
+            defer { group.cancelAll() }
+            do {
+                if let first = try await group.next(), let value = first { return value }
+            } catch is CancellationError {
+                if Task.isCancelled { throw CancellationError() }
+            }
+            throw TotalTimeout(url: url, timeout: total)
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Which server certificates an https connection accepts (requests' `verify=`).
+///
+/// ```swift
+/// let pem = try String(contentsOfFile: "ca.pem", encoding: .utf8)
+/// let session = Session(transport: AsyncHTTPClientTransport(trust: .authorities(pem: pem)))
+/// ```
+public enum CertificateTrust: Sendable, Hashable {
+    /// The system's root certificates (the default).
+    case system
+    /// Only certificates issued by these PEM-encoded authorities (requests' `verify="ca.pem"`).
+    case authorities(pem: String)
+    /// Any certificate, unchecked: for local testing only (requests' `verify=False`).
+    case insecureAcceptAnything
+}
+
+/// The default transport: AsyncHTTPClient, with its own redirect handling off (the session follows
+/// redirects), gzip and deflate bodies decoded, and a connection pool per host.
+///
+/// Each distinct pair of connect and read timeouts gets its own `HTTPClient` (AsyncHTTPClient sets those
+/// per client), created on first use and shut down by `close()`.
+///
+/// ```swift
+/// let session = Session(transport: AsyncHTTPClientTransport(connectionsPerHost: 4))
+/// ```
+public final class AsyncHTTPClientTransport: Transport {
+    /// The transport behind the top-level functions (`Requests.get` ...). It lives as long as the process.
+    public static let shared = AsyncHTTPClientTransport()
+
+    struct Key: Hashable {
+        var connect: Duration
+        var read: Duration
+    }
+    private struct State {
+        var clients: [Key: HTTPClient] = [:]
+        var closed = false
+    }
+    private let state = Mutex(State())
+    /// The most connections opened to one host at once; further requests wait for a free one.
+    public let connectionsPerHost: Int
+    private let decompress: Bool
+    private let tlsConfiguration: TLSConfiguration
+
+    /// - Parameters:
+    ///   - connectionsPerHost: the most connections open to one host at once.
+    ///   - decompress: decode gzip and deflate bodies.
+    ///   - trust: which certificates https connections accept. An unreadable PEM throws when used.
+    public init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
+        self.connectionsPerHost = max(1, connectionsPerHost)
+        self.decompress = decompress
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch trust {
+        case .system: break
+        case .authorities(let pem):
+            if let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !certificates.isEmpty {
+                tls.trustRoots = .certificates(certificates)
+            } else {
+                tls.trustRoots = .certificates([])   // nothing readable: trust nothing rather than everything
+            }
+        case .insecureAcceptAnything:
+            tls.certificateVerification = .none
+        }
+        self.tlsConfiguration = tls
+    }
+
+    deinit {
+        // AsyncHTTPClient requires a shutdown before an HTTPClient goes away; a session dropped without
+        // close() must not crash, so shut down whatever is left. Shutdown keeps the client alive until done.
+        let clients = state.withLock { state in
+            defer { state.clients = [:] }
+            return Array(state.clients.values)
+        }
+        for client in clients { client.shutdown { _ in } }
+    }
+
+    func client(for timeout: Timeout, url: String) throws -> HTTPClient {
+        let key = Key(connect: timeout.connect, read: timeout.read)
+        return try state.withLock { state in
+            if state.closed { throw SessionClosed(url: url) }
+            if let client = state.clients[key] { return client }
+            var configuration = HTTPClient.Configuration(
+                tlsConfiguration: tlsConfiguration,
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .nanoseconds(Int64(key.connect.seconds * 1e9)), read: .nanoseconds(Int64(key.read.seconds * 1e9))),
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
+                decompression: decompress ? .enabled(limit: .none) : .disabled
+            )
+            configuration.httpVersion = .automatic
+            // By default AsyncHTTPClient retries a failed connection (refused, unreachable) with backoff
+            // until the connect timeout and only then fails: a refused port would take the whole connect
+            // timeout to report. Fail at once, as requests does; retries are the Retry policy's job.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            state.clients[key] = client
+            return client
+        }
+    }
+
+    public func send(_ request: Request) async throws -> Response {
+        let urlText = request.url.absoluteString
+        let client = try client(for: request.timeout, url: urlText)
+        var outgoing = HTTPClientRequest(url: urlText)
+        outgoing.method = .init(rawValue: request.method.rawValue)
+        for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
+        if let bytes = request.body.inMemoryBytes {
+            if !bytes.isEmpty || [.post, .put, .patch].contains(request.method) {
+                outgoing.body = .bytes(bytes)
+            }
+        } else {
+            let length: HTTPClientRequest.Body.Length = request.body.length.map { .known(Int64($0)) } ?? .unknown
+            outgoing.body = .stream(ByteBufferChunks(chunks: request.body.chunks), length: length)
+        }
+        // AsyncHTTPClient's deadline only covers the wait for the head; the session enforces the total.
+        let deadlineNanoseconds = Int64((request.timeout.total ?? .seconds(365 * 86400)).seconds * 1e9)
+        let start = ContinuousClock.now
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(outgoing, timeout: .nanoseconds(deadlineNanoseconds))
+        } catch {
+            throw Self.translate(error, url: urlText, timeout: request.timeout)
+        }
+        var headers = Headers()
+        for field in answer.headers { headers.add(field.name, field.value) }
+        var response = Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url)
+        response.body = ResponseBody(.client(answer.body, url: urlText, readTimeout: request.timeout.read))
+        response.elapsed = ContinuousClock.now - start
+        response.request = request
+        return response
+    }
+
+    /// Shuts every client down. Requests after this throw `SessionClosed`.
+    public func close() async throws {
+        let clients = state.withLock { state in
+            state.closed = true
+            defer { state.clients = [:] }
+            return Array(state.clients.values)
+        }
+        for client in clients { try await client.shutdown() }
+    }
+
+    /// Maps AsyncHTTPClient and NIO errors onto this library's kinds.
+    static func translate(_ error: any Error, url: String?, timeout: Timeout) -> any Error {
+        if error is any RequestError || error is CancellationError { return error }
+        if let clientError = error as? HTTPClientError {
+            switch clientError {
+            case .connectTimeout, .getConnectionFromPoolTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .tlsHandshakeTimeout:
+                return ConnectTimeout(url: url, timeout: timeout.connect)
+            case .readTimeout:
+                return ReadTimeout(url: url, timeout: timeout.read)
+            case .deadlineExceeded:
+                return TotalTimeout(url: url, timeout: timeout.total ?? .zero)
+            case .remoteConnectionClosed:
+                return ConnectionClosed(url: url)
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return InvalidURL(url: url, reason: String(describing: clientError))
+            case .cancelled:
+                return CancellationError()
+            case .alreadyShutdown:
+                return SessionClosed(url: url)
+            default:
+                if String(describing: clientError).contains("unsupportedScheme") {
+                    return InvalidURL(url: url, reason: "the scheme is not supported; use http:// or https://")
+                }
+                return TransportFailure(url: url, underlying: String(describing: clientError))
+            }
+        }
+        let text = String(describing: error)
+        if let channelError = error as? ChannelError {
+            switch channelError {
+            case .connectTimeout: return ConnectTimeout(url: url, timeout: timeout.connect)
+            case .eof, .ioOnClosedChannel, .outputClosed, .inputClosed, .alreadyClosed: return ConnectionClosed(url: url)
+            default: return TransportFailure(url: url, underlying: text)
+            }
+        }
+        if error is NIOConnectionError || error is SocketAddressError {
+            return ConnectFailed(url: url, underlying: text)
+        }
+        if let ioError = error as? IOError {
+            switch ioError.errnoCode {
+            case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL, EHOSTDOWN:
+                return ConnectFailed(url: url, underlying: text)
+            case ECONNRESET, EPIPE, ECONNABORTED:
+                return ConnectionClosed(url: url)
+            default:
+                return TransportFailure(url: url, underlying: text)
+            }
+        }
+        let typeName = String(describing: type(of: error))
+        if error is NIOSSLError || typeName.contains("BoringSSLError") {
+            return ConnectFailed(url: url, underlying: "TLS handshake failed (\(text)); check the server's certificate, or trust its authority with AsyncHTTPClientTransport(trust:)")
+        }
+        if let parserError = error as? HTTPParserError, parserError == .invalidEOFState {
+            // The connection closed before the announced body was complete (requests: ChunkedEncodingError).
+            return ConnectionClosed(url: url)
+        }
+        return TransportFailure(url: url, underlying: String(describing: error))
+    }
+}
+
+/// A request body as AsyncHTTPClient wants it: `ByteBuffer`s.
+struct ByteBufferChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let chunks: BodyChunks
+    func makeAsyncIterator() -> Iterator { Iterator(inner: chunks.makeAsyncIterator()) }
+    struct Iterator: AsyncIteratorProtocol {
+        var inner: BodyChunks.Iterator
+        mutating func next() async throws -> Element? {
+            try await inner.next().map { Element(bytes: $0) }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Requests
+
+@Suite struct HeadersTests {
+    @Test func namesAreCaseInsensitive() {
+        var headers: Headers = ["Content-Type": "text/plain"]
+        #expect(headers["content-type"] == "text/plain")
+        headers["CONTENT-TYPE"] = "application/json"
+        #expect(headers.count == 1)
+        #expect(headers["Content-Type"] == "application/json")
+    }
+
+    @Test func keepsSeveralValues() {
+        var headers = Headers()
+        headers.add("Accept", "text/html")
+        headers.add("accept", "application/json")
+        #expect(headers.values(for: "ACCEPT") == ["text/html", "application/json"])
+        #expect(headers["Accept"] == "text/html, application/json")
+        headers["Accept"] = nil
+        #expect(!headers.contains("accept"))
+    }
+
+    @Test func updateReplacesByName() {
+        let base: Headers = ["User-Agent": "a", "Accept": "*/*"]
+        let merged = base.updating(["user-agent": "MyBot"])
+        #expect(merged.values(for: "User-Agent") == ["MyBot"])
+        #expect(merged["Accept"] == "*/*")
+    }
+}
+
+@Suite struct ParamsTests {
+    @Test func encodesInOrderWithRepeats() {
+        let params: Params = ["q": "python", "page": 2, "tag": ["a", "b"]]
+        #expect(params.encoded() == "q=python&page=2&tag=a&tag=b")
+    }
+
+    @Test func variablesNumbersFlagsAndNil() {
+        let query = "swift"
+        let page = 3
+        let missing: String? = nil
+        let tags = ["a", "b"]
+        let params: Params = ["q": query, "page": page, "exact": true, "ratio": 0.5, "skip": missing, "tag": tags]
+        #expect(params.encoded() == "q=swift&page=3&exact=true&ratio=0.5&tag=a&tag=b")
+        let form: RequestData = ["user": query, "n": page]
+        guard case .form(let fields) = form else { Issue.record("not a form"); return }
+        #expect(fields.encoded() == "user=swift&n=3")
+    }
+
+    @Test func escapesReservedCharactersOnce() {
+        let params: Params = ["q": "a b&c=d/é", "x": "100%"]
+        #expect(params.encoded() == "q=a+b%26c%3Dd%2F%C3%A9&x=100%25")
+    }
+
+    @Test func mergesWithTheURLsOwnQuery() throws {
+        let url = try URLBuilder.parse("http://h.test/get?a=1&b=%20x")
+        let merged = URLBuilder.adding(["c": "3", "a": "2"], to: url)
+        #expect(merged.absoluteString == "http://h.test/get?a=1&b=%20x&c=3&a=2")
+    }
+
+    @Test func requotesUnsafeCharactersButNotEscapes() throws {
+        let url = try URLBuilder.parse("http://h.test/a b/%41?q=x y")
+        #expect(url.absoluteString == "http://h.test/a%20b/%41?q=x%20y")
+    }
+
+    @Test func rejectsURLsWithoutSchemeOrHost() {
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("h.test/get") }
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("ftp://h.test/") }
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:///nohost") }
+    }
+
+    @Test func joinsBaseURLs() {
+        #expect(URLBuilder.join(base: "http://h.test/api/", "/users") == "http://h.test/api/users")
+        #expect(URLBuilder.join(base: "http://h.test/api", "users") == "http://h.test/api/users")
+        #expect(URLBuilder.join(base: "http://h.test/api", "http://other.test/x") == "http://other.test/x")
+    }
+
+    @Test func sessionAndCallParamsMergeCallWins() async throws {
+        let seen = Recorder<Request>()
+        let session = Session(params: ["api_key": "k", "page": 1], transport: recordingMock(seen) { _, _ in Response(statusCode: 200) })
+        _ = try await session.get("http://h.test/items?sort=asc", params: ["page": 2])
+        #expect(seen.all.first?.url.absoluteString == "http://h.test/items?sort=asc&api_key=k&page=2")
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Proves the container's runtime stage without a Docker engine: builds the same static-stdlib
+# binary, makes a minimal Debian bookworm root with debootstrap plus libmicrohttpd12 (what the
+# Dockerfile's runtime stage installs), runs the binary inside it with chroot as the same
+# non-root user, and checks /health, /get and a clean SIGTERM. Run by hand, as root:
+#     sudo docker/check-rootfs.sh            # keeps the root in .build-rootfs/ for a second run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ "$(id -u)" -eq 0 ] || { echo "error: run as root (debootstrap and chroot need it)" >&2; exit 1; }
+command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+scripts/ensure-deps.sh
+
+root=.build-rootfs/bookworm
+# The mirror this machine's apt already uses.
+mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | awk '{print $2}')
+[ -n "$mirror" ] || mirror=$(grep -h '^deb ' /etc/apt/sources.list 2>/dev/null | head -1 | awk '{print $2}')
+
+echo "== static release build"
+swift build -c release --product httpbun --static-swift-stdlib --scratch-path .build-static
+binary=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/httpbun
+echo "dynamic dependencies of the binary:"
+readelf -d "$binary" | awk '/NEEDED/ {print "  " $NF}'
+
+if [ ! -x "$root/usr/bin/apt-get" ]; then
+    echo "== debootstrap bookworm (minbase + libmicrohttpd12) from $mirror"
+    mkdir -p "$root"
+    debootstrap --variant=minbase --include=libmicrohttpd12 bookworm "$root" "$mirror" >/dev/null
+fi
+install -D -m 0755 "$binary" "$root/usr/local/bin/httpbun"
+strip "$root/usr/local/bin/httpbun"
+chroot "$root" sh -c 'id -u 10001 >/dev/null 2>&1 || useradd --system --uid 10001 --no-create-home httpbun'
+mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
+
+echo "== run inside the root as uid 10001"
+rm -f "$root/tmp/port"
+chroot --userspec=10001:10001 "$root" env HTTPBUN_HOST=127.0.0.1 HTTPBUN_PORT=0 HTTPBUN_LOG_FORMAT=json \
+    /usr/local/bin/httpbun --port-file /tmp/port > .build-rootfs/stdout 2> .build-rootfs/stderr &
+pid=$!
+for _ in $(seq 1 50); do [ -s "$root/tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$root/tmp/port")
+base="http://127.0.0.1:$port"
+status=0
+health=$(curl -s "$base/health") && echo "GET /health -> $health" | tr -d '\n' && echo
+[ "$(echo "$health" | tr -d ' \n')" = '{"status":"ok"}' ] || { echo "FAIL /health"; status=1; }
+get=$(curl -s "$base/get?from=rootfs")
+echo "$get" | grep -q '"from": "rootfs"' && echo "GET /get -> echo ok" || { echo "FAIL /get: $get"; status=1; }
+chroot --userspec=10001:10001 "$root" /usr/local/bin/httpbun --healthcheck --port "$port" && echo "httpbun --healthcheck -> 0" || { echo "FAIL healthcheck"; status=1; }
+kill -TERM "$pid"
+wait "$pid" && echo "SIGTERM -> exit 0" || { echo "FAIL exit status $?"; status=1; }
+
+echo "== sizes"
+echo "binary (stripped): $(du -h "$root/usr/local/bin/httpbun" | cut -f1)"
+echo "root file system (minbase + libmicrohttpd12 + binary): $(du -sh --exclude=./var/cache "$root" | cut -f1)"
+echo "libmicrohttpd12 and its libraries:"
+chroot "$root" sh -c 'ldd /usr/lib/x86_64-linux-gnu/libmicrohttpd.so.12' | awk '{print "  " $1}'
+[ $status -eq 0 ] && echo "rootfs check: passed" || echo "rootfs check: FAILED"
+exit $status
