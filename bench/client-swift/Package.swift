@@ -1,7 +1,6 @@
 // swift-tools-version: 6.0
 // The client benchmark: raw AsyncHTTPClient beside `Requests`, against a local httpbun.
-// Its own package so that the root package never depends on bench code. Built and run by bench/run,
-// which adds `-Xswiftc -DHAS_REQUESTS_SESSION` once `Requests.Session` exists on the checked-out branch.
+// Its own package so that the root package never depends on bench code. Built and run by bench/run.
 import Foundation
 import PackageDescription
 

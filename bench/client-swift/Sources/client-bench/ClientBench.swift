@@ -1,16 +1,13 @@
 // Usage: client-bench MODE URL N
 //   ahc-seq          N sequential GETs over one keep-alive connection, raw AsyncHTTPClient
 //   ahc-concurrent   N GETs at once (a task group), raw AsyncHTTPClient with its default pool
-//   requests-seq     N sequential `Session.get` (pending until Requests.Session is on the branch)
-//   requests-gather  N GETs through `Session.gather` (pending likewise)
+//   requests-seq     N sequential `Session.get`
+//   requests-gather  N GETs through `Session.gather`
 // Prints one JSON line: {"mode", "n", "ok", "wall_s", "rps"}. The first request (connection set-up)
 // is made before the clock starts, as every peer in bench/run does.
 import AsyncHTTPClient
 import NIOCore
-
-#if HAS_REQUESTS_SESSION
-    import Requests
-#endif
+import Requests
 
 @main
 struct ClientBench {
@@ -44,22 +41,20 @@ struct ClientBench {
                 wall = clock.now - start
             }
             try await client.shutdown()
-        #if HAS_REQUESTS_SESSION
-            case "requests-seq", "requests-gather":
-                let session = Session()
-                _ = try await session.get(url)
-                let start = clock.now
-                if mode == "requests-seq" {
-                    for _ in 0..<n where try await session.get(url).statusCode == 200 { ok += 1 }
-                } else {
-                    let results = await session.gather(Array(repeating: url, count: n))
-                    ok = results.filter { (try? $0.get().statusCode) == 200 }.count
-                }
-                wall = clock.now - start
-                try await session.close()
-        #endif
+        case "requests-seq", "requests-gather":
+            let session = Session()
+            _ = try await session.get(url)
+            let start = clock.now
+            if mode == "requests-seq" {
+                for _ in 0..<n where try await session.get(url).statusCode == 200 { ok += 1 }
+            } else {
+                let results = await session.gather(Array(repeating: url, count: n))
+                ok = results.filter { (try? $0.get().statusCode) == 200 }.count
+            }
+            wall = clock.now - start
+            try await session.close()
         default:
-            print(#"{"mode": "\#(mode)", "pending": true}"#)
+            print("unknown mode \(mode)")
             return
         }
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
