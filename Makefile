@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test build release deps clean readme-check conformance
+.PHONY: run test build release deps clean readme-check conformance bench
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -27,6 +27,10 @@ readme-check: deps
 	@bin="$$($(SWIFT) build --show-bin-path)/httpbun"; \
 	"$$bin" --log-level warning & pid=$$!; sleep 1; \
 	python3 scripts/check-readme.py; status=$$?; kill $$pid; exit $$status
+
+## Benchmarks (not tests; a few minutes): writes bench/RESULTS.md. See bench/README.md.
+bench: deps
+	bench/run $(BENCH_ARGS)
 
 deps:
 	@scripts/ensure-deps.sh

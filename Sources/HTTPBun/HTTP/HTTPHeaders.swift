@@ -94,6 +94,18 @@ extension StringProtocol {
 
     /// Header-name canonical form, as Go writes it: `x-custom-header` → `X-Custom-Header`.
     public var canonicalHeaderName: String {
+        // Most clients already send canonical names (Host, User-Agent): return those without a copy.
+        var canonical = true
+        var upperFirst = true
+        for byte in utf8 {
+            if byte == UInt8(ascii: " ") || byte < 0x21 || byte > 0x7E { return String(self) }
+            if upperFirst ? (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) : (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
+                canonical = false
+                break
+            }
+            upperFirst = byte == UInt8(ascii: "-")
+        }
+        if canonical { return String(self) }
         var upperNext = true
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)

@@ -47,21 +47,29 @@ extension JSON {
     /// Pairs as an object where a name seen once maps to its value and a repeated name to a list
     /// of its values, in order of first appearance.
     static func valueOrList(_ pairs: [(name: String, value: JSON)]) -> JSON {
+        // Echo objects hold a handful of names: a linear search beats hashing, and only names that
+        // repeat (rare) get a list. This runs twice per /get, so no dictionary or per-name array.
         var names: [String] = []
-        var firstIndex: [String: Int] = [:]
-        var values: [[JSON]] = []
+        var values: [JSON] = []
+        names.reserveCapacity(pairs.count)
+        values.reserveCapacity(pairs.count)
+        var index: [String: Int] = [:]
+        let hashed = pairs.count > 32
+        var repeated: [Int: [JSON]] = [:]
         for pair in pairs {
-            if let index = firstIndex[pair.name] {
-                values[index].append(pair.value)
+            let seen = hashed ? index[pair.name] : names.firstIndex(of: pair.name)
+            if let seen {
+                repeated[seen, default: [values[seen]]].append(pair.value)
             } else {
-                firstIndex[pair.name] = values.count
+                if hashed { index[pair.name] = names.count }
                 names.append(pair.name)
-                values.append([pair.value])
+                values.append(pair.value)
             }
         }
+        for (position, list) in repeated { values[position] = .array(list) }
         var object = JSONObject()
-        for (name, list) in zip(names, values) {
-            object.appendUnchecked(name, list.count == 1 ? list[0] : .array(list))
+        for (name, value) in zip(names, values) {
+            object.appendUnchecked(name, value)
         }
         return .object(object)
     }
