@@ -25,7 +25,7 @@ struct HostileParameterTests {
     @Test(
         "absurd numbers in paths are 400 with a JSON error",
         arguments: [
-            "/delay/1e308", "/delay/-1", "/delay/nan", "/delay/inf", "/bytes/-1", "/bytes/99999999999999999999",
+            "/delay/1e308", "/delay/-1", "/delay/nan", "/delay/inf", "/delay/0x10", "/delay/0x1p3", "/delay/infinity", "/bytes/-1", "/bytes/99999999999999999999",
             "/status/99999999999999999999", "/status/-200", "/status/200:-1", "/status/200:nan", "/status/200:inf",
             "/redirect/99999999999999999999", "/redirect/-1", "/range/-5", "/range/99999999999999999999", "/stream/-1x",
             "/links/99999999999999999999", "/cache/99999999999999999999", "/fault/truncate/99999999999999999999",
@@ -37,5 +37,20 @@ struct HostileParameterTests {
         #expect(response.status == 400, "\(target) answered \(response.status)")
         #expect(response.headers["Content-Type"] == "application/json", "\(target)")
         #expect(try response.json["error"] != nil, "\(target)")
+    }
+
+    @Test(
+        "a request target that is not a path, or holds control characters, is 400",
+        arguments: ["get", "anything/x", "*", "/anything/\u{01}", "/get?a=\u{1b}[31m", "/anything/a\u{7f}", "/anything/\u{00}"])
+    func malformedTargets(_ target: String) throws {
+        let response = respond("GET", target)
+        #expect(response.status == 400, "\(target) answered \(response.status)")
+        #expect(response.headers["Content-Type"] == "application/json")
+    }
+
+    @Test("OPTIONS * and raw UTF-8 in a path are still served")
+    func lenientTargets() {
+        #expect(respond("OPTIONS", "*").status != 400)
+        #expect(respond("GET", "/anything/é").status == 200)
     }
 }
