@@ -100,7 +100,7 @@ struct HTTPBunCommand: ParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(1)
         }
-        if host == "0.0.0.0" || host == "::" || host == "[::]" {
+        if server.listensOnAllInterfaces {
             logger.warning("listening on every network interface: anyone who can reach this machine can use the server")
         }
         print(server.baseURL)

@@ -26,6 +26,8 @@ public final class HTTPBunServer: Sendable {
     public let host: String
     /// `http://host:port`, with IPv6 hosts in brackets and wildcard hosts shown as loopback.
     public let baseURL: String
+    /// True when bound to every interface (`0.0.0.0`, `::`, or any spelling of them such as `0`).
+    public let listensOnAllInterfaces: Bool
     public let configuration: ServerConfiguration
 
     private let engine: Engine
@@ -92,6 +94,7 @@ public final class HTTPBunServer: Sendable {
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
         self.baseURL = "http://" + address.urlHost + ":\(boundPort)"
+        self.listensOnAllInterfaces = address.isWildcard
         engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" }
     }
 
