@@ -53,6 +53,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection is kept open.")
     var idleTimeout: Int = Environment.int("IDLE_TIMEOUT") ?? 60
 
+    @Option(help: "Bytes of memory per connection for its request line, headers and buffers; larger headers get 431, a longer URL 414.")
+    var connectionMemoryLimit: Int = Environment.int("CONNECTION_MEMORY_LIMIT") ?? 32 * 1024
+
     @Option(help: "Answer in the shapes of httpbun or of python httpbin (httpbun|httpbin).")
     var flavor: String = Environment.string("FLAVOR") ?? "httpbun"
 
@@ -68,6 +71,9 @@ struct HTTPBunCommand: ParsableCommand {
         guard maxDuration.isFinite, maxDuration >= 0 else { throw ValidationError("--max-duration must be a number of seconds") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard connectionLimit >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
+        guard (4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit) else {
+            throw ValidationError("--connection-memory-limit must be between 4096 and 67108864 bytes")
+        }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout cannot be negative") }
         guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
@@ -83,7 +89,7 @@ struct HTTPBunCommand: ParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
-            idleTimeout: idleTimeout, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
+            idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
 
         // Block the stop signals before MHD starts its threads, so they inherit the mask and
         // only `sigwait` below sees them.
