@@ -1,0 +1,40 @@
+#!/bin/sh
+# Soak: ~1,000,000 mixed keep-alive requests (hardening/soak.lua) against one server; resident
+# memory (VmRSS) is sampled after the first 100,000 and after every further 100,000.
+# Usage: hardening/soak.sh [binary] [total requests]   (default: the release build, 1000000)
+# Pass fail: RSS at the end grows < 5% over RSS at 100k, and the server still answers /get.
+set -eu
+cd "$(dirname "$0")/.."
+bin=${1:-.build/release/httpbun}
+total=${2:-1000000}
+connections=${SOAK_CONNECTIONS:-50}
+threads=2
+step=100000
+[ "$total" -lt "$step" ] && step=$total
+out=$(mktemp -d)
+"$bin" --port 0 --log-level error >"$out/url" 2>"$out/stderr" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$out"' EXIT
+for _ in $(seq 50); do [ -s "$out/url" ] && break; sleep 0.1; done
+url=$(head -1 "$out/url")
+rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }
+echo "server $url pid $pid, RSS at start $(rss) KiB"
+done_requests=0
+first=""
+while [ "$done_requests" -lt "$total" ]; do
+    # Each wrk run: $step requests over $connections keep-alive connections, bounded to 10 minutes.
+    per_thread=$((step / threads))
+    wrk -t$threads -c$connections -d600s --timeout 10s -s hardening/soak.lua "$url" -- "$per_thread" | grep -E "^soak:|Requests/sec"
+    done_requests=$((done_requests + step))
+    kill -0 $pid || { echo "SERVER DIED"; exit 1; }
+    now=$(rss)
+    [ -z "$first" ] && first=$now
+    echo "after $done_requests requests: RSS $now KiB"
+done
+last=$(rss)
+growth=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.2f", (b - a) * 100 / a }')
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/get")
+echo "RSS at 100k: $first KiB, at $done_requests: $last KiB, growth $growth% (limit 5%); /get afterwards: $code"
+kill -TERM $pid; wait $pid; status=$?
+echo "server exit status after SIGTERM: $status"
+awk -v g="$growth" 'BEGIN { exit !(g < 5) }' && [ "$code" = 200 ] && [ "$status" = 0 ]
