@@ -24,7 +24,19 @@ first=""
 while [ "$done_requests" -lt "$total" ]; do
     # Each wrk run: $step requests over $connections keep-alive connections, bounded to 10 minutes.
     per_thread=$((step / threads))
-    wrk -t$threads -c$connections -d600s --timeout 10s -s hardening/soak.lua "$url" -- "$per_thread" | grep -E "^soak:|Requests/sec"
+    # wrk's main thread sleeps for the whole -d even when every Lua thread has stopped itself, so
+    # watch for the moment its connections are gone and interrupt it (it then prints its summary).
+    port=${url##*:}
+    wrk -t$threads -c$connections -d600s --timeout 10s -s hardening/soak.lua "$url" -- "$per_thread" >"$out/wrk" 2>&1 &
+    wrk_pid=$!
+    sleep 1
+    while kill -0 $wrk_pid 2>/dev/null; do
+        open=$(ss -Htn state established "( dport = :$port )" | wc -l)
+        [ "$open" -eq 0 ] && { kill -INT $wrk_pid; break; }
+        sleep 0.5
+    done
+    wait $wrk_pid || true
+    grep -E "^soak:|Requests/sec" "$out/wrk"
     done_requests=$((done_requests + step))
     kill -0 $pid || { echo "SERVER DIED"; exit 1; }
     now=$(rss)
