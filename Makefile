@@ -40,10 +40,10 @@ FUZZ_SECONDS ?= 60
 HARDENING_BIN ?= .build/release/httpbun
 SOAK_REQUESTS ?= 1000000
 
-.PHONY: hardening battery soak soak-asan slowloris overload shutdown fuzz fuzz-build
+.PHONY: hardening battery soak soak-asan slowloris overload shutdown announced-bodies fuzz fuzz-build
 
 ## Every hardening check against the release build (about 5 minutes; soak excluded: make soak).
-hardening: battery slowloris overload shutdown
+hardening: battery slowloris overload shutdown announced-bodies
 
 ## 300+ malformed and hostile requests over raw sockets; /get checked after each.
 battery: release
@@ -69,6 +69,10 @@ overload: release
 ## SIGTERM with 1,000 parked /delay requests, and during 100 MiB uploads.
 shutdown: release
 	python3 hardening/shutdown.py --bin $(HARDENING_BIN)
+
+## 300 connections announcing 16 MiB bodies under a 2 GB address-space limit.
+announced-bodies: release
+	python3 hardening/announced-bodies.py --bin $(HARDENING_BIN)
 
 ## Build the libFuzzer binary (swiftc -sanitize=fuzzer,address) into .build-fuzz/.
 fuzz-build:

@@ -121,7 +121,8 @@ final class Engine: Sendable {
                 return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
             }
             if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > 0 {
-                exchange.body.reserveCapacity(length)
+                // Only a first slice: a client may announce 16 MiB and send nothing, on every connection.
+                exchange.body.reserveCapacity(min(length, 64 * 1024))
             }
             return .YES
         case .receiving:
