@@ -69,6 +69,8 @@ struct HTTPBunCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodySize >= 0 else { throw ValidationError("--max-body-size cannot be negative") }
         guard maxDuration.isFinite, maxDuration >= 0 else { throw ValidationError("--max-duration must be a number of seconds") }
+        // Converted to nanoseconds in an Int64 below: past ~292 years that conversion traps.
+        guard maxDuration <= 1e9 else { throw ValidationError("--max-duration must be at most 1000000000 seconds") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard connectionLimit >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
         guard (4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit) else {
