@@ -73,6 +73,16 @@ public final class HTTPBunServer: Sendable {
         guard configuration.threads >= 1, configuration.threads <= 256 else {
             throw ServerStartError(message: "threads must be between 1 and 256, not \(configuration.threads)")
         }
+        // MHD takes these as C unsigned ints: out-of-range values must be an error here, not a trap.
+        guard (1...1_000_000).contains(configuration.connectionLimit) else {
+            throw ServerStartError(message: "connection limit must be between 1 and 1000000, not \(configuration.connectionLimit)")
+        }
+        guard (0...31_536_000).contains(configuration.idleTimeout) else {
+            throw ServerStartError(message: "idle timeout must be between 0 and 31536000 seconds (a year), not \(configuration.idleTimeout)")
+        }
+        guard (4096...(64 * 1024 * 1024)).contains(configuration.connectionMemoryLimit) else {
+            throw ServerStartError(message: "connection memory limit must be between 4096 and 67108864 bytes, not \(configuration.connectionMemoryLimit)")
+        }
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
