@@ -44,3 +44,51 @@ conformance: deps
 	$(SWIFT) build --product httpbun
 	@test -x bench/venv/bin/gunicorn || { python3 -m venv bench/venv && bench/venv/bin/pip install -q -r conformance/requirements.txt; }
 	bench/venv/bin/python conformance/compare.py --httpbun "$$($(SWIFT) build --show-bin-path)/httpbun"
+
+# ---- Hardening and fuzzing (hardening/, fuzz/, docs/limits.md) -------------------------------
+# Every target below is bounded in time and talks to 127.0.0.1 only.
+FUZZ_SECONDS ?= 60
+HARDENING_BIN ?= .build/release/httpbun
+SOAK_REQUESTS ?= 1000000
+
+.PHONY: hardening battery soak soak-asan slowloris overload shutdown announced-bodies fuzz fuzz-build
+
+## Every hardening check against the release build (about 5 minutes; soak excluded: make soak).
+hardening: battery slowloris overload shutdown announced-bodies
+
+## 300+ malformed and hostile requests over raw sockets; /get checked after each.
+battery: release
+	python3 hardening/battery.py --bin $(HARDENING_BIN)
+
+## ~1,000,000 mixed keep-alive requests (wrk); RSS growth after the first 100,000 must stay < 5%.
+soak: release
+	hardening/soak.sh $(HARDENING_BIN) $(SOAK_REQUESTS)
+
+## A shorter soak (200,000 requests) against a debug build with AddressSanitizer (+ LeakSanitizer).
+soak-asan: deps
+	$(SWIFT) build -c debug --scratch-path .build-asan -Xswiftc -sanitize=address --product httpbun
+	SOAK_IGNORE_GROWTH=1 ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 hardening/soak.sh .build-asan/debug/httpbun 200000
+
+## 1,000 slowloris connections vs. a normal client's p99; then the idle timeout.
+slowloris: release
+	python3 hardening/slowloris.py --bin $(HARDENING_BIN)
+
+## More connections than --connection-limit.
+overload: release
+	python3 hardening/overload.py --bin $(HARDENING_BIN)
+
+## SIGTERM with 1,000 parked /delay requests, and during 100 MiB uploads.
+shutdown: release
+	python3 hardening/shutdown.py --bin $(HARDENING_BIN)
+
+## 300 connections announcing 16 MiB bodies under a 2 GB address-space limit.
+announced-bodies: release
+	python3 hardening/announced-bodies.py --bin $(HARDENING_BIN)
+
+## Build the libFuzzer binary (swiftc -sanitize=fuzzer,address) into .build-fuzz/.
+fuzz-build:
+	fuzz/build.sh
+
+## Run each fuzz target for FUZZ_SECONDS, one at a time (make fuzz FUZZ_SECONDS=600).
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run-all.sh

@@ -53,6 +53,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection is kept open.")
     var idleTimeout: Int = Environment.int("IDLE_TIMEOUT") ?? 60
 
+    @Option(help: "Bytes of memory per connection for its request line, headers and buffers; larger headers get 431, a longer URL 414.")
+    var connectionMemoryLimit: Int = Environment.int("CONNECTION_MEMORY_LIMIT") ?? 32 * 1024
+
     @Option(help: "Answer in the shapes of httpbun or of python httpbin (httpbun|httpbin).")
     var flavor: String = Environment.string("FLAVOR") ?? "httpbun"
 
@@ -90,8 +93,13 @@ struct HTTPBunCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodySize >= 0 else { throw ValidationError("--max-body-size cannot be negative") }
         guard maxDuration.isFinite, maxDuration >= 0 else { throw ValidationError("--max-duration must be a number of seconds") }
+        // Converted to nanoseconds in an Int64 below: past ~292 years that conversion traps.
+        guard maxDuration <= 1e9 else { throw ValidationError("--max-duration must be at most 1000000000 seconds") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard connectionLimit >= 1 else { throw ValidationError("--connection-limit must be at least 1") }
+        guard (4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit) else {
+            throw ValidationError("--connection-memory-limit must be between 4096 and 67108864 bytes")
+        }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout cannot be negative") }
         guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
@@ -114,7 +122,7 @@ struct HTTPBunCommand: ParsableCommand {
         var configuration = ServerConfiguration(
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
-            idleTimeout: idleTimeout, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
+            idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
         do {
             configuration.tls = try tlsIdentity(logger: logger)
         } catch {
@@ -137,7 +145,7 @@ struct HTTPBunCommand: ParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(1)
         }
-        if host == "0.0.0.0" || host == "::" || host == "[::]" {
+        if server.listensOnAllInterfaces {
             logger.warning("listening on every network interface: anyone who can reach this machine can use the server")
         }
         if let portFile = portFilePath {

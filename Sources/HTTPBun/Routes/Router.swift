@@ -124,6 +124,11 @@ public struct Router: Sendable {
     }
 
     private func route(_ request: Request) -> Response {
+        // MHD passes on targets that are not paths (`GET get`) and control characters in them.
+        let isPath = request.target.hasPrefix("/") || (request.target == "*" && request.method == "OPTIONS")
+        guard isPath, !request.target.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            return .error(400, "malformed request target: send a path that starts with / and has no control characters")
+        }
         let fullPath = request.rawPath
         guard let routePath = stripPrefix(fullPath) else {
             return notFound(request)

@@ -64,7 +64,10 @@ struct StatusChoice: Equatable {
             codes.append(code)
             weights.append(weight)
         }
-        guard weights.reduce(0, +) > 0 else { return .failure(BodyParseError("status weights add up to zero")) }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return .failure(BodyParseError("status weights add up to zero")) }
+        // `pick` draws from 0..<total, which traps when the sum overflows to infinity (`200:1e308,500:1e308`).
+        guard total.isFinite else { return .failure(BodyParseError("status weights add up to more than a Double can hold; use smaller weights")) }
         return .success(StatusChoice(codes: codes, weights: weights))
     }
 

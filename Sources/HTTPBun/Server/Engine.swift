@@ -110,13 +110,19 @@ final class Engine: Sendable {
         case .new:
             exchange.method = method.map { String(cString: $0) } ?? "GET"
             exchange.phase = .receiving
-            // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too big.
+            // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too
+            // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
+            if let problem = framingProblem(connection) {
+                exchange.phase = .sent
+                return queue(.error(400, problem), on: connection, exchange: exchange, closing: true)
+            }
             if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > configuration.maxBodySize {
                 exchange.phase = .sent
                 return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
             }
             if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > 0 {
-                exchange.body.reserveCapacity(length)
+                // Only a first slice: a client may announce 16 MiB and send nothing, on every connection.
+                exchange.body.reserveCapacity(min(length, 64 * 1024))
             }
             return .YES
         case .receiving:
@@ -163,6 +169,31 @@ final class Engine: Sendable {
     private func tooLarge(_ length: Int?) -> Response {
         let size = length.map { "\($0) bytes" } ?? "the request body"
         return .error(413, "\(size) is over the server's limit of \(configuration.maxBodySize) bytes (--max-body-size)")
+    }
+
+    private func framingProblem(_ connection: OpaquePointer) -> String? {
+        final class Framing {
+            var contentLengths: [String] = []
+            var transferEncodings: [String] = []
+        }
+        let framing = Framing()
+        withExtendedLifetime(framing) {
+            _ = httpbun_connection_values(
+                connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
+                { cls, _, key, keySize, value, valueSize in
+                    guard let key, keySize == 14 || keySize == 17 else { return .YES }
+                    let name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
+                    let framing = Unmanaged<Framing>.fromOpaque(cls!).takeUnretainedValue()
+                    let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+                    if name.equalsASCIICaseInsensitive("Content-Length") {
+                        framing.contentLengths.append(text)
+                    } else if name.equalsASCIICaseInsensitive("Transfer-Encoding") {
+                        framing.transferEncodings.append(text)
+                    }
+                    return .YES
+                }, Unmanaged.passUnretained(framing).toOpaque())
+        }
+        return RequestFraming.problem(contentLengths: framing.contentLengths, transferEncodings: framing.transferEncodings)
     }
 
     private func header(_ connection: OpaquePointer, _ name: String) -> String? {

@@ -26,6 +26,8 @@ public final class HTTPBunServer: Sendable {
     public let host: String
     /// `http://host:port`, with IPv6 hosts in brackets and wildcard hosts shown as loopback.
     public let baseURL: String
+    /// True when bound to every interface (`0.0.0.0`, `::`, or any spelling of them such as `0`).
+    public let listensOnAllInterfaces: Bool
     public let configuration: ServerConfiguration
 
     private let engine: Engine
@@ -73,6 +75,16 @@ public final class HTTPBunServer: Sendable {
         guard configuration.threads >= 1, configuration.threads <= 256 else {
             throw ServerStartError(message: "threads must be between 1 and 256, not \(configuration.threads)")
         }
+        // MHD takes these as C unsigned ints: out-of-range values must be an error here, not a trap.
+        guard (1...1_000_000).contains(configuration.connectionLimit) else {
+            throw ServerStartError(message: "connection limit must be between 1 and 1000000, not \(configuration.connectionLimit)")
+        }
+        guard (0...31_536_000).contains(configuration.idleTimeout) else {
+            throw ServerStartError(message: "idle timeout must be between 0 and 31536000 seconds (a year), not \(configuration.idleTimeout)")
+        }
+        guard (4096...(64 * 1024 * 1024)).contains(configuration.connectionMemoryLimit) else {
+            throw ServerStartError(message: "connection memory limit must be between 4096 and 67108864 bytes, not \(configuration.connectionMemoryLimit)")
+        }
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
@@ -102,6 +114,7 @@ public final class HTTPBunServer: Sendable {
         self.logTrampolines = trampolines
         self.tlsMaterial = tlsMaterial
         self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)"
+        self.listensOnAllInterfaces = address.isWildcard
         engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" }
     }
 

@@ -80,12 +80,15 @@ struct SocketAddress {
             if info.pointee.ai_family == AF_INET, let raw = info.pointee.ai_addr {
                 var address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
                 address.sin_port = UInt16(port).bigEndian
-                return SocketAddress(storage: .v4(address), urlHost: name, isWildcard: false)
+                // Names can mean every interface too (`--host 0` resolves to 0.0.0.0).
+                let wildcard = address.sin_addr.s_addr == 0
+                return SocketAddress(storage: .v4(address), urlHost: wildcard ? "127.0.0.1" : name, isWildcard: wildcard)
             }
             if info.pointee.ai_family == AF_INET6, fallback == nil, let raw = info.pointee.ai_addr {
                 var address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
                 address.sin6_port = UInt16(port).bigEndian
-                fallback = SocketAddress(storage: .v6(address), urlHost: name, isWildcard: false)
+                let wildcard = withUnsafeBytes(of: address.sin6_addr) { $0.allSatisfy { $0 == 0 } }
+                fallback = SocketAddress(storage: .v6(address), urlHost: wildcard ? "127.0.0.1" : name, isWildcard: wildcard)
             }
             candidate = info.pointee.ai_next
         }

@@ -1,0 +1,203 @@
+// libFuzzer entry point for the parsers of Sources/HTTPBun. Compiled into one module with the
+// server's HTTP and Routes sources (see fuzz/build.sh), so internal parsers are reachable too.
+// One binary, several targets: FUZZ_TARGET picks one (multipart, urlencoded, cookie, digest,
+// range, route). Each target checks invariants beyond "does not crash" with `check`, which
+// traps, so libFuzzer records the input as a crash.
+
+import JSONValue
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+enum FuzzTarget: String, CaseIterable {
+    case multipart, urlencoded, cookie, digest, range, route
+}
+
+let selectedTarget: FuzzTarget = {
+    guard let name = getenv("FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
+        report("set FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+        exit(2)
+    }
+    return target
+}()
+
+func report(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    _ = write(2, &bytes, bytes.count)
+}
+
+func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    if !condition() {
+        report("invariant failed: \(message())")
+        abort()
+    }
+}
+
+/// Small limits keep every execution fast: generated bodies and waits are capped by these.
+let fuzzConfiguration = ServerConfiguration(maxBodySize: 64 * 1024, maxDuration: .seconds(10))
+let fuzzRouter = Router(configuration: fuzzConfiguration)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch selectedTarget {
+    case .multipart: fuzzMultipart(bytes)
+    case .urlencoded: fuzzURLEncoded(bytes)
+    case .cookie: fuzzCookie(bytes)
+    case .digest: fuzzDigest(bytes)
+    case .range: fuzzRange(bytes)
+    case .route: fuzzRoute(bytes)
+    }
+    return 0
+}
+
+/// First line: the Content-Type (or a bare boundary); the rest: the body.
+func fuzzMultipart(_ bytes: [UInt8]) {
+    let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+    let head = String(decoding: bytes[..<newline], as: UTF8.self)
+    let body = Array(bytes[min(newline + 1, bytes.count)...])
+    let type = MediaType.parse(head)
+    let boundary = type.parameter("boundary") ?? head
+    if let parts = try? Multipart.parse(body, boundary: boundary) {
+        check(parts.count <= Multipart.maximumPartCount, "too many parts: \(parts.count)")
+        check(parts.reduce(0) { $0 + $1.body.count } <= body.count, "parts hold more bytes than the body")
+    }
+    // The whole echo path too: what a POST with this body and type answers.
+    let request = Request(method: "POST", target: "/post", headers: ["Content-Type": head], body: body)
+    checkResponse(fuzzRouter.respond(to: request), for: request)
+}
+
+func fuzzURLEncoded(_ bytes: [UInt8]) {
+    let pairs = URLEncodedForm.parse(bytes)
+    check(pairs.count <= bytes.count, "more pairs than bytes")
+    let request = Request(method: "POST", target: "/post", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: bytes)
+    checkResponse(fuzzRouter.respond(to: request), for: request)
+    // The same text as a query string.
+    let query = String(decoding: bytes.filter { $0 != UInt8(ascii: "#") }, as: UTF8.self)
+    let get = Request(method: "GET", target: "/get?" + query)
+    checkResponse(fuzzRouter.respond(to: get), for: get)
+    _ = PercentDecoding.decode(bytes: bytes[...], plusAsSpace: false)
+}
+
+/// Lines are separate `Cookie` header values.
+func fuzzCookie(_ bytes: [UInt8]) {
+    let values = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    let cookies = CookieHeader.parse(values)
+    for cookie in cookies { check(!cookie.name.isEmpty, "empty cookie name") }
+    var headers = HTTPHeaders()
+    for value in values { headers.add("Cookie", value) }
+    let request = Request(method: "GET", target: "/cookies", headers: headers)
+    checkResponse(fuzzRouter.respond(to: request), for: request)
+}
+
+/// The input is an `Authorization` header for `/digest-auth/...` (its first byte picks qop and algorithm).
+func fuzzDigest(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+    _ = AuthorizationHeader.digestParameters(text)
+    _ = AuthorizationHeader.basicCredentials(text)
+    _ = AuthorizationHeader.bearerToken(text)
+    let selector = Int(bytes.first ?? 0)
+    let qop = ["auth", "auth-int", "auth,auth-int"][selector % 3]
+    let algorithm = ["MD5", "SHA-256", "SHA-512"][(selector / 3) % 3]
+    let check = DigestCheck(qops: qop.split(separator: ",").map(String.init), user: "user", password: "pass", algorithm: DigestAlgorithm(name: algorithm)!, staleAfter: selector & 1 == 0 ? nil : 2)
+    _ = check.verify(authorization: text, method: "GET", target: "/digest-auth/\(qop)/user/pass", body: bytes, now: 1_700_000_000)
+    let request = Request(method: "GET", target: "/digest-auth/\(qop)/user/pass/\(algorithm)", headers: ["Authorization": text])
+    checkResponse(fuzzRouter.respond(to: request), for: request)
+}
+
+func fuzzRange(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = RangeHeader.parse(text)
+    for length in [0, 1, 26, 1000, Int.max] {
+        switch RangeHeader.resolve(text, length: length) {
+        case .partial(let range):
+            check(range.lowerBound >= 0 && range.upperBound < length, "range \(range) outside 0..<\(length)")
+        case .full, .unsatisfiable: break
+        }
+    }
+    let request = Request(method: "GET", target: "/range/100", headers: ["Range": text])
+    let response = fuzzRouter.respond(to: request)
+    checkResponse(response, for: request)
+    check([200, 206, 416].contains(response.status), "/range answered \(response.status)")
+}
+
+/// Route parameters: the first byte picks a route family, the rest is appended to it raw.
+let routePrefixes = [
+    "/delay/", "/bytes/", "/stream-bytes/", "/status/", "/range/", "/redirect/", "/relative-redirect/",
+    "/absolute-redirect/", "/redirect-to?url=", "/drip?", "/sse?", "/stream/", "/links/", "/base64/",
+    "/cache/", "/etag/", "/basic-auth/", "/digest-auth/", "/cookies/set?", "/cookies/set/", "/response-headers?",
+    "/unstable?", "/fault/truncate/", "/image/", "/anything/", "/drip-lines?", "/", "/get?",
+]
+
+func fuzzRoute(_ bytes: [UInt8]) {
+    guard let first = bytes.first else { return }
+    let prefix = routePrefixes[Int(first) % routePrefixes.count]
+    // A request target never holds a space, CR, LF or NUL (MHD rejects those before us).
+    let rest = String(decoding: bytes.dropFirst().filter { $0 > 0x20 && $0 != 0x7f }, as: UTF8.self)
+    let method = first & 0x80 == 0 ? "GET" : "POST"
+    let request = Request(method: method, target: prefix + rest)
+    let response = fuzzRouter.respond(to: request)
+    checkResponse(response, for: request)
+    check(response.delay <= fuzzConfiguration.maxDuration, "delay \(response.delay) over the maximum for \(request.target)")
+    switch response.body {
+    case .bytes(let body): check(body.count <= fuzzConfiguration.maxBodySize + 64 * 1024, "body of \(body.count) bytes for \(request.target)")
+    case .stream(let stream):
+        var total = Duration.zero
+        for chunk in stream.chunks { total += chunk.pause }
+        check(total <= fuzzConfiguration.maxDuration + .seconds(1), "stream lasting \(total) for \(request.target)")
+    default: break
+    }
+    // Same-origin policy for /redirect-to: an absolute Location must stay on loopback.
+    if let location = response.headers["Location"], request.target.hasPrefix("/redirect-to") {
+        let lower = location.lowercased()
+        // Absolute for a browser: an http(s) scheme, or two leading slashes of either kind (`\\` reads as `/`).
+        let leading = Array(lower.utf8.prefix(2))
+        let slashes = leading.count == 2 && leading.allSatisfy { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }
+        if lower.hasPrefix("http:") || lower.hasPrefix("https:") || slashes {
+            check(RedirectSafety.isLoopbackLocation(lower), "open redirect to \(location)")
+        }
+    }
+}
+
+/// Invariants every answer keeps: a real status, no client-chosen HTML, JSON errors.
+func checkResponse(_ response: Response, for request: Request) {
+    check((100...599).contains(response.status), "status \(response.status) for \(request.target)")
+    let type = response.headers["Content-Type"]?.lowercased() ?? ""
+    if type.contains("html") {
+        let fixedHTML = ["/html", "/encoding/utf8", "/links/", "/forms/post", "/deny"]
+        check(fixedHTML.contains { request.rawPath.hasPrefix($0) }, "HTML content type \(type) for \(request.target)")
+    }
+    if response.status >= 400, response.status != 401 || type.contains("json") {
+        if case .bytes(let body) = response.body, !body.isEmpty, !request.target.hasPrefix("/status/") {
+            check(type.hasPrefix("application/json"), "error \(response.status) without JSON for \(request.target): \(type)")
+        }
+    }
+}
+
+enum RedirectSafety {
+    /// The host a browser would go to for an http(s) or scheme-relative `location` is loopback:
+    /// `localhost`, `127.x.y.z` in dotted decimal, or IPv6 `::1` (however written).
+    static func isLoopbackLocation(_ location: String) -> Bool {
+        var rest = Substring(location)
+        for scheme in ["http:", "https:"] where rest.hasPrefix(scheme) {
+            rest = rest.dropFirst(scheme.count)
+            break
+        }
+        rest = rest.drop { $0 == "/" || $0 == "\\" }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.dropFirst().prefix { $0 != "]" }
+            return RedirectTarget.isLoopback(String(host))
+        }
+        host = authority.prefix { $0 != ":" }
+        while host.hasSuffix(".") { host = host.dropLast() }
+        if host == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0).map { $0 <= 255 } == true }
+    }
+}

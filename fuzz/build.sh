@@ -1,0 +1,25 @@
+#!/bin/sh
+# Builds .build-fuzz/fuzz-httpbun: the server's HTTP and Routes sources plus FuzzTargets.swift in
+# one module, with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address).
+# swift-crypto is replaced by fuzz/support/Crypto.swift (see there why).
+set -eu
+# (gold warns once per ASan helper symbol that it "cannot export" it: harmless, filtered.)
+cd "$(dirname "$0")/.."
+out=.build-fuzz
+mkdir -p "$out"
+flags="-sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g"
+# The two small libraries change rarely: rebuild them only when their sources are newer.
+if [ ! -f "$out/libJSONValue.a" ] || [ -n "$(find Sources/JSONValue -newer "$out/libJSONValue.a")" ]; then
+swiftc $flags -module-name JSONValue -emit-library -static -emit-module -emit-module-path "$out/JSONValue.swiftmodule" \
+    Sources/JSONValue/*.swift -o "$out/libJSONValue.a"
+fi
+if [ ! -f "$out/libCrypto.a" ] || [ fuzz/support/Crypto.swift -nt "$out/libCrypto.a" ]; then
+swiftc $flags -module-name Crypto -emit-library -static -emit-module -emit-module-path "$out/Crypto.swiftmodule" \
+    fuzz/support/Crypto.swift -o "$out/libCrypto.a"
+fi
+rm -f "$out/fuzz-httpbun"
+swiftc $flags -module-name HTTPBunFuzz -I "$out" -I Sources/CZlib \
+    Sources/HTTPBun/HTTP/*.swift Sources/HTTPBun/Routes/*.swift Sources/HTTPBun/Configuration.swift Sources/HTTPBun/Version.swift \
+    fuzz/FuzzTargets.swift "$out/libJSONValue.a" "$out/libCrypto.a" -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
+test -x "$out/fuzz-httpbun"
+echo "built $out/fuzz-httpbun"

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Announced-but-unsent bodies must not cost the server their announced size up front.
+
+Starts the server under an address-space limit (RLIMIT_AS, like a CI container with strict memory
+accounting), opens CONNECTIONS connections that each announce a body just under --max-body-size
+and send 1 KB of it, then checks that the server still answers /get and survives. Before the fix,
+the engine reserved the whole announced length per connection (16 MiB x 300 = 4.8 GB > the 2 GB
+limit here) and the process died when an allocation failed.
+
+Usage: hardening/announced-bodies.py [--bin .build/release/httpbun] [--connections 300]
+"""
+import argparse
+import resource
+import socket
+import subprocess
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release/httpbun")
+    ap.add_argument("--connections", type=int, default=300)
+    ap.add_argument("--address-space-mb", type=int, default=2048)
+    args = ap.parse_args()
+    limit = args.address_space_mb * 1024 * 1024
+
+    def constrain():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    proc = subprocess.Popen([args.bin, "--port", "0", "--log-level", "error"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=constrain)
+    port = int(proc.stdout.readline().decode().rsplit(":", 1)[1])
+    announced = 16 * 1024 * 1024 - 1
+    socks = []
+    for _ in range(args.connections):
+        try:
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"POST /post HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % announced + b"x" * 1024)
+            socks.append(s)
+        except OSError:
+            break
+    time.sleep(1.5)
+    alive = proc.poll() is None
+    answer = b""
+    if alive:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"GET /get HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = s.recv(12)
+    for s in socks:
+        s.close()
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(5)
+    err = proc.stderr.read().decode(errors="replace")
+    ok = alive and answer.startswith(b"HTTP/1.1 200")
+    print(f"{len(socks)} connections announcing {announced} bytes under a {args.address_space_mb} MB address space: "
+          f"server {'alive' if alive else 'DIED (status %s)' % proc.returncode}, /get {answer!r} -> {'PASS' if ok else 'FAIL'}")
+    if not ok:
+        print(err[-1500:])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,612 @@
+#!/usr/bin/env python3
+"""Bad-input battery: hostile and malformed requests over raw sockets.
+
+Starts the server (or uses --url), sends every case of the corpus below on a fresh connection,
+classifies what comes back, and checks after EVERY case that the server still answers /get
+correctly (so a crash is pinned to the case that caused it).
+
+Outcome categories:
+  json4xx  a 4xx with Content-Type application/json and a body {"error": ...}
+  mhd      an error page written by libmicrohttpd itself (its small HTML body) for protocol errors
+           it answers before our handler is ever called: 400 (bad request line), 413, 414, 431,
+           505 (unknown HTTP version) and, for a chunk-size line longer than the connection's
+           memory, 500 (MHD 0.9.75 cannot say 413 there). See docs/limits.md.
+  close    no response: the connection was closed (FIN or RST), possibly after our half-close
+  ok       a 1xx-3xx answer that the spec asks for (e.g. invalid JSON to /post is a 200 with
+           "json": null); each such case names what it checks
+  other    anything else (5xx, a 4xx with a wrong body, a hang, a timeout): always a failure
+
+A case passes when its outcome is one it allows (and its extra check, if any, holds) and the
+server still answers /get afterwards. Standard library only.
+
+Usage: hardening/battery.py [--bin .build/debug/httpbun | --url http://127.0.0.1:8080] [-v] [-k name]
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import zlib
+
+sys.set_int_max_str_digits(0)   # the echo of a 10,000-digit JSON number must parse here too
+
+HOST = "127.0.0.1"
+READ_TIMEOUT = 5.0       # per read; a case that gets nothing in this time is half-closed and re-read
+MAX_BODY = 1024 * 1024   # --max-body-size given to the server this script starts
+
+# ---------------------------------------------------------------------------------------------
+# Reading responses
+
+class Reply:
+    def __init__(self, status=None, headers=None, body=b"", closed=False, reset=False, timed_out=False, raw=b""):
+        self.status, self.headers, self.body = status, headers or {}, body
+        self.closed, self.reset, self.timed_out, self.raw = closed, reset, timed_out, raw
+        self.mhd_doubled = False
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except Exception:
+            return None
+
+
+def recv_some(sock, deadline):
+    sock.settimeout(max(0.05, deadline - time.monotonic()))
+    return sock.recv(65536)
+
+
+def read_reply(sock, timeout=READ_TIMEOUT, half_close_after=None):
+    """Reads one response. If nothing arrives for `half_close_after` seconds, shuts down our write
+    side (the server then knows no more bytes are coming) and keeps reading until `timeout`."""
+    data = b""
+    start = time.monotonic()
+    deadline = start + timeout
+    half_closed = False
+    hc = half_close_after if half_close_after is not None else timeout / 2
+    while True:
+        if b"\r\n\r\n" in data:
+            break
+        now = time.monotonic()
+        if now >= deadline:
+            return Reply(timed_out=True, raw=data)
+        try:
+            limit = min(deadline, start + hc) if not half_closed else deadline
+            if limit <= now and not half_closed:
+                sock.shutdown(socket.SHUT_WR)
+                half_closed = True
+                continue
+            chunk = recv_some(sock, limit)
+        except socket.timeout:
+            if not half_closed:
+                try:
+                    sock.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                half_closed = True
+            continue
+        except ConnectionResetError:
+            return Reply(closed=True, reset=True, raw=data) if not data else parse_partial(data, reset=True)
+        except OSError:
+            return Reply(closed=True, reset=True, raw=data)
+        if not chunk:
+            return Reply(closed=True, raw=data) if not data else parse_partial(data)
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0])
+    if not m:
+        return Reply(raw=data)
+    status = int(m.group(1))
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(b":")
+        headers[k.strip().decode("latin-1").lower()] = v.strip().decode("latin-1")
+    body = rest
+    try:
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            body = read_chunked(sock, rest, deadline)
+        elif "content-length" in headers:
+            n = int(headers["content-length"])
+            while len(body) < n and time.monotonic() < deadline:
+                chunk = recv_some(sock, deadline)
+                if not chunk:
+                    break
+                body += chunk
+            body = body[:n]
+    except (socket.timeout, OSError):
+        pass
+    return Reply(status=status, headers=headers, body=body, raw=data)
+
+
+def parse_partial(data, reset=False):
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    if not m:
+        return Reply(closed=True, reset=reset, raw=data)
+    return Reply(status=int(m.group(1)), raw=data, closed=True)
+
+
+def read_chunked(sock, buf, deadline):
+    out = b""
+    while True:
+        while b"\r\n" not in buf:
+            chunk = recv_some(sock, deadline)
+            if not chunk:
+                return out
+            buf += chunk
+        line, _, buf = buf.partition(b"\r\n")
+        size = int(line.split(b";")[0], 16)
+        if size == 0:
+            return out
+        while len(buf) < size + 2:
+            chunk = recv_some(sock, deadline)
+            if not chunk:
+                return out + buf
+            buf += chunk
+        out += buf[:size]
+        buf = buf[size + 2:]
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus: (name, payload, allowed outcomes, optional check on the reply)
+# A payload is bytes, or a list of bytes sent with short pauses between them.
+
+CASES = []
+PROTOCOL = {"json4xx", "mhd", "close"}   # the transport may answer or hang up
+ROUTE = {"json4xx"}                          # our handler answers: JSON 4xx only
+
+
+def case(name, payload, allowed=PROTOCOL, check=None, half_close_after=None):
+    CASES.append((name, payload, set(allowed), check, half_close_after))
+
+
+def req(method="GET", target="/get", headers=None, body=b"", version="HTTP/1.1", host=True, eol=b"\r\n"):
+    lines = [f"{method} {target} {version}".encode("latin-1") if isinstance(target, str) else method.encode() + b" " + target + b" " + version.encode()]
+    if host:
+        lines.append(b"Host: 127.0.0.1")
+    for k, v in (headers or []):
+        lines.append((k if isinstance(k, bytes) else k.encode("latin-1")) + b": " + (v if isinstance(v, bytes) else str(v).encode("latin-1")))
+    return eol.join(lines) + eol + eol + body
+
+
+def post(target, ctype, body, extra=None):
+    headers = [("Content-Type", ctype), ("Content-Length", len(body))] + (extra or [])
+    return req("POST", target, headers, body)
+
+
+def status_is(*codes):
+    return lambda r: r.status in codes
+
+
+def not_html(r):
+    return "html" not in (r.header("content-type") or "").lower()
+
+
+def echo_field(field, expected):
+    def check(r):
+        j = r.json()
+        return isinstance(j, dict) and j.get(field) == expected
+    return check
+
+
+def build_corpus():
+    # --- Request lines -------------------------------------------------------------------------
+    for name, raw in [
+        ("empty-line", b"\r\n\r\n"),
+        ("only-method", b"GET\r\n\r\n"),
+        ("http09", b"GET /\r\n\r\n"),
+        ("no-version", b"GET /get\r\nHost: x\r\n\r\n"),
+        ("bad-version-9.9", b"GET /get HTTP/9.9\r\nHost: x\r\n\r\n"),
+        ("bad-version-text", b"GET /get HTTP/1.1x\r\nHost: x\r\n\r\n"),
+        ("lowercase-version", b"GET /get http/1.1\r\nHost: x\r\n\r\n"),
+        ("version-2.0", b"GET /get HTTP/2.0\r\nHost: x\r\n\r\n"),
+        ("h2-preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+        ("tls-client-hello", bytes.fromhex("16030100a5010000a10303") + os.urandom(64)),
+        ("ssh-banner", b"SSH-2.0-OpenSSH_9.0\r\n"),
+        ("binary-garbage", bytes(range(256)) * 4),
+        ("random-bytes", os.urandom(4096)),
+        ("double-space", b"GET  /get  HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("tab-separated", b"GET\t/get\tHTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("leading-space", b" GET /get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("missing-target", b"GET  HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("relative-target", b"GET get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("star-target-get", b"GET * HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("options-star", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("connect-authority", b"CONNECT 127.0.0.1:80 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("absolute-form-foreign", b"GET http://evil.example/get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("nul-in-method", b"G\x00T /get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("nul-in-target", b"GET /g\x00et HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("nul-in-version", b"GET /get HTTP/1.\x001\r\nHost: x\r\n\r\n"),
+        ("cr-in-target", b"GET /g\ret HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("bare-cr-line-ends", b"GET /get HTTP/1.1\rHost: x\r\r"),
+        ("del-in-target", b"GET /g\x7fet HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("control-chars-target", b"GET /anything/\x01\x02\x1b[31m HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("method-10k", b"A" * 10000 + b" /get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("method-symbols", b"G(E)T /get HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("request-line-only-spaces", b"     \r\n\r\n"),
+        ("many-empty-lines", b"\r\n" * 5000),
+        ("headers-without-request-line", b"Host: x\r\nAccept: */*\r\n\r\n"),
+    ]:
+        case("reqline/" + name, raw)
+    # Accepted on purpose (see docs/limits.md): raw UTF-8 or Latin-1 bytes in a path (clients send
+    # them), an HTTP/1.1 request without Host or with two (the echo's url then uses the first Host,
+    # or the server's address); the answer is the ordinary echo.
+    lenient = lambda r: r.status == 200 and r.json() is not None
+    case("reqline/utf8-raw-in-target", "GET /anything/é☃ HTTP/1.1\r\nHost: x\r\n\r\n".encode(), {"ok"}, lenient)
+    case("reqline/latin1-in-target", b"GET /anything/\xe9\xff HTTP/1.1\r\nHost: x\r\n\r\n", {"ok"}, lenient)
+    case("reqline/http11-without-host", b"GET /get HTTP/1.1\r\n\r\n", {"ok"}, lenient)
+    case("reqline/two-hosts", b"GET /get HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", {"ok"}, lenient)
+    case("reqline/unknown-method", req("FROB", "/get"), {"json4xx"}, status_is(405))
+    case("reqline/lowercase-method", req("get", "/get"), {"json4xx"}, status_is(405))
+    case("reqline/trace", req("TRACE", "/get"), {"json4xx"}, status_is(405))
+
+    # --- Bare LF and mixed line ends ------------------------------------------------------------
+    case("lf/all-bare-lf", req(eol=b"\n"), PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/mixed-lf", b"GET /get HTTP/1.1\nHost: x\r\nAccept: */*\n\r\n", PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/bare-lf-in-header-value", b"GET /get HTTP/1.1\r\nHost: x\r\nX-A: a\nb\r\n\r\n", PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/cr-in-header-value", b"GET /get HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/nul-in-header-value", b"GET /get HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/nul-in-header-name", b"GET /get HTTP/1.1\r\nHost: x\r\nX-\x00A: b\r\n\r\n", PROTOCOL | {"ok"}, status_is(200, 400))
+    case("lf/lf-cr-swapped", b"GET /get HTTP/1.1\n\rHost: x\n\r\n\r", PROTOCOL | {"ok"}, status_is(200, 400))
+
+    # --- Header syntax --------------------------------------------------------------------------
+    for name, line in [
+        ("no-colon", b"NoColonHere"), ("space-before-colon", b"X-A : b"), ("empty-name", b": value"),
+        ("only-colon", b":"), ("obs-fold", b"X-A: a\r\n  folded"), ("fold-first", b" X-A: a"),
+        ("non-ascii-name", "X-É: b".encode()), ("name-with-space", b"X A: b"), ("huge-value-8k", b"X-A: " + b"v" * 8000),
+        ("control-in-name", b"X-\x01: b"), ("del-in-value", b"X-A: \x7f"), ("high-bytes-value", b"X-A: \xff\xfe\xfd"),
+        ("json-in-header", b'X-A: {"a":[1,2,3]}'), ("html-in-header", b"X-A: <script>alert(1)</script>"),
+        ("many-colons", b"X-A::::::b"), ("tab-only-value", b"X-A:\t\t"),
+    ]:
+        case("header/" + name, b"GET /headers HTTP/1.1\r\nHost: x\r\n" + line + b"\r\n\r\n", PROTOCOL | {"ok"},
+             lambda r: r.status in (400, 200) and (r.status != 200 or r.header("content-type") == "application/json"))
+
+    # --- Overlong -------------------------------------------------------------------------------
+    case("long/url-40k", req("GET", "/get?a=" + "x" * 40000))
+    case("long/url-1m", req("GET", "/anything/" + "y" * 1_000_000))
+    # Under the 32 KiB per-connection memory: served.
+    case("long/path-segments-10k", req("GET", "/anything" + "/a" * 10000), {"ok"}, status_is(200))
+    case("long/header-40k", req(headers=[("X-Big", "z" * 40000)]))
+    case("long/header-name-20k", req(headers=[("X-" + "N" * 20000, "v")]), {"ok"}, status_is(200))
+    case("long/headers-300x110", req(headers=[(f"X-H{i}", "v" * 100) for i in range(300)]))
+    case("long/headers-5000-tiny", req(headers=[(f"H{i}", "") for i in range(5000)]))
+    case("long/headers-10000", req(headers=[("X", "1")] * 10000))
+    case("long/cookie-30k", req("GET", "/cookies", [("Cookie", "; ".join(f"c{i}=v" for i in range(3000)))]))
+    case("long/query-5000-args", req("GET", "/get?" + "&".join(f"a{i}=1" for i in range(5000))), PROTOCOL | {"ok"}, status_is(200, 414))
+    case("long/status-list-1000", req("GET", "/status/" + ",".join(["200"] * 1000)), {"json4xx"})
+
+    # --- Content-Length -------------------------------------------------------------------------
+    for name, values in [
+        ("negative", ["-1"]), ("text", ["abc"]), ("float", ["1.5"]), ("exponent", ["1e3"]), ("hex", ["0x10"]),
+        ("plus", ["+5"]), ("huge", ["99999999999999999999999"]), ("int64-max", ["9223372036854775807"]),
+        ("uint64-max", ["18446744073709551615"]), ("empty", [""]), ("space-inside", ["1 0"]),
+        ("duplicate-equal", ["5", "5"]),
+    ]:
+        case("clen/" + name, req("POST", "/post", [("Content-Length", v) for v in values], b"hello"), PROTOCOL | {"ok"},
+             lambda r: r.status != 200 or echo_field("data", "hello")(r) or echo_field("data", "")(r), half_close_after=1.5)
+    # Request smuggling shapes: MHD would take the first length; we refuse (RFC 9112 section 6.3).
+    for name, values in [("duplicate-conflicting", ["5", "6"]), ("duplicate-zero-five", ["0", "5"]), ("list-conflicting", ["5, 6"])]:
+        case("clen/" + name, req("POST", "/post", [("Content-Length", v) for v in values], b"hello"), {"json4xx", "mhd"}, status_is(400))
+    case("clen/over-limit", req("POST", "/post", [("Content-Length", MAX_BODY + 1)]), {"json4xx"}, status_is(413))
+    case("clen/over-limit-expect", req("POST", "/post", [("Content-Length", MAX_BODY * 100), ("Expect", "100-continue")]),
+         {"json4xx"}, status_is(413))
+    case("clen/expect-unknown", req("POST", "/post", [("Content-Length", 5), ("Expect", "200-ok")], b"hello"),
+         PROTOCOL | {"ok"}, status_is(417, 200))
+    case("clen/get-with-body", req("GET", "/get", [("Content-Length", 5)], b"hello"), {"ok"}, status_is(200))
+
+    # --- Body shorter or longer than announced ----------------------------------------------
+    case("length/short-then-eof", req("POST", "/post", [("Content-Length", 100)], b"only-ten!!"), {"close", "json4xx", "mhd"}, half_close_after=1.0)
+    case("length/short-by-one", req("POST", "/post", [("Content-Length", 6)], b"hello"), {"close", "json4xx", "mhd"}, half_close_after=1.0)
+    case("length/headers-never-end", b"GET /get HTTP/1.1\r\nHost: x\r\nX-A: b\r\n", {"close", "mhd"}, half_close_after=1.0)
+    case("length/request-line-never-ends", b"GET /get HTT", {"close", "mhd"}, half_close_after=1.0)
+    case("length/longer-garbage-after", req("POST", "/post", [("Content-Length", 5)], b"helloGARBAGE\r\n\r\n"),
+         {"ok"}, echo_field("data", "hello"))
+    case("length/longer-smuggled-request", req("POST", "/post", [("Content-Length", 5)], b"helloGET /status/418 HTTP/1.1\r\nHost: x\r\n\r\n"),
+         {"ok"}, echo_field("data", "hello"))
+
+    # --- Chunked framing ----------------------------------------------------------------------
+    def chunked(body, extra=None, target="/post"):
+        return req("POST", target, [("Transfer-Encoding", "chunked")] + (extra or []), body)
+    for name, body in [
+        ("bad-hex", b"zz\r\nhello\r\n0\r\n\r\n"),
+        ("negative-size", b"-5\r\nhello\r\n0\r\n\r\n"),
+        ("huge-size", b"ffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+        ("overflow-size", b"1ffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+        ("size-with-space", b"5 \r\nhello\r\n0\r\n\r\n"),
+        ("size-leading-space", b" 5\r\nhello\r\n0\r\n\r\n"),
+        ("size-0x-prefix", b"0x5\r\nhello\r\n0\r\n\r\n"),
+        ("missing-crlf-after-data", b"5\r\nhelloX0\r\n\r\n"),
+        ("data-longer-than-size", b"3\r\nhello\r\n0\r\n\r\n"),
+        ("data-shorter-then-eof", b"10\r\nhello"),
+        ("no-final-chunk", b"5\r\nhello\r\n"),
+        ("empty-size-line", b"\r\nhello\r\n0\r\n\r\n"),
+        ("bare-lf-framing", b"5\nhello\n0\n\n"),
+        ("extension-huge", b"5;" + b"e" * 40000 + b"\r\nhello\r\n0\r\n\r\n"),
+        ("trailer-garbage", b"5\r\nhello\r\n0\r\nnot a header\r\n\r\n"),
+        ("trailer-huge", b"5\r\nhello\r\n0\r\nX-T: " + b"t" * 40000 + b"\r\n\r\n"),
+        ("nul-in-size", b"5\x00\r\nhello\r\n0\r\n\r\n"),
+        ("many-tiny-chunks", b"1\r\na\r\n" * 20000 + b"0\r\n\r\n"),
+    ]:
+        case("chunked/" + name, chunked(body), PROTOCOL | {"ok"},
+             lambda r: r.status in (200, 400, 413, 431, 500) and (r.status != 200 or (r.json() or {}).get("data") in ("hello", "a" * 20000, "")),
+             half_close_after=1.5)
+    case("chunked/with-extension-ok", chunked(b"5;name=value\r\nhello\r\n0\r\n\r\n"), {"ok"}, echo_field("data", "hello"))
+    case("chunked/over-limit", chunked((b"%x\r\n" % 65536 + b"x" * 65536 + b"\r\n") * (MAX_BODY // 65536 + 2) + b"0\r\n\r\n"),
+         {"json4xx", "close"}, status_is(413))
+    case("chunked/te-and-cl", req("POST", "/post", [("Transfer-Encoding", "chunked"), ("Content-Length", 3)], b"5\r\nhello\r\n0\r\n\r\n"),
+         {"json4xx"}, status_is(400), half_close_after=1.5)
+    case("chunked/cl-and-te", req("POST", "/post", [("Content-Length", 3), ("Transfer-Encoding", "chunked")], b"5\r\nhello\r\n0\r\n\r\n"),
+         {"json4xx"}, status_is(400), half_close_after=1.5)
+    for name, te in [("gzip-chunked", "gzip, chunked"), ("chunked-chunked", "chunked, chunked"), ("identity", "identity"),
+                     ("gzip", "gzip"), ("upper-CHUNKED", "CHUNKED"), ("chunked-space", "chunked "), ("xchunked", "xchunked"),
+                     ("empty", "")]:
+        case("te/" + name, req("POST", "/post", [("Transfer-Encoding", te)], b"5\r\nhello\r\n0\r\n\r\n"), PROTOCOL | {"ok"},
+             lambda r: r.status in (200, 400, 411, 501), half_close_after=1.5)
+
+    # --- Bodies: JSON, UTF-8, forms, gzip -------------------------------------------------------
+    J = "application/json"
+    for name, body in [
+        ("truncated", b'{"a": [1, 2'), ("trailing-comma", b'{"a": 1,}'), ("single-quotes", b"{'a': 1}"),
+        ("nan", b"NaN"), ("huge-exponent", b"1e999999999"), ("huge-number", b"9" * 10000), ("lone-surrogate", b'"\\ud800"'),
+        ("nul-byte", b'{"a": "\x00"}'), ("bom", b'\xef\xbb\xbf{"a": 1}'), ("deep-array-100k", b"[" * 100000 + b"]" * 100000),
+        ("deep-object-50k", b'{"a":' * 50000 + b"1" + b"}" * 50000), ("deep-unclosed-200k", b"[" * 200000),
+        ("many-keys-20k", ("{" + ",".join(f'"k{i}":{i}' for i in range(20000)) + "}").encode()),
+        ("duplicate-keys", b'{"a":1,"a":2}'), ("invalid-utf8-in-string", b'{"a": "\xff\xfe"}'), ("empty", b""),
+        ("whitespace-only", b"   \n\t  "), ("bad-escape", b'"\\x41"'), ("control-in-string", b'"a\x01b"'),
+    ]:
+        case("json/" + name, post("/post", J, body), {"ok", "json4xx"},
+             lambda r: r.status == 200 and r.header("content-type") == "application/json" and r.json() is not None and "json" in r.json())
+    for name, body in [("invalid-utf8", b"\xff\xfe\xfd\xc0\xaf"), ("overlong-utf8", b"\xc0\xaf\xe0\x80\xaf"),
+                       ("surrogate-utf8", b"\xed\xa0\x80"), ("nul-bytes", b"\x00" * 100), ("random-64k", os.urandom(65536))]:
+        case("utf8/" + name, post("/post", "text/plain", body), {"ok"},
+             lambda r: r.status == 200 and (r.json() or {}).get("data", "").startswith("data:application/octet-stream;base64,") or
+             (r.json() or {}).get("data") is not None)
+    F = "application/x-www-form-urlencoded"
+    for name, body in [("bad-percent", b"a=%zz&b=%&c=%4"), ("nul", b"a=%00&%00=b"), ("invalid-utf8-escape", b"a=%ff%fe"),
+                       ("many-pairs-100k", b"&".join(b"k=v" for _ in range(100000))), ("only-separators", b"&&&&====&&&"),
+                       ("huge-key", b"k" * 500000 + b"=v")]:
+        case("form/" + name, post("/post", F, body), {"ok", "json4xx"}, lambda r: r.status in (200, 413) and r.json() is not None)
+    gz = gzip.compress(b'{"a": 1}')
+    bomb = gzip.compress(b"\x00" * (50 * 1024 * 1024))
+    for name, ctype, body, enc in [("gzip-json", J, gz, "gzip"), ("gzip-bomb-50m", "application/octet-stream", bomb, "gzip"),
+                                   ("gzip-invalid", J, b"\x1f\x8b\x08garbage", "gzip"), ("deflate-raw", J, zlib.compress(b"{}"), "deflate"),
+                                   ("br-unknown", J, b"\x0b\x02\x80", "br"), ("gzip-as-text-no-encoding", "text/plain", gz, None)]:
+        extra = [("Content-Encoding", enc)] if enc else []
+        case("gzip/" + name, post("/post", ctype, body, extra), {"ok", "json4xx"},
+             lambda r: r.status in (200, 413, 415) and r.json() is not None)
+
+    # --- Multipart ------------------------------------------------------------------------------
+    def mp(parts_bytes, boundary="B", ctype=None):
+        return post("/post", ctype or f"multipart/form-data; boundary={boundary}", parts_bytes)
+    one = b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n'
+    case("multipart/100k-parts", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n' * 100000 + b"--B--\r\n"), {"json4xx"}, status_is(400, 413))
+    case("multipart/10k-parts-ok", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n' * 10000 + b"--B--\r\n"), {"ok"}, status_is(200))
+    case("multipart/10001-parts", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n' * 10001 + b"--B--\r\n"), {"json4xx"}, status_is(400))
+    case("multipart/missing-final-boundary", mp(one), {"json4xx"}, status_is(400))
+    case("multipart/missing-final-truncated-part", mp(one + b'--B\r\nContent-Disposition: form-data; name="b"\r\n\r\nabc'), {"json4xx"}, status_is(400))
+    case("multipart/no-boundary-param", mp(one + b"--B--", ctype="multipart/form-data"), {"json4xx"}, status_is(400))
+    case("multipart/empty-boundary", mp(one + b"--B--", ctype='multipart/form-data; boundary=""'), {"json4xx"}, status_is(400))
+    case("multipart/boundary-200", mp(b"--" + b"b" * 200 + b"--", ctype="multipart/form-data; boundary=" + "b" * 200), {"json4xx"}, status_is(400))
+    case("multipart/wrong-boundary", mp(one + b"--B--", boundary="C"), {"json4xx"}, status_is(400))
+    case("multipart/nested-mixed", mp(b'--B\r\nContent-Disposition: form-data; name="n"\r\nContent-Type: multipart/mixed; boundary=C\r\n\r\n'
+                                       b'--C\r\nContent-Disposition: file; filename="x"\r\n\r\n--B\r\n--C--\r\n--B--\r\n'), {"ok", "json4xx"}, status_is(200, 400))
+    nested = b""
+    for i in range(50):
+        nested = (b"--N%d\r\nContent-Disposition: form-data; name=\"n\"\r\nContent-Type: multipart/mixed; boundary=N%d\r\n\r\n" % (i, i + 1)) + nested
+    case("multipart/nested-50-deep", mp(nested + b"--N0--\r\n", boundary="N0"), {"ok", "json4xx"}, status_is(200, 400))
+    case("multipart/boundary-in-content", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n--Bx--B --B\r\n--B--\r\n'), {"ok", "json4xx"})
+    case("multipart/no-disposition", mp(b"--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n"), {"json4xx"}, status_is(400))
+    case("multipart/no-name", mp(b"--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n"), {"json4xx"}, status_is(400))
+    case("multipart/headers-never-end", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\nX: y'), {"json4xx"}, status_is(400))
+    case("multipart/header-block-20k", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\nX: ' + b"y" * 20000 + b"\r\n\r\nv\r\n--B--\r\n"), {"json4xx"}, status_is(400))
+    case("multipart/header-no-colon", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\nbroken\r\n\r\nv\r\n--B--\r\n'), {"json4xx"}, status_is(400))
+    case("multipart/only-close", mp(b"--B--\r\n"), {"ok"}, status_is(200))
+    case("multipart/empty-body", mp(b""), {"ok"}, echo_field("form", {}))   # spec: an empty body echoes empty
+    case("multipart/preamble-1m", mp(b"p" * 1_000_00 + b"\r\n" + one + b"--B--\r\n"), {"ok"}, status_is(200))
+    case("multipart/filename-traversal", mp(b'--B\r\nContent-Disposition: form-data; name="f"; filename="../../etc/passwd"\r\n\r\nx\r\n--B--\r\n'), {"ok"}, status_is(200))
+    case("multipart/filename-star-bad", mp(b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''%ff%zz\r\n\r\nx\r\n--B--\r\n"), {"ok"}, status_is(200))
+    case("multipart/binary-part", mp(b'--B\r\nContent-Disposition: form-data; name="f"; filename="b"\r\n\r\n' + bytes(range(256)) + b"\r\n--B--\r\n"), {"ok"}, status_is(200))
+    case("multipart/unterminated-quote", mp(b'--B\r\nContent-Disposition: form-data; name="a\r\n\r\nx\r\n--B--\r\n'), {"ok", "json4xx"})
+    case("multipart/lf-only", mp(b'--B\nContent-Disposition: form-data; name="a"\n\n1\n--B--\n'), {"ok"}, status_is(200))
+    case("multipart/boundary-prefix-of-other", mp(b'--B\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--BB\r\n--B--\r\n'), {"ok", "json4xx"})
+
+    # --- Percent-encoding and path tricks ---------------------------------------------------
+    for name, target in [
+        ("lone-percent", "/get?%"), ("bad-hex", "/get?a=%zz"), ("truncated", "/get?a=%4"), ("nul", "/get?a=%00"),
+        ("path-lone-percent", "/anything/%"), ("path-nul", "/anything/%00"), ("path-overlong-utf8", "/anything/%C0%AF"),
+        ("path-ff", "/anything/%FF%FE"), ("traversal", "/anything/..%2f..%2fetc%2fpasswd"), ("double-encoded", "/anything/%252e%252e"),
+        ("unicode-escape", "/anything/%u0041"), ("plus-and-spaces", "/anything/a+b%20c"), ("encoded-slash", "/anything/a%2Fb"),
+    ]:
+        case("percent/" + name, req("GET", target), {"ok"},
+             lambda r: r.status == 200 and r.header("content-type") == "application/json" and r.json() is not None)
+    case("percent/path-in-route-lone", req("GET", "/status/%"), {"json4xx"})
+    case("percent/path-in-route-nul", req("GET", "/status/200%00"), {"json4xx"})
+    case("percent/base64-garbage", req("GET", "/base64/%%%%"), {"json4xx"})
+    case("percent/base64-invalid", req("GET", "/base64/!!!!"), {"json4xx"})
+    case("percent/dotdot-literal", req("GET", "/../../../etc/passwd"), {"json4xx"}, status_is(404))
+    case("percent/dotdot-encoded", req("GET", "/%2e%2e/%2e%2e/etc/passwd"), {"json4xx"}, status_is(404))
+    case("percent/proc-self-environ", req("GET", "/anything/../../proc/self/environ"), {"ok", "json4xx"},
+         lambda r: b"PATH=" not in r.body and b"HOME=" not in r.body)
+
+    # --- Absurd numbers in paths ---------------------------------------------------------------
+    for target in [
+        "/delay/1e308", "/delay/-1", "/delay/nan", "/delay/inf", "/delay/-inf", "/delay/0x10", "/delay/1e-400x", "/delay/61",
+        "/delay/99999999999999999999", "/delay/%20", "/delay/", "/bytes/-1", "/bytes/99999999999999999999", "/bytes/1e3",
+        "/bytes/0x10", "/bytes/%2B5", "/bytes/1048577", "/stream-bytes/-1", "/stream-bytes/99999999999999999999",
+        "/stream-bytes/10?chunk_size=-1", "/stream-bytes/10?chunk_size=0", "/status/99999999999999999999", "/status/-200",
+        "/status/1000", "/status/99", "/status/200:-1", "/status/200:nan", "/status/200:inf", "/status/200:1e308,500:1e308",
+        "/status/200:0", "/status/,", "/status/200,,500", "/status/2%00", "/redirect/99999999999999999999", "/redirect/-1",
+        "/redirect/0", "/redirect/101", "/relative-redirect/-5", "/absolute-redirect/1e9", "/range/-5",
+        "/range/99999999999999999999", "/stream/-1x", "/stream/1e9", "/links/99999999999999999999", "/links/10/-1",
+        "/cache/99999999999999999999", "/cache/-1", "/fault/truncate/99999999999999999999", "/fault/truncate/-1",
+        "/drip?duration=1e308", "/drip?duration=-1", "/drip?numbytes=-1", "/drip?numbytes=99999999999999999999",
+        "/drip?delay=1e308", "/drip?code=99999", "/drip-lines?numbytes=-5", "/sse?count=99999999999999999999", "/sse?delay=1e308",
+        "/sse?count=-1", "/digest-auth/auth/u/p/MD5/99999999999999999999", "/digest-auth/auth/u/p/MD4",
+        "/digest-auth/bogus/u/p", "/unstable?failure_rate=1e308", "/unstable?failure_rate=-1", "/unstable?seed=abc",
+        "/bytes/10?seed=99999999999999999999999", "/redirect-to?url=/get&status_code=99999999999999999999",
+        "/redirect-to?url=/get&status_code=200",
+    ]:
+        case("numbers" + target, req("GET", target), {"json4xx"}, status_is(400, 404))
+
+    # --- Safe defaults: redirects, reflected content, disclosure -------------------------------
+    for name, url in [("foreign", "http://evil.example/"), ("scheme-relative", "//evil.example/"),
+                      ("backslashes", "/\\evil.example"), ("backslash-pair", "\\\\evil.example"), ("http-no-slash", "http:evil.example"),
+                      ("userinfo", "http://127.0.0.1@evil.example/"), ("javascript", "javascript:alert(1)"), ("data", "data:text/html,x"),
+                      ("tab-hidden", "/%09/evil.example"), ("crlf", "/x%0d%0aSet-Cookie:%20a=b"), ("encoded-slashes", "%2f%2fevil.example"),
+                      ("https-upper", "HTTPS://EVIL.EXAMPLE"), ("ipv4-decimal", "http://2130706433.evil/"), ("trailing-dot", "http://evil.example./")]:
+        case("redirect/" + name, req("GET", "/redirect-to?url=" + url), {"json4xx", "ok"},
+             lambda r: r.status in (400, 403) or (r.status in range(300, 400) and not re.search(r"evil", r.header("location") or "", re.I)
+                                                   or (r.header("location") or "").startswith("%2f")))
+    for name, query in [("html", "Content-Type=text/html"), ("html-upper", "content-type=TEXT/HTML;charset=utf-8"),
+                        ("xhtml", "Content-Type=application/xhtml%2Bxml"), ("svg", "Content-Type=image/svg%2Bxml"),
+                        ("xml", "Content-Type=text/xml"), ("double", "Content-Type=application/json&Content-Type=text/html")]:
+        case("xss/" + name, req("GET", "/response-headers?" + query + "&x=%3Cscript%3Ealert(1)%3C/script%3E"), {"ok", "json4xx"},
+             lambda r: not re.search(r"html|xml|svg", r.header("content-type") or "", re.I))
+    case("xss/crlf-header", req("GET", "/response-headers?X-A=a%0d%0aSet-Cookie:%20x=y"), {"json4xx"}, status_is(400))
+    case("xss/content-length-override", req("GET", "/response-headers?Content-Length=1"), {"ok", "json4xx"}, lambda r: r.status in (200, 400))
+    case("xss/transfer-encoding-override", req("GET", "/response-headers?Transfer-Encoding=gzip"), {"ok", "json4xx"}, lambda r: r.status in (200, 400))
+    case("xss/status-html-accept", req("GET", "/status/200", [("Accept", "text/html")]), {"ok"}, not_html)
+    case("xss/echo-script", req("GET", "/get?q=<script>alert(1)</script>"), {"ok"}, not_html)
+    case("disclosure/env-header", req("GET", "/headers"), {"ok"}, lambda r: b"PATH=" not in r.body)
+    case("disclosure/etc-passwd", req("GET", "/anything/etc/passwd"), {"ok"}, lambda r: b"root:" not in r.body)
+
+    # --- Pipelining and sequencing ------------------------------------------------------------
+    case("pipeline/bad-after-good", req("GET", "/get") + b"GARBAGE\r\n\r\n", {"ok"}, status_is(200))
+    case("pipeline/200-requests", req("GET", "/get") * 200, {"ok"}, status_is(200))
+    case("sequence/byte-by-byte", [bytes([b]) for b in req("GET", "/get")], {"ok"}, status_is(200))
+
+
+def classify(reply):
+    if reply.timed_out:
+        return "other"
+    if reply.status is None:
+        return "close" if reply.closed else "other"
+    if 400 <= reply.status < 500:
+        ctype = (reply.header("content-type") or "").lower()
+        if ctype.startswith("application/json"):
+            j = reply.json()
+            return "json4xx" if isinstance(j, dict) and isinstance(j.get("error"), str) else "other"
+        if reply.body.startswith(b"HTTP/1.1 4"):
+            # MHD 0.9.75 quirk: for a malformed or oversized Content-Length (and some 431s) it writes
+            # its status line and headers twice, so the announced body starts with the second copy.
+            reply.mhd_doubled = True
+            return "mhd"
+        return "mhd" if reply.body.lstrip().startswith(b"<html>") or not reply.body else "other"
+    if reply.status in (500, 505) and reply.body.lstrip().startswith(b"<html>"):
+        return "mhd"
+    if 100 <= reply.status < 400:
+        return "ok"
+    return "other"
+
+
+def send_case(port, payload, half_close_after):
+    s = socket.create_connection((HOST, port), timeout=READ_TIMEOUT)
+    try:
+        if isinstance(payload, list):
+            for piece in payload:
+                s.sendall(piece)
+                time.sleep(0.001)
+        else:
+            try:
+                s.sendall(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass   # the server hung up mid-send: read what it said
+        return read_reply(s, half_close_after=half_close_after)
+    finally:
+        s.close()
+
+
+def get_ok(port):
+    """True when /get answers 200 with the echo object of this very request."""
+    try:
+        r = send_case(port, req("GET", "/get?alive=1"), None)
+        j = r.json()
+        return r.status == 200 and j is not None and j.get("args") == {"alive": "1"} and j.get("method") == "GET"
+    except OSError:
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=".build/debug/httpbun")
+    ap.add_argument("--url")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("-k", dest="pattern", help="only cases whose name contains this")
+    args = ap.parse_args()
+    build_corpus()
+    proc = None
+    if args.url:
+        port = int(args.url.rsplit(":", 1)[1].strip("/"))
+    else:
+        proc = subprocess.Popen([args.bin, "--port", "0", "--log-level", "error", "--max-body-size", str(MAX_BODY),
+                                 "--max-duration", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = proc.stdout.readline().decode().strip()
+        if not line.startswith("http://"):
+            print("server did not start:", line, proc.stderr.read().decode()[-2000:])
+            return 2
+        port = int(line.rsplit(":", 1)[1])
+    cases = [c for c in CASES if not args.pattern or args.pattern in c[0]]
+    names = [c[0] for c in cases]
+    assert len(names) == len(set(names)), "duplicate case names"
+    counts = {"json4xx": 0, "mhd": 0, "close": 0, "ok": 0, "other": 0}
+    failed = []
+    doubled = []
+    started = time.monotonic()
+    for name, payload, allowed, check, hc in cases:
+        try:
+            reply = send_case(port, payload, hc)
+            outcome = classify(reply)
+        except OSError as e:
+            reply, outcome = None, "other"
+            detail = f"socket error {e}"
+        counts[outcome] += 1
+        if reply is not None and reply.mhd_doubled:
+            doubled.append(name)
+        problems = []
+        if outcome not in allowed:
+            problems.append(f"outcome {outcome} not in {sorted(allowed)}")
+        elif check and reply is not None and outcome != "close" and not check(reply):
+            problems.append("check failed")
+        if proc is not None and proc.poll() is not None:
+            problems.append(f"SERVER EXITED with status {proc.returncode}")
+        elif not get_ok(port):
+            problems.append("server no longer answers /get")
+        desc = outcome if reply is None or reply.status is None else f"{outcome} {reply.status}"
+        if reply is not None and reply.reset:
+            desc += " (reset)"
+        if problems:
+            body = b"" if reply is None else (reply.body or reply.raw)[:200]
+            failed.append(name)
+            print(f"FAIL {name}: {desc}: {'; '.join(problems)} {body!r}")
+        elif args.verbose:
+            print(f"ok   {name}: {desc}")
+        if proc is not None and proc.poll() is not None:
+            break
+    elapsed = time.monotonic() - started
+    alive = get_ok(port)
+    print(f"\n{len(cases)} cases in {elapsed:.1f}s: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if doubled:
+        print(f"of the mhd answers, {len(doubled)} carry MHD 0.9.75's doubled status line: {', '.join(doubled)}")
+    print(f"final /get after all cases: {'ok' if alive else 'FAILED'}")
+    print(f"{len(cases) - len(failed)} passed, {len(failed)} failed")
+    if proc is not None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        err = proc.stderr.read().decode(errors="replace")
+        if "Fatal error" in err or "Backtrace" in err:
+            print("server stderr shows a crash:\n" + err[-3000:])
+            return 1
+    return 0 if not failed and alive and counts["other"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
