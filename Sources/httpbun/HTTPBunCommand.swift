@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HTTPBun
 import Logging
 
@@ -65,6 +66,11 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Least severe log level shown: trace, debug, info (one line per request), warning, error.")
     var logLevel: String = Environment.string("LOG_LEVEL") ?? "info"
 
+    @Option(
+        name: .customLong("allow-redirect-host"),
+        help: "A host /redirect-to may send clients to, besides this server and loopback (repeatable; *.example.com allowed).")
+    var allowRedirectHosts: [String] = []
+
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     var tlsCert: String?
 
@@ -123,6 +129,10 @@ struct HTTPBunCommand: ParsableCommand {
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
             idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor)!)
+        // Array options cannot have a default from the environment: HTTPBUN_ALLOW_REDIRECT_HOST is a comma list.
+        configuration.allowedRedirectHosts = allowRedirectHosts.isEmpty
+            ? (Environment.string("ALLOW_REDIRECT_HOST") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            : allowRedirectHosts
         do {
             configuration.tls = try tlsIdentity(logger: logger)
         } catch {

@@ -158,6 +158,25 @@ struct CommandLineTests {
         #expect(down.process.terminationStatus == 1)
     }
 
+    @Test("--allow-redirect-host (and its variable) opens /redirect-to to that host only")
+    func allowRedirectHost() throws {
+        let target = "/redirect-to?url=https%3A%2F%2Fapi.example.com%2Fx"
+        for arguments in [["--allow-redirect-host", "*.example.com"], []] {
+            let environment = arguments.isEmpty ? ["HTTPBUN_ALLOW_REDIRECT_HOST": "other.test, *.example.com"] : [:]
+            let command = try RunningCommand(["--port", "0"] + arguments, environment: environment)
+            let port = try #require(portNumber(in: command.firstLine()))
+            let allowed = try RawConnection(port: port).exchange("GET", target)
+            #expect(allowed.status == 302)
+            #expect(allowed.headers["Location"] == "https://api.example.com/x")
+            #expect(try RawConnection(port: port).exchange("GET", "/redirect-to?url=https%3A%2F%2Fevil.test%2F").status == 403)
+            #expect(command.stop(SIGTERM) == 0)
+        }
+        let plain = try RunningCommand(["--port", "0"])
+        let port = try #require(portNumber(in: plain.firstLine()))
+        #expect(try RawConnection(port: port).exchange("GET", target).status == 403)
+        #expect(plain.stop(SIGTERM) == 0)
+    }
+
     @Test("a port already in use is a clear error and a non-zero exit")
     func portInUse() throws {
         let server = try HTTPBunServer.start()
