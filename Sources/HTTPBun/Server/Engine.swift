@@ -112,15 +112,20 @@ final class Engine: Sendable {
             exchange.phase = .receiving
             // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too
             // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
-            if let problem = framingProblem(connection) {
+            // Headers are complete at the first call: read them once, for the checks here and the request.
+            exchange.headers = readHeaders(connection)
+            if let problem = RequestFraming.problem(
+                contentLengths: exchange.headers.values(for: "Content-Length"),
+                transferEncodings: exchange.headers.values(for: "Transfer-Encoding"))
+            {
                 exchange.phase = .sent
                 return queue(.error(400, problem), on: connection, exchange: exchange, closing: true)
             }
-            if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > configuration.maxBodySize {
-                exchange.phase = .sent
-                return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
-            }
-            if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > 0 {
+            if let length = exchange.headers["Content-Length"].flatMap({ Int($0) }) {
+                if length > configuration.maxBodySize {
+                    exchange.phase = .sent
+                    return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
+                }
                 // Only a first slice: a client may announce 16 MiB and send nothing, on every connection.
                 exchange.body.reserveCapacity(min(length, 64 * 1024))
             }
@@ -171,36 +176,8 @@ final class Engine: Sendable {
         return .error(413, "\(size) is over the server's limit of \(configuration.maxBodySize) bytes (--max-body-size)")
     }
 
-    private func framingProblem(_ connection: OpaquePointer) -> String? {
-        final class Framing {
-            var contentLengths: [String] = []
-            var transferEncodings: [String] = []
-        }
-        let framing = Framing()
-        withExtendedLifetime(framing) {
-            _ = httpbun_connection_values(
-                connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
-                { cls, _, key, keySize, value, valueSize in
-                    guard let key, keySize == 14 || keySize == 17 else { return .YES }
-                    let name = String(decoding: UnsafeRawBufferPointer(start: key, count: keySize), as: UTF8.self)
-                    let framing = Unmanaged<Framing>.fromOpaque(cls!).takeUnretainedValue()
-                    let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
-                    if name.equalsASCIICaseInsensitive("Content-Length") {
-                        framing.contentLengths.append(text)
-                    } else if name.equalsASCIICaseInsensitive("Transfer-Encoding") {
-                        framing.transferEncodings.append(text)
-                    }
-                    return .YES
-                }, Unmanaged.passUnretained(framing).toOpaque())
-        }
-        return RequestFraming.problem(contentLengths: framing.contentLengths, transferEncodings: framing.transferEncodings)
-    }
-
-    private func header(_ connection: OpaquePointer, _ name: String) -> String? {
-        MHD_lookup_connection_value(connection, MHD_ValueKind.HEADER_KIND, name).map { String(cString: $0) }
-    }
-
-    private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
+    /// Every request header, in wire order, names as sent (values may hold NUL: the `_n` variant).
+    private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
         final class HeaderCollector {
             var headers = HTTPHeaders()
         }
@@ -216,11 +193,15 @@ final class Engine: Sendable {
                     return .YES
                 }, Unmanaged.passUnretained(collector).toOpaque())
         }
+        return collector.headers
+    }
+
+    private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
         var address = [CChar](repeating: 0, count: 64)
         let remote = httpbun_client_address(connection, &address, socklen_t(address.count)) != 0
             ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : ""
         return Request(
-            method: exchange.method, target: exchange.target, headers: collector.headers, body: exchange.body,
+            method: exchange.method, target: exchange.target, headers: exchange.headers, body: exchange.body,
             remoteAddress: remote, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { String(cString: $0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })

@@ -27,6 +27,7 @@ final class Exchange: @unchecked Sendable {
     private let liveCount: LiveCount
     var phase: Phase = .new
     var method = ""
+    var headers = HTTPHeaders()
     var body: [UInt8] = []
     /// The body grew past the limit: the rest is discarded and the answer is 413.
     var bodyTooLarge = false
