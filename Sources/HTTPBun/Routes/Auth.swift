@@ -76,7 +76,7 @@ enum AuthRoutes {
         }
         var staleAfter: Int?
         if let text = context.parameters["stale_after"], text != "never" {
-            guard let count = Int(text), (1...1_000_000).contains(count) else {
+            guard let count = DecimalNumber.whole(text), (1...1_000_000).contains(count) else {
                 return .failure(BodyParseError("invalid stale_after \"\(text)\": use a count from 1 to 1000000, or never"))
             }
             staleAfter = count

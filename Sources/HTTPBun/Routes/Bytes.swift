@@ -122,8 +122,7 @@ enum ByteRoutes {
 /// A byte count given in a path (`/bytes/{n}`), checked against a maximum.
 enum ByteCountParameter {
     static func parse(_ text: String, maximum: Int, limitName: String = "the server's maximum (--max-body-size)") -> Result<Int, BodyParseError> {
-        let isDigits = !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard isDigits else {
+        guard DecimalNumber.isDigits(text) else {
             return .failure(BodyParseError("invalid size \"\(text)\": use a whole number of bytes from 0 to \(maximum)"))
         }
         guard let value = Int(text), value <= maximum else {
@@ -139,7 +138,7 @@ enum WholeNumberParameter {
         guard let text else { return .success(defaultValue) }
         let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
         let hint = "use a whole number from \(range.lowerBound)\(upper)"
-        guard let value = Int(text), text.utf8.first != UInt8(ascii: "+") else {
+        guard let value = DecimalNumber.whole(text) else {
             return .failure(BodyParseError("invalid \(name) \"\(text)\": \(hint)"))
         }
         guard range.contains(value) else {

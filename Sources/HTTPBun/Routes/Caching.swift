@@ -26,7 +26,7 @@ enum CachingRoutes {
 
     static func cacheFor(_ context: RouteContext) -> Response {
         let text = context[parameter: "n"]
-        guard let seconds = Int(text), (0...maximumAge).contains(seconds) else {
+        guard let seconds = DecimalNumber.whole(text), (0...maximumAge).contains(seconds) else {
             return .error(400, "invalid max-age \"\(text)\": use a whole number of seconds from 0 to \(maximumAge)")
         }
         var response = EchoRoutes.echo(context)

@@ -154,13 +154,11 @@ enum ContentRoutes {
     /// served directly: httpbin redirects it to `/links/{n}/0`, but a page is what the spec asks.
     static func links(_ context: RouteContext) -> Response {
         let countText = context[parameter: "n"]
-        guard let count = Int(countText), countText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            count <= maximumLinks
-        else {
+        guard let count = DecimalNumber.whole(countText), count <= maximumLinks else {
             return .error(400, "invalid link count \"\(countText)\": use a whole number from 0 to \(maximumLinks)")
         }
         let offsetText = context.parameters["offset"] ?? "0"
-        guard let offset = Int(offsetText), offsetText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+        guard let offset = DecimalNumber.whole(offsetText) else {
             return .error(400, "invalid link offset \"\(offsetText)\": use a whole number from 0 to \(max(count - 1, 0))")
         }
         let prefix = context.configuration.normalizedPathPrefix

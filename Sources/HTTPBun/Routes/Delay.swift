@@ -22,9 +22,7 @@ enum DelayRoutes {
 enum DurationParameter {
     static func parse(_ text: String, name: String, maximum: Duration) -> Result<Duration, BodyParseError> {
         let maximumSeconds = Double(maximum.components.seconds) + Double(maximum.components.attoseconds) / 1e18
-        // Decimal notation only: Double(_:) also reads hex floats (`0x10` is 16 s), `nan` and `inf`.
-        let isDecimal = !text.isEmpty && text.utf8.allSatisfy { Array("0123456789.eE+-".utf8).contains($0) }
-        guard isDecimal, let seconds = Double(text), seconds.isFinite else {
+        guard let seconds = DecimalNumber.decimal(text), seconds.isFinite else {
             return .failure(BodyParseError("invalid \(name) \"\(text)\": use a number of seconds such as 1 or 0.25"))
         }
         guard seconds >= 0 else {

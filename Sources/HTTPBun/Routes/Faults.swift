@@ -15,7 +15,7 @@ enum FaultRoutes {
         let request = context.request
         var rate = 0.5
         if let text = request.queryValue("failure_rate") {
-            guard let parsed = Double(text), parsed.isFinite, (0...1).contains(parsed), !text.contains(" ") else {
+            guard let parsed = DecimalNumber.decimal(text), (0...1).contains(parsed) else {
                 return .error(400, "invalid failure_rate \"\(text)\": use a number from 0 to 1, such as 0.5")
             }
             rate = parsed
@@ -35,7 +35,7 @@ enum FaultRoutes {
     static func truncate(_ context: RouteContext) -> Response {
         let text = context[parameter: "n"]
         let maximum = context.configuration.maxBodySize
-        guard let announced = Int(text), (1...maximum).contains(announced) else {
+        guard let announced = DecimalNumber.whole(text), (1...maximum).contains(announced) else {
             return .error(400, "invalid length \"\(text)\": use a whole number of bytes from 1 to \(maximum) (--max-body-size)")
         }
         let pattern = Array("abcdefghijklmnopqrstuvwxyz".utf8)

@@ -163,7 +163,7 @@ enum OAuth2Routes {
         }
         var expiresIn = defaultExpiresIn
         if let text = request.queryValue("expires_in") ?? value("expires_in") {
-            guard let seconds = Int(text), (1...maximumExpiresIn).contains(seconds) else {
+            guard let seconds = DecimalNumber.whole(text), (1...maximumExpiresIn).contains(seconds) else {
                 return oauthError(400, "invalid_request", "expires_in must be a whole number of seconds from 1 to \(maximumExpiresIn)")
             }
             expiresIn = seconds

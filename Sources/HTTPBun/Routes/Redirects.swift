@@ -15,7 +15,7 @@ enum RedirectRoutes {
     /// through `/absolute-redirect`, as httpbin's does, so every hop stays absolute.
     static func chain(_ context: RouteContext, kind: String, absolute: Bool) -> Response {
         let text = context[parameter: "n"]
-        guard let hops = Int(text), (1...maximumHops).contains(hops) else {
+        guard let hops = DecimalNumber.whole(text), (1...maximumHops).contains(hops) else {
             return .error(400, "invalid redirect count \"\(text)\": use a whole number from 1 to \(maximumHops)")
         }
         let prefix = context.configuration.normalizedPathPrefix
@@ -38,7 +38,7 @@ enum RedirectRoutes {
         if case .failure(let refusal) = location, refusal.response.status == 400 { return refusal.response }
         var status = 302
         if let text = context.request.queryValue("status_code") ?? context.request.queryValue("status") {
-            guard let code = Int(text), (300...399).contains(code) else {
+            guard let code = DecimalNumber.whole(text), (300...399).contains(code) else {
                 return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
             }
             status = code

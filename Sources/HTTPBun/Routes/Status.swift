@@ -51,7 +51,7 @@ struct StatusChoice: Equatable {
         guard items.count <= 100 else { return .failure(BodyParseError("too many status codes (at most 100)")) }
         for item in items {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2, let code = Int(parts[0].trimmingSpaces), (100...599).contains(code) else {
+            guard parts.count <= 2, let code = DecimalNumber.whole(parts[0].trimmingSpaces), (100...599).contains(code) else {
                 return .failure(BodyParseError("invalid status code \"\(item)\": use a number from 100 to 599, a comma list, or code:weight pairs"))
             }
             var weight = 1.0

@@ -27,7 +27,7 @@ enum StreamRoutes {
 
     static func stream(_ context: RouteContext) -> Response {
         let text = context[parameter: "n"]
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+        guard DecimalNumber.isDigits(text) else {
             return .error(400, "invalid line count \"\(text)\": use a whole number from 0 to \(maximumLines)")
         }
         // Digits beyond Int's range are still "more than the cap".

@@ -163,9 +163,6 @@ final class Engine: Sendable {
             unpark()
             exchange.phase = .sent
             return queue(response, on: connection, exchange: exchange)
-        case .ready(let response):
-            exchange.phase = .sent
-            return queue(response, on: connection, exchange: exchange)
         case .sent:
             return .YES
         }

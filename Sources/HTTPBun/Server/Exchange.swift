@@ -15,8 +15,6 @@ final class Exchange: @unchecked Sendable {
         case receiving
         /// The response is computed and waits for its delay to pass (suspended).
         case waiting(Response)
-        /// The response is computed and may be sent.
-        case ready(Response)
         /// The response was queued.
         case sent
     }
