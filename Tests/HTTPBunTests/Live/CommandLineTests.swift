@@ -110,6 +110,11 @@ struct CommandLineTests {
         for flag in ["--host", "--port", "--path-prefix", "--max-body-size", "--max-duration", "--threads", "--log-format", "HTTPBUN_"] {
             #expect(text.contains(flag), "\(flag)")
         }
+        let version = try RunningCommand(["--version"])
+        version.process.waitUntilExit()
+        #expect(version.process.terminationStatus == 0)
+        #expect(String(decoding: version.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == HTTPBunVersion.current + "\n")
+
         let bad = try RunningCommand(["--port", "70000"])
         bad.process.waitUntilExit()
         #expect(bad.process.terminationStatus != 0)
