@@ -380,3 +380,79 @@ struct JSONDescriptionTests {
         #expect("\(value.objectValue!)" == #"{"b":1,"a":["x",null,true]}"#)
     }
 }
+
+@Suite("JSONStreamWriter: member-by-member writing, laid out as the tree serialiser lays out")
+struct JSONStreamWriterTests {
+    static let sample: JSON = [
+        "s": "plain", "esc": "quote \" backslash \\ nl \n tab \t ctl \u{01} del \u{7F} é 😀",
+        "n": .number("2.50"), "t": true, "f": false, "z": nil,
+        "empty": [:], "list": [], "nested": ["a": [1, ["b": []], [:]], "c": ["d": "e"]],
+    ]
+
+    static let formats: [JSONFormat] = [
+        .pretty, .compact, JSONFormat(indent: 4, escapeNonASCII: true), JSONFormat(indent: 0, compactItemSeparator: ", ", compactKeySeparator: ": "),
+    ]
+
+    @Test("writing a tree value by value gives the tree serialiser's bytes, in every format")
+    func matchesTree() {
+        for format in Self.formats {
+            var writer = JSONStreamWriter(format: format)
+            writer.beginObject()
+            for (key, value) in Self.sample.objectValue! {
+                writer.key(key)
+                switch value {
+                case .string(let text): writer.string(text)
+                case .bool(let flag): writer.bool(flag)
+                case .null: writer.null()
+                default: writer.value(value)
+                }
+            }
+            writer.endObject()
+            #expect(writer.finish() == Self.sample.serializedBytes(format), "format \(format)")
+        }
+    }
+
+    @Test("nesting deeper than 64 levels keeps its layout")
+    func deepNesting() throws {
+        var deep: JSON = ["leaf": 1]
+        for level in 0..<150 { deep = level.isMultiple(of: 2) ? ["k": deep, "x": []] : [deep, 2] }
+        let text = deep.serialized()
+        #expect(try JSON.parse(Array(text.utf8)) == deep)
+        // The innermost object is wrapped 150 times: its key is 151 levels in, 302 spaces.
+        #expect(text.contains("\n" + String(repeating: " ", count: 302) + "\"leaf\": 1\n"))
+    }
+
+    @Test("string escaping is right at every offset of the 8-byte fast scan")
+    func escapesAtEveryOffset() throws {
+        for special in ["\"", "\\", "\n", "\u{00}", "\u{1F}", "é"] {
+            for offset in 0..<20 {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset)
+                let bytes = JSON.string(text).serializedBytes(.compact)
+                #expect(try JSON.parse(bytes) == .string(text), "\(special.debugDescription) at \(offset)")
+                // Only the five JSON escapes, `\u00XX` for other control bytes, and nothing else changes.
+                #expect(bytes.count == text.utf8.count + 2 + (special.utf8.first! < 0x20 && special != "\n" ? 5 : special == "é" ? 0 : 1))
+            }
+        }
+    }
+
+    @Test("string(ifValidUTF8:) writes valid UTF-8 without change and refuses anything else")
+    func validatedBytes() {
+        let valid: [[UInt8]] = [[], Array("ascii only, longer than eight bytes".utf8), Array("mixé 😀 text".utf8), [0xF4, 0x8F, 0xBF, 0xBF]]
+        let invalid: [[UInt8]] = [
+            [0xFF], [0xC0, 0xAF],  // never valid; an overlong "/"
+            [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
+            [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+            Array("sixteen ascii bytes then".utf8) + [0xE2, 0x82],  // truncated after the fast scan
+        ]
+        for bytes in valid {
+            var writer = JSONStreamWriter(format: .compact)
+            #expect(bytes.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) })
+            #expect(writer.finish() == JSON.string(String(decoding: bytes, as: UTF8.self)).serializedBytes(.compact))
+        }
+        for bytes in invalid {
+            var writer = JSONStreamWriter(format: .compact)
+            #expect(!bytes.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) }, "\(bytes)")
+            #expect(writer.finish().isEmpty)
+        }
+    }
+}
