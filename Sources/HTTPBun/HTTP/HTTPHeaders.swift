@@ -75,6 +75,8 @@ extension StringProtocol {
     /// ASCII case-insensitive comparison, as header names and tokens are compared.
     @inlinable
     public func equalsASCIICaseInsensitive<Other: StringProtocol>(_ other: Other) -> Bool {
+        // Header lookups compare against every field: most differ in length, which costs nothing to see.
+        guard utf8.count == other.utf8.count else { return false }
         var left = utf8.makeIterator()
         var right = other.utf8.makeIterator()
         while true {

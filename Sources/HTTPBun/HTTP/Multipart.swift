@@ -6,9 +6,11 @@ public struct MultipartPart: Sendable, Hashable {
     public var filename: String?
     /// The part's own headers, in order, names as sent.
     public var headers: HTTPHeaders
-    public var body: [UInt8]
+    /// The part's bytes: a view into the request body, not a copy (a 16 MiB upload stays 16 MiB).
+    /// Its indices are the body's, so walk it as a collection rather than from 0.
+    public var body: ArraySlice<UInt8>
 
-    public init(name: String, filename: String?, headers: HTTPHeaders, body: [UInt8]) {
+    public init(name: String, filename: String?, headers: HTTPHeaders, body: ArraySlice<UInt8>) {
         self.name = name
         self.filename = filename
         self.headers = headers
@@ -112,7 +114,7 @@ private struct MultipartParser {
             }
             var bodyEnd = next.lineBreak
             if bodyEnd > bodyStart, body[bodyEnd - 1] == cr { bodyEnd -= 1 }
-            parts.append(try makePart(headers: headers, body: Array(body[bodyStart..<max(bodyStart, bodyEnd)]), partNumber: partNumber))
+            parts.append(try makePart(headers: headers, body: body[bodyStart..<max(bodyStart, bodyEnd)], partNumber: partNumber))
             if next.isClose { return parts }
             position = next.end
         }
@@ -244,7 +246,7 @@ private struct MultipartParser {
         return String(decoding: slice, as: UTF8.self)
     }
 
-    private func makePart(headers: HTTPHeaders, body: [UInt8], partNumber: Int) throws(BodyParseError) -> MultipartPart {
+    private func makePart(headers: HTTPHeaders, body: ArraySlice<UInt8>, partNumber: Int) throws(BodyParseError) -> MultipartPart {
         guard let disposition = headers["Content-Disposition"] else {
             throw BodyParseError("multipart part \(partNumber) has no Content-Disposition header")
         }

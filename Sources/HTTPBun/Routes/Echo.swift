@@ -13,52 +13,140 @@ enum EchoRoutes {
     ]
 
     static func echo(_ context: RouteContext) -> Response {
-        switch Echo.object(for: context.request) {
-        case .success(let object): .json(.object(object))
+        switch Echo.json(context.request) {
+        case .success(let bytes): Response(headers: ["Content-Type": "application/json"], body: .bytes(bytes))
         case .failure(let error): .error(400, error.message)
         }
     }
 }
 
-/// Builds the echo object: what the client sent, as httpbun shows it.
+/// Writes the echo object: what the client sent, as httpbun shows it.
+///
+/// The object goes straight into a `JSONStreamWriter` rather than through a `JSON` tree: building
+/// and freeing the tree was half of the server's own work per `GET /get`.
 enum Echo {
-    /// `method, args, headers, origin, url, form, data, json, files`, in that order.
-    static func object(for request: Request) -> Result<JSONObject, BodyParseError> {
+    /// The echo object's bytes, or why the request body could not be read. `leading` and
+    /// `trailing` write members before and after the standard ones (`/stream`'s `id`, `/gzip`'s
+    /// `"gzipped": true`).
+    static func json(
+        _ request: Request, format: JSONFormat = .pretty,
+        leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
+    ) -> Result<[UInt8], BodyParseError> {
         let body: RequestBody
         do {
             body = try RequestBody.decode(request)
         } catch {
             return .failure(error)
         }
-        var object = JSONObject()
-        object.appendUnchecked("method", .string(request.method))
-        object.appendUnchecked("args", args(request))
-        object.appendUnchecked("headers", headers(request))
-        object.appendUnchecked("origin", .string(origin(request)))
-        object.appendUnchecked("url", .string(url(request)))
-        var form = JSON.object([:])
-        var data = JSON.string("")
-        var json = JSON.null
-        var files = JSON.object([:])
-        switch body {
-        case .empty: break
-        case .form(let pairs): form = .stringOrList(pairs)
-        case .json(let raw, let value):
-            data = .textOrDataURL(raw)
-            json = value ?? .null
-        case .raw(let bytes): data = .textOrDataURL(bytes)
-        case .multipart(let parts):
-            form = .stringOrList(parts.filter { $0.filename == nil }.map { (name: $0.name, value: String(decoding: $0.body, as: UTF8.self)) })
-            files = fileObjects(parts.filter { $0.filename != nil })
-        }
-        object.appendUnchecked("form", form)
-        object.appendUnchecked("data", data)
-        object.appendUnchecked("json", json)
-        object.appendUnchecked("files", files)
-        return .success(object)
+        return .success(json(request, body: body, format: format, leading: leading, trailing: trailing))
     }
 
-    static func args(_ request: Request) -> JSON { .stringOrList(request.query) }
+    /// The echo object's bytes for a body already read.
+    static func json(
+        _ request: Request, body: RequestBody, format: JSONFormat = .pretty,
+        leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
+    ) -> [UInt8] {
+        // Room for the body echoed as text with a few escapes, so a large echo is written without a regrowth.
+        let bodyRoom = request.body.count + request.body.count / 8
+        var writer = JSONStreamWriter(format: format, reservingCapacity: 1024 + bodyRoom + request.target.utf8.count * 2)
+        writer.beginObject()
+        leading(&writer)
+        write(request, body: body, into: &writer)
+        trailing(&writer)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `method, args, headers, origin, url, form, data, json, files`, in that order, as members of
+    /// the object the writer is in.
+    static func write(_ request: Request, body: RequestBody, into writer: inout JSONStreamWriter) {
+        writer.key("method")
+        writer.string(request.method)
+        writer.key("args")
+        writeStringOrList(request.query, into: &writer)
+        writer.key("headers")
+        writeStringOrList(request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) }, into: &writer)
+        writer.key("origin")
+        writer.string(origin(request))
+        writer.key("url")
+        writer.string(url(request))
+        writer.key("form")
+        switch body {
+        case .form(let pairs): writeStringOrList(pairs, into: &writer)
+        case .multipart(let parts):
+            writeStringOrList(parts.filter { $0.filename == nil }.map { (name: $0.name, value: String(decoding: $0.body, as: UTF8.self)) }, into: &writer)
+        case .empty, .json, .raw: writer.value(.object([:]))
+        }
+        writer.key("data")
+        switch body {
+        case .json(let raw, _), .raw(let raw): writeTextOrDataURL(raw, into: &writer)
+        case .empty, .form, .multipart: writer.string("")
+        }
+        writer.key("json")
+        if case .json(_, let value?) = body { writer.value(value) } else { writer.null() }
+        writer.key("files")
+        if case .multipart(let parts) = body {
+            writeFileObjects(parts.filter { $0.filename != nil }, into: &writer)
+        } else {
+            writer.value(.object([:]))
+        }
+    }
+
+    /// `JSON.stringOrList` written directly: a name seen once maps to a string, a repeated name to
+    /// a list, in order of first appearance.
+    static func writeStringOrList(_ pairs: [(name: String, value: String)], into writer: inout JSONStreamWriter) {
+        writeGrouped(pairs, into: &writer) { value, writer in writer.string(value) }
+    }
+
+    /// `JSON.valueOrList` written directly: a name seen once maps to its value, a repeated name to
+    /// a list of its values, in order of first appearance.
+    static func writeGrouped<Value>(
+        _ pairs: [(name: String, value: Value)], into writer: inout JSONStreamWriter,
+        _ writeValue: (Value, inout JSONStreamWriter) -> Void
+    ) {
+        writer.beginObject()
+        if pairs.count <= 32 {
+            // A handful of names (every real request): scanning beats hashing, and nothing is allocated.
+            for (index, pair) in pairs.enumerated() where !pairs[..<index].contains(where: { $0.name == pair.name }) {
+                writer.key(pair.name)
+                let later = pairs[(index + 1)...]
+                if later.contains(where: { $0.name == pair.name }) {
+                    writer.beginArray()
+                    writeValue(pair.value, &writer)
+                    for other in later where other.name == pair.name { writeValue(other.value, &writer) }
+                    writer.endArray()
+                } else {
+                    writeValue(pair.value, &writer)
+                }
+            }
+        } else {
+            // Thousands of names (a hostile query): a dictionary keeps this linear.
+            var order: [String] = []
+            var positions: [String: [Int]] = [:]
+            for (index, pair) in pairs.enumerated() {
+                if positions[pair.name] == nil { order.append(pair.name) }
+                positions[pair.name, default: []].append(index)
+            }
+            for name in order {
+                let indices = positions[name] ?? []
+                writer.key(name)
+                if indices.count == 1 {
+                    writeValue(pairs[indices[0]].value, &writer)
+                } else {
+                    writer.beginArray()
+                    for index in indices { writeValue(pairs[index].value, &writer) }
+                    writer.endArray()
+                }
+            }
+        }
+        writer.endObject()
+    }
+
+    /// `JSON.textOrDataURL` written directly, without a `String` copy of the body.
+    static func writeTextOrDataURL(_ bytes: [UInt8], into writer: inout JSONStreamWriter) {
+        let written = bytes.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) }
+        if !written { writer.value(.textOrDataURL(bytes)) }
+    }
 
     static func headers(_ request: Request) -> JSON {
         .stringOrList(request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) })
@@ -90,19 +178,24 @@ enum Echo {
         return scheme + "://" + host
     }
 
-    static func fileObjects(_ parts: [MultipartPart]) -> JSON {
-        let pairs = parts.map { part -> (name: String, value: JSON) in
+    /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when
+    /// not UTF-8). The content goes from the request body straight into the output.
+    static func writeFileObjects(_ parts: [MultipartPart], into writer: inout JSONStreamWriter) {
+        writeGrouped(parts.map { (name: $0.name, value: $0) }, into: &writer) { part, writer in
             var headers = JSONObject()
             for field in part.headers { headers[field.name.canonicalHeaderName] = .string(field.value) }
-            let file: JSON = [
-                "filename": .string(part.filename ?? ""),
-                "size": JSON(part.body.count),
-                "headers": .object(headers),
-                "content": String(validating: part.body, as: UTF8.self).map(JSON.string) ?? .string(Base64.encode(part.body)),
-            ]
-            return (part.name, file)
+            writer.beginObject()
+            writer.key("filename")
+            writer.string(part.filename ?? "")
+            writer.key("size")
+            writer.number(part.body.count)
+            writer.key("headers")
+            writer.value(.object(headers))
+            writer.key("content")
+            let written = part.body.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) }
+            if !written { writer.string(Base64.encode(part.body)) }
+            writer.endObject()
         }
-        return .valueOrList(pairs)
     }
 }
 

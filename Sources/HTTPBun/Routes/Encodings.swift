@@ -13,12 +13,10 @@ enum EncodingRoutes {
 
     /// The pretty echo object with `flag: true` appended, or why the request body could not be read.
     static func flaggedEcho(_ context: RouteContext, flag: String) -> Result<[UInt8], BodyParseError> {
-        switch Echo.object(for: context.request) {
-        case .failure(let error): return .failure(error)
-        case .success(var object):
-            object.appendUnchecked(flag, true)
-            return .success(JSON.object(object).serializedBytes(.pretty))
-        }
+        Echo.json(context.request, trailing: { writer in
+            writer.key(flag)
+            writer.bool(true)
+        })
     }
 
     /// Sent compressed whatever `Accept-Encoding` says, as httpbin does: the point of these routes

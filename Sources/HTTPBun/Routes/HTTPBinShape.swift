@@ -277,7 +277,7 @@ enum HTTPBinShape {
     }
 
     /// httpbin's `json_safe`: UTF-8 text as it is, anything else as a base64 `data:` URL.
-    static func jsonSafe(_ bytes: [UInt8], contentType: String = "application/octet-stream") -> JSON {
+    static func jsonSafe<Bytes: Collection<UInt8>>(_ bytes: Bytes, contentType: String = "application/octet-stream") -> JSON {
         if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
         return .string("data:" + contentType + ";base64," + Base64.encode(bytes))
     }

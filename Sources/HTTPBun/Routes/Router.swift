@@ -136,7 +136,7 @@ public struct Router: Sendable {
         let pathSegments = routePath.split(separator: "/", omittingEmptySubsequences: true)
         let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
         var allowed: Set<String> = []
-        for route in candidates + routesWithParameterFirst {
+        for route in [candidates, routesWithParameterFirst].joined() {
             guard let parameters = route.match(pathSegments) else { continue }
             if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
                 continue

@@ -32,16 +32,18 @@ enum StreamRoutes {
         }
         // Digits beyond Int's range are still "more than the cap".
         let count = min(Int(text) ?? maximumLines, maximumLines)
-        let echo: JSONObject
-        switch Echo.object(for: context.request) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let object): echo = object
+        let body: RequestBody
+        do {
+            body = try RequestBody.decode(context.request)
+        } catch {
+            return .error(400, error.message)
         }
-        let chunks = (0..<count).map { index -> TimedStream.Chunk in
-            var line = JSONObject()
-            line.appendUnchecked("id", JSON(index))
-            for (key, value) in echo { line.appendUnchecked(key, value) }
-            return TimedStream.Chunk(bytes: JSON.object(line).serializedBytes(.compact) + [UInt8(ascii: "\n")])
+        let chunks = (0..<count).map { index in
+            let line = Echo.json(context.request, body: body, format: .compact, leading: { writer in
+                writer.key("id")
+                writer.number(index)
+            })
+            return TimedStream.Chunk(bytes: line + [UInt8(ascii: "\n")])
         }
         return Response(headers: ["Content-Type": "application/x-ndjson"], body: .stream(TimedStream(chunks)))
     }

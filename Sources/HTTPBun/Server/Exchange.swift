@@ -27,6 +27,8 @@ final class Exchange: @unchecked Sendable {
     var method = ""
     var headers = HTTPHeaders()
     var body: [UInt8] = []
+    /// The request's `Content-Length`, when it sent one.
+    var announcedLength: Int?
     /// The body grew past the limit: the rest is discarded and the answer is 413.
     var bodyTooLarge = false
     var discardedBytes = 0
@@ -123,6 +125,19 @@ final class StreamReader: @unchecked Sendable {
         bytes.withUnsafeBufferPointer { source in
             UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + start, byteCount: count)
         }
+    }
+}
+
+/// A response body MHD sends from in place: the box owns the bytes, MHD owns the box (retained)
+/// until its free callback.
+final class ResponseBytes: @unchecked Sendable {
+    let bytes: [UInt8]
+    /// The array's storage, which cannot move: the array is immutable and this box its only owner.
+    let base: UnsafeMutableRawPointer?
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        base = bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
     }
 }
 

@@ -177,3 +177,30 @@ struct EchoTests {
         #expect(try noHost.json["url"] == "http://127.0.0.1:9000/get")
     }
 }
+
+@Suite("Echo: grouping and files, written without a JSON tree")
+struct EchoGroupingTests {
+    @Test("many names (past the linear-scan limit) keep first-appearance order and lists")
+    func manyNames() throws {
+        let query = (0..<200).map { "k\($0 % 70)=\($0)" }.joined(separator: "&")
+        let json = try respond("GET", "/get?" + query).json
+        let args = try #require(json["args"]?.objectValue)
+        #expect(args.keys == (0..<70).map { "k\($0)" })
+        #expect(args["k0"] == ["0", "70", "140"])
+        #expect(args["k69"] == ["69", "139"])
+    }
+
+    @Test("files with a repeated name become a list; text stays text, binary is base64")
+    func repeatedFileNames() throws {
+        func file(_ name: String, _ filename: String, _ content: [UInt8]) -> [UInt8] {
+            Array("--B\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n\r\n".utf8) + content + Array("\r\n".utf8)
+        }
+        let body = file("f", "a.txt", Array("x\"y\n".utf8)) + file("f", "b.bin", [0xFF, 0xFE]) + file("g", "c.txt", []) + Array("--B--\r\n".utf8)
+        let json = try respond("POST", "/post", headers: ["Host": "h", "Content-Type": "multipart/form-data; boundary=B"], body: body).json
+        #expect(json["files"]?["f"]?[0]?["content"] == "x\"y\n")
+        #expect(json["files"]?["f"]?[1]?["content"] == "//4=")
+        #expect(json["files"]?["f"]?[1]?["size"] == 2)
+        #expect(json["files"]?["g"]?["content"] == "")
+        #expect(json["files"]?.objectValue?.keys == ["f", "g"])
+    }
+}
