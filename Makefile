@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test build release deps clean readme-check conformance bench
+.PHONY: run test build release deps clean readme-check conformance bench release-deps
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -14,6 +14,11 @@ run: deps
 ## Build everything and run every test.
 test: deps
 	$(SWIFT) test
+	scripts/check-release-deps.sh
+
+## A plain release build needs only libmicrohttpd and glibc at run time (readelf and ldd).
+release-deps: deps
+	scripts/check-release-deps.sh
 
 build: deps
 	$(SWIFT) build

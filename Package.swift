@@ -1,6 +1,22 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Release builds on Linux link the Swift runtime, the C++ runtime and zlib statically, so that the
+/// binary needs only libmicrohttpd and the C library at run time (issue 7; see link/static/README.md).
+let staticReleaseLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-static-stdlib",
+            "-Xclang-linker", "-static-libgcc",
+            "-Xclang-linker", "-L\(Context.packageDirectory)/link/static",
+            // What static Foundation needs beyond the modules' own link entries (SwiftPM adds these
+            // only under --static-swift-stdlib, which compiles every module for it), then the C++
+            // runtime again for ICU, which comes after the first -lstdc++ on the line.
+            "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lstdc++",
+        ],
+        .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "httpbun",
     platforms: [.macOS(.v15)],
@@ -23,15 +39,17 @@ let package = Package(
     ],
     targets: [
         // libmicrohttpd, reached only from Sources/HTTPBun/Server.
+        // No pkgConfig on these two: SwiftPM passes the .pc files' `-L/usr/lib/<triple>` through
+        // unfiltered, ahead of every other search folder, and that would make the release link take
+        // libz.so over libz.a (link/static/README.md). The headers and libraries are in the default
+        // paths wherever libmicrohttpd-dev is installed; scripts/ensure-deps.sh installs it.
         .systemLibrary(
             name: "CMicroHTTPD",
-            pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
         // zlib for /gzip and /deflate (and the client's decoding), wrapped once in Sources/HTTPBun/HTTP/Compression.swift.
         .systemLibrary(
             name: "CZlib",
-            pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
         // The JSON value both products speak: ordered objects, exact numbers, httpbun's pretty printing.
@@ -54,7 +72,8 @@ let package = Package(
                 "JSONValue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: staticReleaseLinking
         ),
         // Starts and stops servers in a process of its own and reports its threads and descriptors:
         // the test runner's other suites would blur those counts in-process.
