@@ -243,6 +243,8 @@ public struct JSONStreamWriter {
 
     private mutating func writeString(_ string: String) {
         if !format.escapeNonASCII {
+            // Native strings lend their bytes without a copy (or a retain); others are made native once.
+            if string.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) != nil { return }
             var text = string
             text.withUTF8 { writeString(utf8: $0) }
             return

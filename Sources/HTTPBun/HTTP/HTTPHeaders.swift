@@ -20,7 +20,17 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     public private(set) var fields: [Field]
 
     public init() { fields = [] }
-    public init(_ pairs: [(String, String)]) { fields = pairs.map { Field(name: $0.0, value: $0.1) } }
+    /// Empty, with room for `capacity` fields before the storage grows.
+    public init(reservingCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+    public init(_ pairs: [(String, String)]) {
+        // Room for the few fields that are usually added next (CORS on every response), without a regrowth.
+        fields = []
+        fields.reserveCapacity(pairs.count + 4)
+        for (name, value) in pairs { fields.append(Field(name: name, value: value)) }
+    }
     public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
 
     public var count: Int { fields.count }

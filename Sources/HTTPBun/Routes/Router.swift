@@ -133,7 +133,8 @@ public struct Router: Sendable {
         guard let routePath = stripPrefix(fullPath) else {
             return notFound(request)
         }
-        let pathSegments = routePath.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on bytes: splitting on a Character compares grapheme clusters, one allocation each.
+        let pathSegments = routePath.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
         let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
         var allowed: Set<String> = []
         for route in [candidates, routesWithParameterFirst].joined() {

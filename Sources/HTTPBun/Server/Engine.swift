@@ -181,7 +181,7 @@ final class Engine: Sendable {
 
     /// Every request header, in wire order, names as sent (values may hold NUL: the `_n` variant).
     private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(reservingCapacity: 12)
         withUnsafeMutablePointer(to: &headers) { headers in
             _ = httpbun_connection_values(
                 connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
