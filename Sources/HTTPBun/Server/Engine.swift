@@ -143,9 +143,11 @@ final class Engine: Sendable {
                     return exchange.discardedBytes > 4 * configuration.maxBodySize ? .NO : .YES
                 }
                 if let announced = exchange.announcedLength, exchange.body.count + count > exchange.body.capacity {
-                    // Past the first slice the client is really sending: make room for all it announced
-                    // at once. Doubling instead would end at twice the body, with a copy at each step.
-                    exchange.body.reserveCapacity(max(announced, exchange.body.count + count))
+                    // Double, as the array would, but never past the announced length: the last step
+                    // then lands on the body's size rather than twice it (a 16 MiB upload peaked at
+                    // 32 MiB), and a client that announces 16 MiB and stalls holds only about what
+                    // it sent (hardening/announced-bodies.py).
+                    exchange.body.reserveCapacity(min(announced, max(exchange.body.capacity * 2, exchange.body.count + count)))
                 }
                 uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
                     exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
