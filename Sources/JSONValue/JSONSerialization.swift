@@ -109,7 +109,7 @@ public struct JSONStreamWriter {
     public mutating func key(_ key: String) {
         beginItem()
         writeString(key)
-        if format.indent > 0 { append(": ") } else { append(format.compactKeySeparator) }
+        if format.indent > 0 { append(": ") } else { appendText(format.compactKeySeparator) }
         afterKey = true
     }
 
@@ -141,7 +141,7 @@ public struct JSONStreamWriter {
 
     public mutating func number(_ value: Int) {
         beginItem()
-        append(String(value))
+        appendText(String(value))
     }
 
     /// A whole value: scalars as they are, arrays and objects item by item.
@@ -151,7 +151,7 @@ public struct JSONStreamWriter {
         case .bool(let flag): bool(flag)
         case .number(let text):
             beginItem()
-            append(text)
+            appendText(text)
         case .string(let text): string(text)
         case .array(let values):
             beginArray()
@@ -191,20 +191,21 @@ public struct JSONStreamWriter {
         let separated = currentHasItems
         if !separated { currentHasItems = true }
         guard format.indent > 0 else {
-            if separated { append(format.compactItemSeparator) }
+            if separated { appendText(format.compactItemSeparator) }
             return
         }
         lineBreak(depth: depth, comma: separated)
     }
 
-    /// `,\n` and 64 levels of 2-space indent: a separator, line break and indent are one append.
-    private static let commaNewlineSpaces: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\n")] + Array(repeating: UInt8(ascii: " "), count: 128)
+    /// `,\n` and 128 spaces: a separator, line break and indent are one append (a `StaticString`, so
+    /// no lazy global to check and no array to retain on each call).
+    private static let commaNewlineSpaces: StaticString = ",\n                                                                                                                                "
 
     private mutating func lineBreak(depth: Int, comma: Bool) {
         let spaces = depth * format.indent
         let start = comma ? 0 : 1
         if spaces <= 128 {
-            Self.commaNewlineSpaces.withUnsafeBufferPointer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<(2 + spaces)])) }
+            Self.commaNewlineSpaces.withUTF8Buffer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<(2 + spaces)])) }
         } else {
             if comma { output.append(UInt8(ascii: ",")) }
             output.append(UInt8(ascii: "\n"))
@@ -228,8 +229,13 @@ public struct JSONStreamWriter {
         output.append(bracket)
     }
 
-    private mutating func append(_ text: String) {
+    private mutating func appendText(_ text: String) {
         output.append(contentsOf: text.utf8)
+    }
+
+    /// The writer's own literals: a static buffer, with no `String` to open.
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
