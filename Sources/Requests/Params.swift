@@ -136,28 +136,66 @@ enum FormEncoding {
     }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 
     /// Percent-encodes the characters a URL may not carry (space, non-ASCII, quotes...) and leaves
     /// valid `%XX` escapes and reserved characters alone, so a URL is never encoded twice.
     static func requote(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var out = ""
-        var index = 0
-        while index < bytes.count {
+        let bytes = text.utf8
+        // Most URLs need nothing: hand back the same string rather than rebuilding it byte by byte.
+        guard let first = firstToQuote(bytes) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        out.append(contentsOf: bytes[..<first])
+        var index = first
+        while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
-                out += "%"
-            } else if byte < 0x80, byte > 0x20, byte != 0x7F, !"\"<>\\^`{|}".utf8.contains(byte), byte != UInt8(ascii: "%") {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+            if keeps(bytes, at: index) {
+                out.append(byte)
             } else {
-                out += "%" + hex(byte)
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             }
-            index += 1
+            index = bytes.index(after: index)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// The first byte `requote` changes, or `nil` when it would return `text` as it is.
+    private static func firstToQuote(_ bytes: String.UTF8View) -> String.UTF8View.Index? {
+        bytes.indices.first { !keeps(bytes, at: $0) }
+    }
+
+    /// Whether `requote` keeps the byte at `index` as it is.
+    private static func keeps(_ bytes: String.UTF8View, at index: String.UTF8View.Index) -> Bool {
+        let byte = bytes[index]
+        return byte == UInt8(ascii: "%") ? isEscape(bytes, at: index) : isKept(byte)
+    }
+
+    /// Printable ASCII that a URL may carry as it is (`%` aside, which `isEscape` decides).
+    private static func isKept(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x21...0x7E:
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
+                UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "%"):
+                return false
+            default:
+                return true
+            }
+        default:
+            return false
+        }
+    }
+
+    /// Whether the `%` at `index` starts a valid `%XX` escape.
+    private static func isEscape(_ bytes: String.UTF8View, at index: String.UTF8View.Index) -> Bool {
+        let digits = bytes[bytes.index(after: index)...].prefix(2)
+        return digits.count == 2 && digits.allSatisfy(isHex)
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {

@@ -63,6 +63,32 @@ import Testing
         #expect(url.absoluteString == "http://h.test/a%20b/%41?q=x%20y")
     }
 
+    @Test func requoteKeepsCleanURLsAndQuotesTheRest() {
+        // Nothing to change: the fast path hands back the text as it is.
+        #expect(FormEncoding.requote("http://h.test/a/%41?q=1&r=%2f#x") == "http://h.test/a/%41?q=1&r=%2f#x")
+        // Broken escapes, quotes, controls and non-ASCII are encoded; a valid escape after them is not.
+        #expect(FormEncoding.requote("/%4") == "/%254")
+        #expect(FormEncoding.requote("/%zz%41") == "/%25zz%41")
+        #expect(FormEncoding.requote("/100%") == "/100%25")
+        #expect(FormEncoding.requote("/\"<>\\^`{|}\u{7F}\t") == "/%22%3C%3E%5C%5E%60%7B%7C%7D%7F%09")
+        #expect(FormEncoding.requote("/é x") == "/%C3%A9%20x")
+        #expect(FormEncoding.requote("") == "")
+    }
+
+    @Test func trimsWhitespaceAsFoundationDoes() throws {
+        for text in ["http://h.test/", "  http://h.test/ ", "\thttp://h.test/\t", "\u{A0}http://h.test/\u{3000}",
+                     " \u{2003}http://h.test/é\u{202F}", "http://h.test/é", "\n http://h.test/", "   ", ""] {
+            #expect(String(URLBuilder.trimmingWhitespace(text)) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+        #expect(try URLBuilder.parse("\u{3000} HTTP://h.test/a b#frag\t").absoluteString == "HTTP://h.test/a%20b")
+    }
+
+    @Test func findsTheSchemeSeparatorPastOtherColons() throws {
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:x://h.test/") }
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:/h.test/") }
+        #expect(try URLBuilder.parse("https://h.test:8443/a:b").port == 8443)
+    }
+
     @Test func rejectsURLsWithoutSchemeOrHost() {
         #expect(throws: InvalidURL.self) { try URLBuilder.parse("h.test/get") }
         #expect(throws: InvalidURL.self) { try URLBuilder.parse("ftp://h.test/") }
