@@ -27,8 +27,10 @@ public final class CookieJar: Sendable {
 
     /// Stores the cookies of every `Set-Cookie` in `headers`, received from `url`.
     public func store(from headers: Headers, url: URL) {
+        let values = headers.values(for: "Set-Cookie")
+        if values.isEmpty { return }   // most responses: no need to ask the clock
         let now = clock()
-        for header in headers.values(for: "Set-Cookie") {
+        for header in values {
             guard let cookie = Cookie.parse(setCookie: header, url: url, now: now) else { continue }
             store(cookie, now: now)
         }

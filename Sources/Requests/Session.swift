@@ -126,8 +126,15 @@ public final class Session: Sendable {
 
     /// The adapter mounted for `url`, or the default one (no retries, the session's transport).
     public func adapter(for url: String) -> Adapter {
+        Self.adapter(in: settings.withLock { $0.mounts }, for: url)
+    }
+
+    /// The adapter of the longest prefix of `url` in `mounts` (sorted longest first), or the default one.
+    private static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
+        // Most sessions mount nothing: skip lowercasing the URL on every call.
+        guard !mounts.isEmpty else { return Adapter() }
         let lowered = url.lowercased()
-        return settings.withLock { $0.mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter } ?? Adapter()
+        return mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
     }
 
     /// Closes the session's connections (and mounted transports). Calls after this throw `SessionClosed`.
@@ -150,10 +157,10 @@ public final class Session: Sendable {
         if settings.closed { throw SessionClosed(url: url) }
         let fullURL = settings.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
         var target = try URLBuilder.parse(fullURL)
-        target = URLBuilder.adding(settings.params.merging(params ?? [:]), to: target)
+        target = URLBuilder.adding(params.map { settings.params.merging($0) } ?? settings.params, to: target)
 
         let (body, contentType) = try BodyBuilder.make(data: data, json: json, files: files)
-        var allHeaders = settings.headers.updating(headers ?? [:])
+        var allHeaders = headers.map { settings.headers.updating($0) } ?? settings.headers
         if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
         let effectiveTimeout = timeout ?? settings.timeout
         let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
@@ -177,14 +184,12 @@ public final class Session: Sendable {
 
     private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let origin = request.origin
         let hooks = settings.hooks
         let mounts = settings.mounts
         let defaultTransport = transport
         let retry = RetryMiddleware(
             adapter: { request in
-                let lowered = request.url.absoluteString.lowercased()
-                let adapter = mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
+                let adapter = Self.adapter(in: mounts, for: request.url.absoluteString)
                 return (adapter, adapter.transport ?? defaultTransport)
             },
             send: { request, transport in
@@ -194,11 +199,16 @@ public final class Session: Sendable {
                 for hook in hooks.response { try await hook(response) }
                 return response
             })
-        let steps: [any Middleware] = [
-            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
-            AuthMiddleware(auth: auth ?? settings.auth, origin: origin),
-            CookieMiddleware(jar: cookies, callCookies: (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, origin: origin),
+        // The call's origin (reading it from the URL costs ~2.5k instructions) is only needed to decide
+        // where credentials and call cookies may go; with neither, the auth step has nothing to do.
+        let auth = auth ?? settings.auth
+        let callCookies = (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let origin = auth != nil || !callCookies.isEmpty ? request.origin : nil
+        var steps: [any Middleware] = [
+            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects)
         ]
+        if let auth, let origin { steps.append(AuthMiddleware(auth: auth, origin: origin)) }
+        steps.append(CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin))
         let pipeline = steps.chained(to: { try await retry.send($0) })
 
         return try await Self.within(request.timeout.total, url: request.url.absoluteString) {

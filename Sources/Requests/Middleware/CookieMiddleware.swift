@@ -6,14 +6,19 @@ struct CookieMiddleware: Middleware {
     var jar: CookieJar
     /// Cookies given to this call only, sent to its origin.
     var callCookies: [(String, String)]
-    var origin: Origin
+    /// The call's origin; needed (and set) only when there are call cookies.
+    var origin: Origin?
 
     func send(_ request: Request, next: Next) async throws -> Response {
         var outgoing = request
         if !outgoing.headers.contains("Cookie") {
             var pairs: [String] = []
-            let callNames = Set(callCookies.map(\.0))
-            let sendCallCookies = !callCookies.isEmpty && Origin.keepsCredentials(from: origin, to: request.origin)
+            let sendCallCookies = if let origin, !callCookies.isEmpty {
+                Origin.keepsCredentials(from: origin, to: request.origin)
+            } else {
+                false
+            }
+            let callNames = sendCallCookies ? Set(callCookies.map(\.0)) : []
             if let stored = jar.header(for: request.url) {
                 for pair in stored.components(separatedBy: "; ") {
                     let name = String(pair.prefix(while: { $0 != "=" }))
