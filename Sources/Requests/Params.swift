@@ -142,60 +142,44 @@ enum FormEncoding {
     /// Percent-encodes the characters a URL may not carry (space, non-ASCII, quotes...) and leaves
     /// valid `%XX` escapes and reserved characters alone, so a URL is never encoded twice.
     static func requote(_ text: String) -> String {
-        let bytes = text.utf8
-        // Most URLs need nothing: hand back the same string rather than rebuilding it byte by byte.
-        guard let first = firstToQuote(bytes) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        out.append(contentsOf: bytes[..<first])
-        var index = first
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if keeps(bytes, at: index) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
+        var text = text
+        let quoted: String? = text.withUTF8 { bytes in
+            // Most URLs need nothing: hand back the same string rather than rebuilding it.
+            guard let first = bytes.indices.first(where: { !keeps(bytes, at: $0) }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            out.append(contentsOf: bytes[..<first])
+            for index in first..<bytes.count {
+                let byte = bytes[index]
+                if keeps(bytes, at: index) {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                }
             }
-            index = bytes.index(after: index)
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
+        return quoted ?? text
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// The first byte `requote` changes, or `nil` when it would return `text` as it is.
-    private static func firstToQuote(_ bytes: String.UTF8View) -> String.UTF8View.Index? {
-        bytes.indices.first { !keeps(bytes, at: $0) }
-    }
-
-    /// Whether `requote` keeps the byte at `index` as it is.
-    private static func keeps(_ bytes: String.UTF8View, at index: String.UTF8View.Index) -> Bool {
-        let byte = bytes[index]
-        return byte == UInt8(ascii: "%") ? isEscape(bytes, at: index) : isKept(byte)
-    }
-
-    /// Printable ASCII that a URL may carry as it is (`%` aside, which `isEscape` decides).
-    private static func isKept(_ byte: UInt8) -> Bool {
-        switch byte {
+    /// Whether `requote` keeps the byte at `index` as it is: a valid `%XX` escape's `%`, or printable
+    /// ASCII a URL may carry.
+    private static func keeps(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch bytes[index] {
+        case UInt8(ascii: "%"):
+            return index + 2 < bytes.count && isHex(bytes[index + 1]) && isHex(bytes[index + 2])
+        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
+            UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
+            return false
         case 0x21...0x7E:
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
-                UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "%"):
-                return false
-            default:
-                return true
-            }
+            return true
         default:
             return false
         }
-    }
-
-    /// Whether the `%` at `index` starts a valid `%XX` escape.
-    private static func isEscape(_ bytes: String.UTF8View, at index: String.UTF8View.Index) -> Bool {
-        let digits = bytes[bytes.index(after: index)...].prefix(2)
-        return digits.count == 2 && digits.allSatisfy(isHex)
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {

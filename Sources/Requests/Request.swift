@@ -63,18 +63,25 @@ enum URLBuilder {
     /// Runs on every call, so it reads the bytes once instead of going through `NSString` (trimming,
     /// `range(of:)`): that cost more than the rest of the client's own work per request.
     static func parse(_ text: String) throws -> URL {
-        let trimmed = trimmingWhitespace(text)
-        guard let schemeEnd = schemeSeparator(in: trimmed) else {
+        var trimmed = trimmingWhitespace(text)
+        // Where "://" and the fragment's "#" start, as offsets into the bytes.
+        let (schemeEnd, hash) = trimmed.withUTF8 { bytes in
+            let colon = bytes.indices.first {
+                bytes[$0] == UInt8(ascii: ":") && $0 + 2 < bytes.count && bytes[$0 + 1] == UInt8(ascii: "/") && bytes[$0 + 2] == UInt8(ascii: "/")
+            }
+            return (colon, bytes.firstIndex(of: UInt8(ascii: "#")))
+        }
+        let utf8 = trimmed.utf8
+        guard let schemeEnd else {
             throw InvalidURL(url: text, reason: "it has no scheme; write it as http://host/path")
         }
-        let scheme = trimmed[..<schemeEnd].lowercased()
+        let scheme = trimmed[..<utf8.index(utf8.startIndex, offsetBy: schemeEnd)].lowercased()
         guard scheme == "http" || scheme == "https" else {
             throw InvalidURL(url: text, reason: "the scheme '\(scheme)' is not supported; use http:// or https://")
         }
         // Split off the fragment, then requote the rest.
-        var main = trimmed
-        if let hash = main.utf8.firstIndex(of: UInt8(ascii: "#")) { main = main[..<hash] }
-        guard let url = URL(string: FormEncoding.requote(String(main))), let host = url.host, !host.isEmpty else {
+        let main = hash.map { String(trimmed[..<utf8.index(utf8.startIndex, offsetBy: $0)]) } ?? String(trimmed)
+        guard let url = URL(string: FormEncoding.requote(main)), let host = url.host, !host.isEmpty else {
             throw InvalidURL(url: text, reason: "no host could be read from it")
         }
         return url
@@ -97,18 +104,6 @@ enum URLBuilder {
         while start < end, isWhitespace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return Substring(scalars[start..<end])
-    }
-
-    /// Where `://` starts in `text`, if it occurs.
-    static func schemeSeparator(in text: Substring) -> Substring.Index? {
-        let utf8 = text.utf8
-        var index = utf8.startIndex
-        while let colon = utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
-            let rest = utf8[utf8.index(after: colon)...]
-            if rest.starts(with: "//".utf8) { return colon }
-            index = utf8.index(after: colon)
-        }
-        return nil
     }
 
     /// `url` with `params` appended to its own query (which is kept as written).
