@@ -18,6 +18,11 @@ public struct Headers: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
         fields = pairs.map { (name: $0.0, value: $0.1) }
     }
 
+    /// Headers holding `fields` as they are, for a transport converting its own header type in one go.
+    init(fields: [(name: String, value: String)]) {
+        self.fields = fields
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
@@ -100,7 +105,18 @@ public struct Headers: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
         }
     }
 
+    /// Whether two names are equal ignoring case. Runs several times per request and per header, so
+    /// ASCII names (all real ones) are compared byte by byte instead of lowercasing both.
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lower = x | 0x20
+            if lower != y | 0x20 || lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") {
+                // Not an ASCII case pair. Outside ASCII, case mapping is Unicode's: ask it.
+                let ascii = a.utf8.allSatisfy { $0 < 0x80 } && b.utf8.allSatisfy { $0 < 0x80 }
+                return !ascii && a.lowercased() == b.lowercased()
+            }
+        }
+        return true
     }
 }

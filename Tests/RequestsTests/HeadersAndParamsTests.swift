@@ -3,6 +3,18 @@ import Testing
 @testable import Requests
 
 @Suite struct HeadersTests {
+    @Test func namesMatchIgnoringCaseOnlyForLetters() {
+        // ASCII: byte by byte, folding only letters.
+        #expect(Headers.same("Set-Cookie", "set-cookie"))
+        #expect(Headers.same("X-ID-9", "x-id-9"))
+        #expect(!Headers.same("X@", "x`"))       // 0x40 and 0x60 differ by the case bit but are not letters
+        #expect(!Headers.same("A[", "a{"))
+        #expect(!Headers.same("Accept", "Accept-"))
+        // Beyond ASCII: Unicode lowercasing, as before.
+        #expect(Headers.same("Café-É", "café-é"))
+        #expect(!Headers.same("Café-É", "café-e\u{301}"))
+    }
+
     @Test func namesAreCaseInsensitive() {
         var headers: Headers = ["Content-Type": "text/plain"]
         #expect(headers["content-type"] == "text/plain")
