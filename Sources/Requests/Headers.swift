@@ -109,13 +109,15 @@ public struct Headers: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
     /// ASCII names (all real ones) are compared byte by byte instead of lowercasing both.
     static func same(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+        var seen: UInt8 = 0   // every byte so far, OR-ed: >= 0x80 once any was outside ASCII
+        for (x, y) in zip(a.utf8, b.utf8) {
+            seen |= x | y
+            if x == y { continue }
             let lower = x | 0x20
-            if lower != y | 0x20 || lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") {
-                // Not an ASCII case pair. Outside ASCII, case mapping is Unicode's: ask it.
-                let ascii = a.utf8.allSatisfy { $0 < 0x80 } && b.utf8.allSatisfy { $0 < 0x80 }
-                return !ascii && a.lowercased() == b.lowercased()
-            }
+            if lower == y | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") { continue }
+            // Not an ASCII case pair. After an all-ASCII prefix the lowercased names differ right here;
+            // after anything else, case mapping is Unicode's: ask it.
+            return seen >= 0x80 && a.lowercased() == b.lowercased()
         }
         return true
     }

@@ -75,9 +75,10 @@ enum URLBuilder {
         guard let schemeEnd else {
             throw InvalidURL(url: text, reason: "it has no scheme; write it as http://host/path")
         }
-        let scheme = trimmed[..<utf8.index(utf8.startIndex, offsetBy: schemeEnd)].lowercased()
-        guard scheme == "http" || scheme == "https" else {
-            throw InvalidURL(url: text, reason: "the scheme '\(scheme)' is not supported; use http:// or https://")
+        let scheme = utf8.prefix(schemeEnd)
+        guard scheme.elementsEqual("http".utf8, by: { $0 | 0x20 == $1 }) || scheme.elementsEqual("https".utf8, by: { $0 | 0x20 == $1 }) else {
+            let named = String(trimmed[..<utf8.index(utf8.startIndex, offsetBy: schemeEnd)]).lowercased()
+            throw InvalidURL(url: text, reason: "the scheme '\(named)' is not supported; use http:// or https://")
         }
         // Split off the fragment, then requote the rest.
         let main = hash.map { String(trimmed[..<utf8.index(utf8.startIndex, offsetBy: $0)]) } ?? String(trimmed)

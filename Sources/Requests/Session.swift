@@ -209,10 +209,9 @@ public final class Session: Sendable {
         ]
         if let auth, let origin { steps.append(AuthMiddleware(auth: auth, origin: origin)) }
         steps.append(CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin))
-        let pipeline = steps.chained(to: { try await retry.send($0) })
-
+        let pipeline = steps
         return try await Self.within(request.timeout.total, url: request.url.absoluteString) {
-            let response = try await pipeline(request)
+            let response = try await pipeline.send(request, last: { try await retry.send($0) })
             return stream ? response : try await response.buffered()
         }
     }
