@@ -60,6 +60,8 @@ public final class CookieJar: Sendable {
 
     /// The `Cookie` header value to send to `url`: matching, unexpired cookies, longest path first.
     public func header(for url: URL) -> String? {
+        // Every request asks; an empty jar need not ask the clock or sort anything.
+        if state.withLock({ $0.cookies.isEmpty }) { return nil }
         let now = clock()
         let matching = state.withLock { state in
             state.cookies.removeAll { $0.isExpired(at: now) }

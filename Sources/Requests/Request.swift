@@ -75,8 +75,7 @@ enum URLBuilder {
         guard let schemeEnd else {
             throw InvalidURL(url: text, reason: "it has no scheme; write it as http://host/path")
         }
-        let scheme = utf8.prefix(schemeEnd)
-        guard scheme.elementsEqual("http".utf8, by: { $0 | 0x20 == $1 }) || scheme.elementsEqual("https".utf8, by: { $0 | 0x20 == $1 }) else {
+        guard isHTTPScheme(utf8.prefix(schemeEnd)) else {
             let named = String(trimmed[..<utf8.index(utf8.startIndex, offsetBy: schemeEnd)]).lowercased()
             throw InvalidURL(url: text, reason: "the scheme '\(named)' is not supported; use http:// or https://")
         }
@@ -86,6 +85,13 @@ enum URLBuilder {
             throw InvalidURL(url: text, reason: "no host could be read from it")
         }
         return url
+    }
+
+    /// Whether `scheme` is `http` or `https`, in any case.
+    static func isHTTPScheme(_ scheme: Substring.UTF8View.SubSequence) -> Bool {
+        guard scheme.count == 4 || scheme.count == 5 else { return false }
+        // OR-ing 0x20 lowercases ASCII letters, and maps nothing else onto h, t, p or s.
+        return zip(scheme, "https".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     /// `text` without leading and trailing `CharacterSet.whitespaces` (Unicode `Zs` and tab), as

@@ -155,10 +155,14 @@ public struct Response: Sendable {
     /// Reads a streamed body to the end and returns the response with `content` filled.
     public func buffered() async throws -> Response {
         var copy = self
-        let bytes = try await body.collect()
-        copy.content = bytes
-        copy.body = ResponseBody(.buffered(bytes))
+        try await copy.buffer()
         return copy
+    }
+
+    /// Reads a streamed body to the end into `content`, in place (no copy of the response).
+    mutating func buffer() async throws {
+        content = try await body.collect()
+        body = ResponseBody(.buffered(content))
     }
 }
 

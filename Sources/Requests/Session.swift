@@ -209,17 +209,27 @@ public final class Session: Sendable {
         ]
         if let auth, let origin { steps.append(AuthMiddleware(auth: auth, origin: origin)) }
         steps.append(CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin))
+        guard let total = request.timeout.total else {
+            // No overall deadline (the default): no task group, and no closure to allocate for one.
+            return try await Self.complete(request, through: steps, retry: retry, stream: stream)
+        }
         let pipeline = steps
-        return try await Self.within(request.timeout.total, url: request.url.absoluteString) {
-            let response = try await pipeline.send(request, last: { try await retry.send($0) })
-            return stream ? response : try await response.buffered()
+        return try await Self.within(total, url: request.url) {
+            try await Self.complete(request, through: pipeline, retry: retry, stream: stream)
         }
     }
 
+    /// Sends `request` through the steps and the retrying transport, and reads the body unless streaming.
+    private static func complete(_ request: Request, through steps: [any Middleware], retry: RetryMiddleware,
+                                 stream: Bool) async throws -> Response {
+        var response = try await steps.send(request, last: { try await retry.send($0) })
+        if !stream { try await response.buffer() }
+        return response
+    }
+
     /// Runs `body`, throwing `TotalTimeout` if it takes longer than `total`.
-    static func within<T: Sendable>(_ total: Duration?, url: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let total else { return try await body() }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
+    static func within<T: Sendable>(_ total: Duration, url: URL, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: total)
@@ -231,7 +241,7 @@ public final class Session: Sendable {
             } catch is CancellationError {
                 if Task.isCancelled { throw CancellationError() }
             }
-            throw TotalTimeout(url: url, timeout: total)
+            throw TotalTimeout(url: url.absoluteString, timeout: total)
         }
     }
 }

@@ -99,6 +99,10 @@ import Testing
         #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:x://h.test/") }
         #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:/h.test/") }
         #expect(try URLBuilder.parse("https://h.test:8443/a:b").port == 8443)
+        #expect(try URLBuilder.parse("hTtPs://h.test/").scheme == "hTtPs")
+        for other in ["httpx://h.test/", "htt://h.test/", "hxxp://h.test/", "://h.test/"] {
+            #expect(throws: InvalidURL.self) { try URLBuilder.parse(other) }
+        }
     }
 
     @Test func rejectsURLsWithoutSchemeOrHost() {
