@@ -64,18 +64,21 @@ enum URLBuilder {
     /// `range(of:)`): that cost more than the rest of the client's own work per request.
     static func parse(_ text: String) throws -> URL {
         var trimmed = trimmingWhitespace(text)
-        // Where "://" and the fragment's "#" start, as offsets into the bytes.
-        let (schemeEnd, hash) = trimmed.withUTF8 { bytes in
+        // Where "://" and the fragment's "#" start, as offsets into the bytes, and whether the scheme
+        // before "://" is http or https in any case (OR-ing 0x20 lowercases ASCII letters and maps
+        // nothing else onto h, t, p or s).
+        let (schemeEnd, isHTTP, hash) = trimmed.withUTF8 { bytes in
             let colon = bytes.indices.first {
                 bytes[$0] == UInt8(ascii: ":") && $0 + 2 < bytes.count && bytes[$0 + 1] == UInt8(ascii: "/") && bytes[$0 + 2] == UInt8(ascii: "/")
             }
-            return (colon, bytes.firstIndex(of: UInt8(ascii: "#")))
+            let isHTTP = colon.map { end in (end == 4 || end == 5) && (0..<end).allSatisfy { bytes[$0] | 0x20 == https[$0] } }
+            return (colon, isHTTP ?? false, bytes.firstIndex(of: UInt8(ascii: "#")))
         }
         let utf8 = trimmed.utf8
         guard let schemeEnd else {
             throw InvalidURL(url: text, reason: "it has no scheme; write it as http://host/path")
         }
-        guard isHTTPScheme(utf8.prefix(schemeEnd)) else {
+        guard isHTTP else {
             let named = String(trimmed[..<utf8.index(utf8.startIndex, offsetBy: schemeEnd)]).lowercased()
             throw InvalidURL(url: text, reason: "the scheme '\(named)' is not supported; use http:// or https://")
         }
@@ -87,12 +90,7 @@ enum URLBuilder {
         return url
     }
 
-    /// Whether `scheme` is `http` or `https`, in any case.
-    static func isHTTPScheme(_ scheme: Substring.UTF8View.SubSequence) -> Bool {
-        guard scheme.count == 4 || scheme.count == 5 else { return false }
-        // OR-ing 0x20 lowercases ASCII letters, and maps nothing else onto h, t, p or s.
-        return zip(scheme, "https".utf8).allSatisfy { $0 | 0x20 == $1 }
-    }
+    private static let https: [UInt8] = Array("https".utf8)
 
     /// `text` without leading and trailing `CharacterSet.whitespaces` (Unicode `Zs` and tab), as
     /// `trimmingCharacters(in: .whitespaces)` would, without bridging to `NSString`.

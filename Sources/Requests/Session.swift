@@ -193,9 +193,14 @@ public final class Session: Sendable {
                 return (adapter, adapter.transport ?? defaultTransport)
             },
             send: { request, transport in
-                var request = request
-                for hook in hooks.request { try await hook(&request) }
-                let response = try await transport.send(request)
+                let response: Response
+                if hooks.request.isEmpty {
+                    response = try await transport.send(request)   // no copy of the request to hand to hooks
+                } else {
+                    var request = request
+                    for hook in hooks.request { try await hook(&request) }
+                    response = try await transport.send(request)
+                }
                 for hook in hooks.response { try await hook(response) }
                 return response
             })
