@@ -31,6 +31,10 @@ public final class Session: Sendable {
     }
 
     private let settings: Mutex<Settings>
+    /// The last URL text `send` parsed and its result: calls to one endpoint in a loop (polling, paging
+    /// through `params`, which are added after parsing) parse the same text every time, and parsing
+    /// (Foundation's `URL(string:)` above all) is the largest cost of a call outside the transport.
+    private let lastParsed = Mutex<(text: String, url: URL)?>(nil)
     private let transport: any Transport
     private let ownsTransport: Bool
     /// The cookies this session keeps and sends.
@@ -156,7 +160,7 @@ public final class Session: Sendable {
         let settings = settings.withLock { $0 }
         if settings.closed { throw SessionClosed(url: url) }
         let fullURL = settings.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
-        var target = try URLBuilder.parse(fullURL)
+        var target = try parsed(fullURL)
         target = URLBuilder.adding(params.map { settings.params.merging($0) } ?? settings.params, to: target)
 
         let (body, contentType) = try BodyBuilder.make(data: data, json: json, files: files)
@@ -165,6 +169,14 @@ public final class Session: Sendable {
         let effectiveTimeout = timeout ?? settings.timeout
         let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
         return try await run(request, settings: settings, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
+    }
+
+    /// `URLBuilder.parse(text)`, answered from `lastParsed` when `text` is the same as last time.
+    func parsed(_ text: String) throws -> URL {
+        if let url = lastParsed.withLock({ $0?.text == text ? $0?.url : nil }) { return url }
+        let url = try URLBuilder.parse(text)
+        lastParsed.withLock { $0 = (text, url) }
+        return url
     }
 
     /// Sends a request you built yourself through the session's pipeline (redirects, auth, cookies,
