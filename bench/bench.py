@@ -360,6 +360,8 @@ def bench_clients(p: Peers, r: Results, runs: int, n_seq: int, n_conc: int, clie
         for i in range(runs):
             for label, cmd in [
                 ("AsyncHTTPClient (raw)", [str(client_bin), "ahc-seq", url, str(n_seq)] if client_bin else None),
+                # What Session.get cannot beat on AsyncHTTPClient: its read timeout, gzip decoding and default headers.
+                ("AsyncHTTPClient (as Requests configures it)", [str(client_bin), "ahc-like-seq", url, str(n_seq)] if client_bin else None),
                 ("Requests Session.get", [str(client_bin), "requests-seq", url, str(n_seq)] if client_bin and has_session else None),
                 ("curl (one process)", "curl"),
                 ("python requests.Session", [str(PY), str(BENCH / "clients.py"), "requests-seq", url, str(n_seq)]),

@@ -27,8 +27,10 @@ public final class CookieJar: Sendable {
 
     /// Stores the cookies of every `Set-Cookie` in `headers`, received from `url`.
     public func store(from headers: Headers, url: URL) {
+        let values = headers.values(for: "Set-Cookie")
+        if values.isEmpty { return }   // most responses: no need to ask the clock
         let now = clock()
-        for header in headers.values(for: "Set-Cookie") {
+        for header in values {
             guard let cookie = Cookie.parse(setCookie: header, url: url, now: now) else { continue }
             store(cookie, now: now)
         }
@@ -58,6 +60,8 @@ public final class CookieJar: Sendable {
 
     /// The `Cookie` header value to send to `url`: matching, unexpired cookies, longest path first.
     public func header(for url: URL) -> String? {
+        // Every request asks; an empty jar need not ask the clock or sort anything.
+        if state.withLock({ $0.cookies.isEmpty }) { return nil }
         let now = clock()
         let matching = state.withLock { state in
             state.cookies.removeAll { $0.isExpired(at: now) }

@@ -18,6 +18,11 @@ public struct Headers: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
         fields = pairs.map { (name: $0.0, value: $0.1) }
     }
 
+    /// Headers holding `fields` as they are, for a transport converting its own header type in one go.
+    init(fields: [(name: String, value: String)]) {
+        self.fields = fields
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements)
     }
@@ -100,7 +105,20 @@ public struct Headers: Sendable, Hashable, Sequence, ExpressibleByDictionaryLite
         }
     }
 
+    /// Whether two names are equal ignoring case. Runs several times per request and per header, so
+    /// ASCII names (all real ones) are compared byte by byte instead of lowercasing both.
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        guard a.utf8.count == b.utf8.count else { return false }
+        var seen: UInt8 = 0   // every byte so far, OR-ed: >= 0x80 once any was outside ASCII
+        for (x, y) in zip(a.utf8, b.utf8) {
+            seen |= x | y
+            if x == y { continue }
+            let lower = x | 0x20
+            if lower == y | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") { continue }
+            // Not an ASCII case pair. After an all-ASCII prefix the lowercased names differ right here;
+            // after anything else, case mapping is Unicode's: ask it.
+            return seen >= 0x80 && a.lowercased() == b.lowercased()
+        }
+        return true
     }
 }

@@ -136,28 +136,50 @@ enum FormEncoding {
     }
 
     static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+        String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 
     /// Percent-encodes the characters a URL may not carry (space, non-ASCII, quotes...) and leaves
     /// valid `%XX` escapes and reserved characters alone, so a URL is never encoded twice.
     static func requote(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var out = ""
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) {
-                out += "%"
-            } else if byte < 0x80, byte > 0x20, byte != 0x7F, !"\"<>\\^`{|}".utf8.contains(byte), byte != UInt8(ascii: "%") {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += "%" + hex(byte)
+        var text = text
+        let quoted: String? = text.withUTF8 { bytes in
+            // Most URLs need nothing: hand back the same string rather than rebuilding it.
+            guard let first = bytes.indices.first(where: { !keeps(bytes, at: $0) }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            out.append(contentsOf: bytes[..<first])
+            for index in first..<bytes.count {
+                let byte = bytes[index]
+                if keeps(bytes, at: index) {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                }
             }
-            index += 1
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+        return quoted ?? text
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// Whether `requote` keeps the byte at `index` as it is: a valid `%XX` escape's `%`, or printable
+    /// ASCII a URL may carry.
+    private static func keeps(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch bytes[index] {
+        case UInt8(ascii: "%"):
+            return index + 2 < bytes.count && isHex(bytes[index + 1]) && isHex(bytes[index + 2])
+        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
+            UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
+            return false
+        case 0x21...0x7E:
+            return true
+        default:
+            return false
+        }
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {

@@ -155,11 +155,14 @@ public struct Response: Sendable {
     /// Reads a streamed body to the end and returns the response with `content` filled.
     public func buffered() async throws -> Response {
         var copy = self
-        var bytes: [UInt8] = []
-        for try await chunk in body { bytes += chunk }
-        copy.content = bytes
-        copy.body = ResponseBody(.buffered(bytes))
+        try await copy.buffer()
         return copy
+    }
+
+    /// Reads a streamed body to the end into `content`, in place (no copy of the response).
+    mutating func buffer() async throws {
+        content = try await body.collect()
+        body = ResponseBody(.buffered(content))
     }
 }
 
@@ -252,8 +255,19 @@ public struct ResponseBody: AsyncSequence, Sendable {
 
     /// Every chunk joined.
     public func collect() async throws -> [UInt8] {
+        if case .client(let body, let url, let timeout) = source {
+            // Every buffered call ends here: let AsyncHTTPClient join its buffers and copy once, rather
+            // than making an array per chunk through `Iterator`.
+            do {
+                return Array(try await body.collect(upTo: .max).readableBytesView)
+            } catch {
+                throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: timeout))
+            }
+        }
         var out: [UInt8] = []
-        for try await chunk in self { out += chunk }
+        for try await chunk in self {
+            if out.isEmpty { out = chunk } else { out += chunk }
+        }
         return out
     }
 

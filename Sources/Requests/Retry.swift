@@ -130,7 +130,6 @@ public struct RetryClock: Sendable {
 struct RetryState {
     enum Cause { case connect, read, status }
 
-    var policy: Retry
     var total: Int?
     var connect: Int?
     var read: Int?
@@ -139,7 +138,6 @@ struct RetryState {
     var failures = 0
 
     init(_ policy: Retry) {
-        self.policy = policy
         total = policy.total
         connect = policy.connect
         read = policy.read

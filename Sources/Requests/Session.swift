@@ -31,6 +31,10 @@ public final class Session: Sendable {
     }
 
     private let settings: Mutex<Settings>
+    /// The last URL text `send` parsed and its result: calls to one endpoint in a loop (polling, paging
+    /// through `params`, which are added after parsing) parse the same text every time, and parsing
+    /// (Foundation's `URL(string:)` above all) is the largest cost of a call outside the transport.
+    private let lastParsed = Mutex<(text: String, url: URL)?>(nil)
     private let transport: any Transport
     private let ownsTransport: Bool
     /// The cookies this session keeps and sends.
@@ -126,8 +130,15 @@ public final class Session: Sendable {
 
     /// The adapter mounted for `url`, or the default one (no retries, the session's transport).
     public func adapter(for url: String) -> Adapter {
+        Self.adapter(in: settings.withLock { $0.mounts }, for: url)
+    }
+
+    /// The adapter of the longest prefix of `url` in `mounts` (sorted longest first), or the default one.
+    private static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
+        // Most sessions mount nothing: skip lowercasing the URL on every call.
+        guard !mounts.isEmpty else { return Adapter() }
         let lowered = url.lowercased()
-        return settings.withLock { $0.mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter } ?? Adapter()
+        return mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
     }
 
     /// Closes the session's connections (and mounted transports). Calls after this throw `SessionClosed`.
@@ -149,15 +160,23 @@ public final class Session: Sendable {
         let settings = settings.withLock { $0 }
         if settings.closed { throw SessionClosed(url: url) }
         let fullURL = settings.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
-        var target = try URLBuilder.parse(fullURL)
-        target = URLBuilder.adding(settings.params.merging(params ?? [:]), to: target)
+        var target = try parsed(fullURL)
+        target = URLBuilder.adding(params.map { settings.params.merging($0) } ?? settings.params, to: target)
 
         let (body, contentType) = try BodyBuilder.make(data: data, json: json, files: files)
-        var allHeaders = settings.headers.updating(headers ?? [:])
+        var allHeaders = headers.map { settings.headers.updating($0) } ?? settings.headers
         if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
         let effectiveTimeout = timeout ?? settings.timeout
         let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
         return try await run(request, settings: settings, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
+    }
+
+    /// `URLBuilder.parse(text)`, answered from `lastParsed` when `text` is the same as last time.
+    func parsed(_ text: String) throws -> URL {
+        if let url = lastParsed.withLock({ $0?.text == text ? $0?.url : nil }) { return url }
+        let url = try URLBuilder.parse(text)
+        lastParsed.withLock { $0 = (text, url) }
+        return url
     }
 
     /// Sends a request you built yourself through the session's pipeline (redirects, auth, cookies,
@@ -177,40 +196,57 @@ public final class Session: Sendable {
 
     private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let origin = request.origin
         let hooks = settings.hooks
         let mounts = settings.mounts
         let defaultTransport = transport
         let retry = RetryMiddleware(
             adapter: { request in
-                let lowered = request.url.absoluteString.lowercased()
-                let adapter = mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
+                let adapter = Self.adapter(in: mounts, for: request.url.absoluteString)
                 return (adapter, adapter.transport ?? defaultTransport)
             },
             send: { request, transport in
-                var request = request
-                for hook in hooks.request { try await hook(&request) }
-                let response = try await transport.send(request)
+                let response: Response
+                if hooks.request.isEmpty {
+                    response = try await transport.send(request)   // no copy of the request to hand to hooks
+                } else {
+                    var request = request
+                    for hook in hooks.request { try await hook(&request) }
+                    response = try await transport.send(request)
+                }
                 for hook in hooks.response { try await hook(response) }
                 return response
             })
-        let steps: [any Middleware] = [
-            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
-            AuthMiddleware(auth: auth ?? settings.auth, origin: origin),
-            CookieMiddleware(jar: cookies, callCookies: (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, origin: origin),
+        // The call's origin (reading it from the URL costs ~2.5k instructions) is only needed to decide
+        // where credentials and call cookies may go; with neither, the auth step has nothing to do.
+        let auth = auth ?? settings.auth
+        let callCookies = (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let origin = auth != nil || !callCookies.isEmpty ? request.origin : nil
+        var steps: [any Middleware] = [
+            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects)
         ]
-        let pipeline = steps.chained(to: { try await retry.send($0) })
-
-        return try await Self.within(request.timeout.total, url: request.url.absoluteString) {
-            let response = try await pipeline(request)
-            return stream ? response : try await response.buffered()
+        if let auth, let origin { steps.append(AuthMiddleware(auth: auth, origin: origin)) }
+        steps.append(CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin))
+        guard let total = request.timeout.total else {
+            // No overall deadline (the default): no task group, and no closure to allocate for one.
+            return try await Self.complete(request, through: steps, retry: retry, stream: stream)
+        }
+        let pipeline = steps
+        return try await Self.within(total, url: request.url) {
+            try await Self.complete(request, through: pipeline, retry: retry, stream: stream)
         }
     }
 
+    /// Sends `request` through the steps and the retrying transport, and reads the body unless streaming.
+    private static func complete(_ request: Request, through steps: [any Middleware], retry: RetryMiddleware,
+                                 stream: Bool) async throws -> Response {
+        var response = try await steps.send(request, last: { try await retry.send($0) })
+        if !stream { try await response.buffer() }
+        return response
+    }
+
     /// Runs `body`, throwing `TotalTimeout` if it takes longer than `total`.
-    static func within<T: Sendable>(_ total: Duration?, url: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let total else { return try await body() }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
+    static func within<T: Sendable>(_ total: Duration, url: URL, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: total)
@@ -222,7 +258,7 @@ public final class Session: Sendable {
             } catch is CancellationError {
                 if Task.isCancelled { throw CancellationError() }
             }
-            throw TotalTimeout(url: url, timeout: total)
+            throw TotalTimeout(url: url.absoluteString, timeout: total)
         }
     }
 }

@@ -3,6 +3,18 @@ import Testing
 @testable import Requests
 
 @Suite struct HeadersTests {
+    @Test func namesMatchIgnoringCaseOnlyForLetters() {
+        // ASCII: byte by byte, folding only letters.
+        #expect(Headers.same("Set-Cookie", "set-cookie"))
+        #expect(Headers.same("X-ID-9", "x-id-9"))
+        #expect(!Headers.same("X@", "x`"))       // 0x40 and 0x60 differ by the case bit but are not letters
+        #expect(!Headers.same("A[", "a{"))
+        #expect(!Headers.same("Accept", "Accept-"))
+        // Beyond ASCII: Unicode lowercasing, as before.
+        #expect(Headers.same("Café-É", "café-é"))
+        #expect(!Headers.same("Café-É", "café-e\u{301}"))
+    }
+
     @Test func namesAreCaseInsensitive() {
         var headers: Headers = ["Content-Type": "text/plain"]
         #expect(headers["content-type"] == "text/plain")
@@ -61,6 +73,36 @@ import Testing
     @Test func requotesUnsafeCharactersButNotEscapes() throws {
         let url = try URLBuilder.parse("http://h.test/a b/%41?q=x y")
         #expect(url.absoluteString == "http://h.test/a%20b/%41?q=x%20y")
+    }
+
+    @Test func requoteKeepsCleanURLsAndQuotesTheRest() {
+        // Nothing to change: the fast path hands back the text as it is.
+        #expect(FormEncoding.requote("http://h.test/a/%41?q=1&r=%2f#x") == "http://h.test/a/%41?q=1&r=%2f#x")
+        // Broken escapes, quotes, controls and non-ASCII are encoded; a valid escape after them is not.
+        #expect(FormEncoding.requote("/%4") == "/%254")
+        #expect(FormEncoding.requote("/%zz%41") == "/%25zz%41")
+        #expect(FormEncoding.requote("/100%") == "/100%25")
+        #expect(FormEncoding.requote("/\"<>\\^`{|}\u{7F}\t") == "/%22%3C%3E%5C%5E%60%7B%7C%7D%7F%09")
+        #expect(FormEncoding.requote("/é x") == "/%C3%A9%20x")
+        #expect(FormEncoding.requote("") == "")
+    }
+
+    @Test func trimsWhitespaceAsFoundationDoes() throws {
+        for text in ["http://h.test/", "  http://h.test/ ", "\thttp://h.test/\t", "\u{A0}http://h.test/\u{3000}",
+                     " \u{2003}http://h.test/é\u{202F}", "http://h.test/é", "\n http://h.test/", "   ", ""] {
+            #expect(String(URLBuilder.trimmingWhitespace(text)) == text.trimmingCharacters(in: .whitespaces), "\(text.debugDescription)")
+        }
+        #expect(try URLBuilder.parse("\u{3000} HTTP://h.test/a b#frag\t").absoluteString == "HTTP://h.test/a%20b")
+    }
+
+    @Test func findsTheSchemeSeparatorPastOtherColons() throws {
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:x://h.test/") }
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("http:/h.test/") }
+        #expect(try URLBuilder.parse("https://h.test:8443/a:b").port == 8443)
+        #expect(try URLBuilder.parse("hTtPs://h.test/").scheme == "hTtPs")
+        for other in ["httpx://h.test/", "htt://h.test/", "hxxp://h.test/", "://h.test/"] {
+            #expect(throws: InvalidURL.self) { try URLBuilder.parse(other) }
+        }
     }
 
     @Test func rejectsURLsWithoutSchemeOrHost() {

@@ -26,6 +26,24 @@ import Testing
         #expect(seen.all.map(\.method) == [.post, .put, .patch])
     }
 
+    @Test func repeatedAndAlternatingURLsGoWhereTheySay() async throws {
+        // The same text again is answered from the session's last parse; other texts, params and a
+        // bad URL in between must still be parsed (and refused) on their own.
+        let seen = Recorder<Request>()
+        let session = Session(transport: echoing(seen))
+        let a = "http://h.test/a b"
+        _ = try await session.get(a)
+        _ = try await session.get(a, params: ["page": 2])
+        _ = try await session.get("http://h.test/b")
+        await #expect(throws: InvalidURL.self) { try await session.get("ftp://h.test/a b") }
+        _ = try await session.get(a)
+        _ = try await session.get(" http://h.test/b#top")
+        #expect(seen.all.map(\.url.absoluteString) == [
+            "http://h.test/a%20b", "http://h.test/a%20b?page=2", "http://h.test/b", "http://h.test/a%20b", "http://h.test/b",
+        ])
+        #expect(try session.parsed(a) == URLBuilder.parse(a))
+    }
+
     @Test func formTextAndBytes() async throws {
         let seen = Recorder<Request>()
         let session = Session(transport: echoing(seen))

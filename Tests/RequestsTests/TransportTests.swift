@@ -115,6 +115,9 @@ final class CannedServer: Sendable {
         // Streamed: the head arrives, then reading the body times out.
         let streamed = try await Requests.get(server.base + "/slow-body", timeout: Timeout(connect: .seconds(5), read: .milliseconds(500)), stream: true)
         await #expect(throws: ReadTimeout.self) { _ = try await streamed.body.collect() }
+        // Chunk by chunk (the iterator, not collect's read in one go): the same error.
+        let iterated = try await Requests.get(server.base + "/slow-body", timeout: Timeout(connect: .seconds(5), read: .milliseconds(500)), stream: true)
+        await #expect(throws: ReadTimeout.self) { for try await _ in iterated.body {} }
     }
 
     @Test func truncatedBodyIsAConnectionError() async throws {

@@ -1,13 +1,13 @@
 /// Applies credentials to every hop that stays on the call's origin, and lets the authenticator answer
 /// challenges (a digest 401) by sending the request again.
 struct AuthMiddleware: Middleware {
-    var auth: Auth?
+    var auth: Auth
     var origin: Origin
     /// How many times one hop may be resent to answer challenges.
     var maxChallenges = 3
 
     func send(_ request: Request, next: Next) async throws -> Response {
-        guard let auth, Origin.keepsCredentials(from: origin, to: request.origin) else { return try await next(request) }
+        guard Origin.keepsCredentials(from: origin, to: request.origin) else { return try await next(request) }
         var current = request
         try await auth.authenticator.apply(to: &current)
         var response = try await next(current)

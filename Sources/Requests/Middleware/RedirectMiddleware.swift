@@ -13,21 +13,25 @@ struct RedirectMiddleware: Middleware {
     var maxRedirects: Int
 
     func send(_ request: Request, next: Next) async throws -> Response {
+        // The first hop goes as it is: most calls are not redirected, and need no copy of the request.
+        var response = try await next(request)
+        guard allowRedirects else {
+            response.history = []
+            return response
+        }
         var current = request
         var history: [Response] = []
-        while true {
-            var response = try await next(current)
-            guard allowRedirects, response.isRedirect else {
-                response.history = history
-                return response
-            }
+        while response.isRedirect {
             response = await response.discarded()
             if history.count >= maxRedirects {
                 throw TooManyRedirects(url: request.url.absoluteString, maxRedirects: maxRedirects, history: history + [response])
             }
             history.append(response)
             current = try Self.nextHop(after: current, response: response)
+            response = try await next(current)
         }
+        response.history = history
+        return response
     }
 
     static func nextHop(after request: Request, response: Response) throws -> Request {

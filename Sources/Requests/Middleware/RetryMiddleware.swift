@@ -23,10 +23,11 @@ struct RetryMiddleware: Sendable {
                 try await Self.sleep(policy.backoff(afterConsecutiveErrors: state.failures), policy)
                 continue
             }
-            let retryAfter = response.headers["Retry-After"]
-            guard policy.isRetry(method: request.method, statusCode: response.statusCode, hasRetryAfter: retryAfter != nil) else {
+            guard policy.isRetry(method: request.method, statusCode: response.statusCode,
+                                 hasRetryAfter: response.headers.contains("Retry-After")) else {
                 return response
             }
+            let retryAfter = response.headers["Retry-After"]
             guard state.increment(.status) else {
                 if policy.raiseOnStatus {
                     throw RetryError(url: request.url.absoluteString, response: await response.discarded())

@@ -110,7 +110,7 @@ public final class AsyncHTTPClientTransport: Transport {
         outgoing.method = .init(rawValue: request.method.rawValue)
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
         if let bytes = request.body.inMemoryBytes {
-            if !bytes.isEmpty || [.post, .put, .patch].contains(request.method) {
+            if !bytes.isEmpty || request.method == .post || request.method == .put || request.method == .patch {
                 outgoing.body = .bytes(bytes)
             }
         } else {
@@ -126,8 +126,7 @@ public final class AsyncHTTPClientTransport: Transport {
         } catch {
             throw Self.translate(error, url: urlText, timeout: request.timeout)
         }
-        var headers = Headers()
-        for field in answer.headers { headers.add(field.name, field.value) }
+        let headers = Headers(fields: answer.headers.map { (name: $0.name, value: $0.value) })
         var response = Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url)
         response.body = ResponseBody(.client(answer.body, url: urlText, readTimeout: request.timeout.read))
         response.elapsed = ContinuousClock.now - start

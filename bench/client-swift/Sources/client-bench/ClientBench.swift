@@ -1,5 +1,7 @@
 // Usage: client-bench MODE URL N
 //   ahc-seq          N sequential GETs over one keep-alive connection, raw AsyncHTTPClient
+//   ahc-like-seq     the same, with AsyncHTTPClient configured as `Requests` configures it (read timeout,
+//                    gzip/deflate decoding, the session's default headers): the floor for `Session.get`
 //   ahc-concurrent   N GETs at once (a task group), raw AsyncHTTPClient with its default pool
 //   requests-seq     N sequential `Session.get`
 //   requests-gather  N GETs through `Session.gather`
@@ -7,6 +9,7 @@
 // is made before the clock starts, as every peer in bench/run does.
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import Requests
 
 @main
@@ -14,7 +17,7 @@ struct ClientBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count == 4, let n = Int(arguments[3]) else {
-            print("usage: client-bench ahc-seq|ahc-concurrent|requests-seq|requests-gather URL N")
+            print("usage: client-bench ahc-seq|ahc-like-seq|ahc-concurrent|requests-seq|requests-gather URL N")
             return
         }
         let mode = arguments[1]
@@ -41,6 +44,24 @@ struct ClientBench {
                 wall = clock.now - start
             }
             try await client.shutdown()
+        case "ahc-like-seq":
+            // As AsyncHTTPClientTransport sets it up; what Requests adds on top is its own cost.
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(10), read: .seconds(30)),
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8),
+                decompression: .enabled(limit: .none)
+            )
+            configuration.httpVersion = .automatic
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            var headers = HTTPHeaders()
+            for field in Session.defaultHeaders { headers.add(name: field.name, value: field.value) }
+            _ = try await fetch(client, url, headers: headers)
+            let start = clock.now
+            for _ in 0..<n where try await fetch(client, url, headers: headers) == 200 { ok += 1 }
+            wall = clock.now - start
+            try await client.shutdown()
         case "requests-seq", "requests-gather":
             let session = Session()
             _ = try await session.get(url)
@@ -62,8 +83,10 @@ struct ClientBench {
     }
 
     /// One GET with its whole body read, as a user's call would.
-    static func fetch(_ client: HTTPClient, _ url: String) async throws -> Int {
-        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+    static func fetch(_ client: HTTPClient, _ url: String, headers: HTTPHeaders = [:]) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.headers = headers
+        let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Int(response.status.code)
     }
