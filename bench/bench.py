@@ -471,12 +471,19 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, has_s
       f"wall time from the first connect to the last answer; server RSS sampled every 20 ms from /proc. "
       f"`--connection-limit {args.delay_n + 1000}` (the default, 10,000, counts the listening socket's peers "
       "exactly at the edge).\n")
-    w("| server | all 200 | wall (median) | runs | peak RSS (median) |")
-    w("| --- | --- | ---: | --- | ---: |")
+    w("Phases (medians, from the first connect): every request written, and the first answer read, which "
+      "is 1 s after the server handled its first request. The wall time beyond 1 s is the time the server "
+      "takes to accept and handle all of them (the listen queue holds 4,096: a server that falls behind "
+      "makes clients retransmit their SYNs, 1 s later).\n")
+    w("| server | all 200 | wall (median) | runs | all sent | first answer | peak RSS (median) |")
+    w("| --- | --- | ---: | --- | ---: | ---: | ---: |")
     for label, values in r.rows.get("delay", {}).items():
         all_ok = all(v["ok"] == v["n"] for v in values)
+        phases = all("sent_s" in v for v in values)
         w(f"| {label} | {'yes' if all_ok else 'no: ' + '; '.join(json.dumps(v['statuses']) + (' failed ' + str(v['failed']) if v['failed'] else '') for v in values)} | "
           f"{fmt(r.med('delay', label, 'wall_s'), '.3f', ' s')} | {', '.join(fmt(v['wall_s'], '.3f') for v in values)} | "
+          f"{fmt(r.med('delay', label, 'sent_s'), '.3f', ' s') if phases else '–'} | "
+          f"{fmt(r.med('delay', label, 'first_answer_s'), '.3f', ' s') if phases else '–'} | "
           f"{fmt(r.med('delay', label, 'peak_rss_kb') / 1024, '.0f', ' MB')} |")
         if label.startswith("httpbun"):
             wall = r.med("delay", label, "wall_s")

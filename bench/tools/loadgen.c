@@ -2,7 +2,8 @@
  *
  *   loadgen burst PORT N PATH [TIMEOUT_S]
  *       Opens N connections at once, sends one `GET PATH` (Connection: close) on each, and reads each
- *       answer to EOF. Prints JSON: wall time from the first connect to the last answer, statuses.
+ *       answer to EOF. Prints JSON: wall time from the first connect to the last answer, statuses, and
+ *       the phases: every connect() issued, every request written, the first answer read.
  *   loadgen idle PORT N PATH [TIMEOUT_S]
  *       Opens N keep-alive connections, sends one request on each and reads its answer (by
  *       Content-Length), then prints `ready N_OK` and holds every connection open until stdin closes.
@@ -68,6 +69,9 @@ static void parse(struct conn *c) {
     }
 }
 
+/* Phases of the last run_conns, from its start: every connect() issued, every request written, first answer done. */
+static double phase_connected, phase_sent, phase_first_answer;
+
 static int run_conns(int port, int n, const char *path, double timeout, int keepalive, double *wall,
                      int *statuses, int *failed, struct conn **out) {
     raise_nofile();
@@ -87,6 +91,9 @@ static int run_conns(int port, int n, const char *path, double timeout, int keep
         epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev);
         pending++;
     }
+    phase_connected = now_s() - start;
+    phase_sent = phase_first_answer = 0;
+    int unsent = pending;
     struct epoll_event evs[1024];
     while (pending > 0 && now_s() - start < timeout) {
         int k = epoll_wait(ep, evs, 1024, 100);
@@ -100,6 +107,7 @@ static int run_conns(int port, int n, const char *path, double timeout, int keep
                     c->state = DONE; (*failed)++; pending--; close(c->fd); c->fd = -1; continue;
                 }
                 c->state = READING;
+                if (--unsent == 0) phase_sent = now_s() - start;
                 struct epoll_event ev = { .events = EPOLLIN, .data.u32 = evs[e].data.u32 };
                 epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
                 continue;
@@ -116,11 +124,13 @@ static int run_conns(int port, int n, const char *path, double timeout, int keep
                     parse(c);
                     if (keepalive && c->want > 0 && c->len >= c->want) {
                         c->state = DONE; pending--; last = now_s();
+                        if (!phase_first_answer) phase_first_answer = last - start;
                         statuses[c->status < 600 && c->status > 0 ? c->status : 0]++;
                         epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
                     }
                 } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                     c->state = DONE; pending--; last = now_s();
+                    if (!phase_first_answer) phase_first_answer = last - start;
                     if (c->status) statuses[c->status < 600 ? c->status : 0]++; else (*failed)++;
                     epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
                     close(c->fd); c->fd = -1;
@@ -198,7 +208,8 @@ int main(int argc, char **argv) {
         double timeout = argc > 5 ? atof(argv[5]) : 30, wall;
         static int statuses[600]; int failed; struct conn *cs;
         int unanswered = run_conns(port, n, argv[4], timeout, 0, &wall, statuses, &failed, &cs);
-        printf("{\"n\": %d, \"wall_s\": %.4f, \"failed\": %d, \"unanswered\": %d, ", n, wall, failed, unanswered);
+        printf("{\"n\": %d, \"wall_s\": %.4f, \"connected_s\": %.4f, \"sent_s\": %.4f, \"first_answer_s\": %.4f, "
+               "\"failed\": %d, \"unanswered\": %d, ", n, wall, phase_connected, phase_sent, phase_first_answer, failed, unanswered);
         print_statuses(statuses);
         printf("}\n");
         return 0;
