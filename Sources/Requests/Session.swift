@@ -173,7 +173,10 @@ public final class Session: Sendable {
 
     /// `URLBuilder.parse(text)`, answered from `lastParsed` when `text` is the same as last time.
     func parsed(_ text: String) throws -> URL {
-        if let url = lastParsed.withLock({ $0?.text == text ? $0?.url : nil }) { return url }
+        // Byte for byte: `==` on String treats "é" and "e\u{301}" as equal, and they are different URLs.
+        if let url = lastParsed.withLock({ last in last.flatMap { $0.text.utf8.elementsEqual(text.utf8) ? $0.url : nil } }) {
+            return url
+        }
         let url = try URLBuilder.parse(text)
         lastParsed.withLock { $0 = (text, url) }
         return url

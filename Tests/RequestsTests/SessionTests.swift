@@ -42,6 +42,10 @@ import Testing
             "http://h.test/a%20b", "http://h.test/a%20b?page=2", "http://h.test/b", "http://h.test/a%20b", "http://h.test/b",
         ])
         #expect(try session.parsed(a) == URLBuilder.parse(a))
+        // Canonically equivalent texts are still two URLs: precomposed and decomposed é.
+        _ = try await session.get("http://h.test/caf\u{E9}")
+        _ = try await session.get("http://h.test/cafe\u{301}")
+        #expect(seen.all.suffix(2).map(\.url.absoluteString) == ["http://h.test/caf%C3%A9", "http://h.test/cafe%CC%81"])
     }
 
     @Test func formTextAndBytes() async throws {
