@@ -20,6 +20,7 @@ fi
 rm -f "$out/fuzz-httpbun"
 swiftc $flags -module-name HTTPBunFuzz -I "$out" -I Sources/CZlib \
     Sources/HTTPBun/HTTP/*.swift Sources/HTTPBun/Routes/*.swift Sources/HTTPBun/Configuration.swift Sources/HTTPBun/Version.swift \
+    Sources/HTTPBun/TLS/TLSIdentity.swift \
     fuzz/FuzzTargets.swift "$out/libJSONValue.a" "$out/libCrypto.a" -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
 test -x "$out/fuzz-httpbun"
 echo "built $out/fuzz-httpbun"

@@ -47,4 +47,10 @@ public enum HMAC<H: FuzzHashFunction> {
     public static func authenticationCode<D: Sequence<UInt8>>(for data: D, using key: SymmetricKey) -> FuzzDigest {
         fnvStretch(key.bytes + Array(data), length: H.length, seed: 0x484d4143)
     }
+
+    public static func isValidAuthenticationCode<C: Collection<UInt8>, D: Sequence<UInt8>>(
+        _ code: C, authenticating data: D, using key: SymmetricKey
+    ) -> Bool {
+        Array(authenticationCode(for: data, using: key)) == Array(code)
+    }
 }
