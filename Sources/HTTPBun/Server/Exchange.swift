@@ -132,7 +132,8 @@ final class StreamReader: @unchecked Sendable {
 /// until its free callback.
 final class ResponseBytes: @unchecked Sendable {
     let bytes: [UInt8]
-    /// The array's storage, which cannot move: the array is immutable and this box its only owner.
+    /// The array's storage. It cannot move while the box lives: `bytes` is a `let`, and a mutation
+    /// of another copy of the array copies the storage rather than moving it.
     let base: UnsafeMutableRawPointer?
 
     init(_ bytes: [UInt8]) {
