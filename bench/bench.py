@@ -351,8 +351,7 @@ def bench_idle(p: Peers, r: Results, runs: int, n: int) -> None:
                 server.stop()
 
 
-def bench_clients(p: Peers, r: Results, runs: int, n_seq: int, n_conc: int, client_bin: Path | None,
-                  has_session: bool) -> None:
+def bench_clients(p: Peers, r: Results, runs: int, n_seq: int, n_conc: int, client_bin: Path | None) -> None:
     server = p.ours(1)
     try:
         wait_ready(server.port, "/health")
@@ -362,7 +361,7 @@ def bench_clients(p: Peers, r: Results, runs: int, n_seq: int, n_conc: int, clie
                 ("AsyncHTTPClient (raw)", [str(client_bin), "ahc-seq", url, str(n_seq)] if client_bin else None),
                 # What Session.get cannot beat on AsyncHTTPClient: its read timeout, gzip decoding and default headers.
                 ("AsyncHTTPClient (as Requests configures it)", [str(client_bin), "ahc-like-seq", url, str(n_seq)] if client_bin else None),
-                ("Requests Session.get", [str(client_bin), "requests-seq", url, str(n_seq)] if client_bin and has_session else None),
+                ("Requests Session.get", [str(client_bin), "requests-seq", url, str(n_seq)] if client_bin else None),
                 ("curl (one process)", "curl"),
                 ("python requests.Session", [str(PY), str(BENCH / "clients.py"), "requests-seq", url, str(n_seq)]),
                 ("python httpx.Client", [str(PY), str(BENCH / "clients.py"), "httpx-seq", url, str(n_seq)]),
@@ -384,7 +383,7 @@ def bench_clients(p: Peers, r: Results, runs: int, n_seq: int, n_conc: int, clie
                 r.add("client-seq", label, value)
             for label, cmd in [
                 ("AsyncHTTPClient (raw, task group)", [str(client_bin), "ahc-concurrent", url, str(n_conc)] if client_bin else None),
-                ("Requests Session.gather", [str(client_bin), "requests-gather", url, str(n_conc)] if client_bin and has_session else None),
+                ("Requests Session.gather", [str(client_bin), "requests-gather", url, str(n_conc)] if client_bin else None),
                 ("python httpx.AsyncClient + gather", [str(PY), str(BENCH / "clients.py"), "httpx-gather", url, str(n_conc)]),
             ]:
                 if cmd is None:
@@ -412,7 +411,7 @@ def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**missed**")
 
 
-def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, has_session: bool, started: str) -> str:
+def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, started: str) -> str:
     lines: list[str] = []
     w = lines.append
     w("# Benchmark results\n")
@@ -530,34 +529,20 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, has_s
     w("| --- | ---: | --- | ---: |")
     seq = r.rows.get("client-seq", {})
     ahc = r.med("client-seq", "AsyncHTTPClient (raw)", "rps")
-    if not has_session:
-        seq.setdefault("Requests Session.get", [])
     for label, values in seq.items():
-        if not values:
-            w(f"| {label} | pending (`Requests.Session` is not on this branch yet) | | |")
-            continue
         w(f"| {label} | {fmt(r.med('client-seq', label, 'rps'))} | {', '.join(fmt(v['rps']) for v in values)} | "
           f"{ratio(r.med('client-seq', label, 'rps'), ahc)} |")
     req = r.med("client-seq", "Requests Session.get", "rps")
     pyr = r.med("client-seq", "python requests.Session", "rps")
-    if req and ahc:
+    if req and ahc and pyr:
         targets.append(("client Session.get ≥ 0.9x raw AHC", f"{req / ahc:.2f}x", verdict(req / ahc >= 0.9)))
         targets.append(("client Session.get ≥ 5x python requests", f"{req / pyr:.1f}x", verdict(req / pyr >= 5)))
-    else:
-        targets.append(("client Session.get ≥ 0.9x raw AHC, ≥ 5x python requests", "pending: Requests not on main", "–"))
-        if ahc and pyr:
-            targets.append(("(for reference) raw AHC vs python requests", f"{ahc / pyr:.1f}x", "–"))
 
     w(f"\n## Client: {args.conc_n:,} concurrent GETs\n")
     w("| client | wall (median) | runs | all 200 |")
     w("| --- | ---: | --- | --- |")
     conc = r.rows.get("client-conc", {})
-    if not has_session:
-        conc.setdefault("Requests Session.gather", [])
     for label, values in conc.items():
-        if not values:
-            w(f"| {label} | pending | | |")
-            continue
         w(f"| {label} | {fmt(r.med('client-conc', label, 'wall_s') * 1000, ',.0f', ' ms')} | "
           f"{', '.join(fmt(v['wall_s'] * 1000) for v in values)} | {'yes' if all(v['ok'] == v['n'] for v in values) else 'no'} |")
     w("\nDefaults as shipped: AsyncHTTPClient's pool (8 HTTP/1 connections per host, soft limit), "
@@ -606,7 +591,7 @@ def git_rev() -> str:
 # Build
 
 
-def build(args: argparse.Namespace) -> tuple[Path | None, bool]:
+def build(args: argparse.Namespace) -> None:
     if args.no_build:
         log("using the httpbun binary already in .build/release (--no-build)")
     else:
@@ -620,10 +605,9 @@ def build(args: argparse.Namespace) -> tuple[Path | None, bool]:
         log("creating bench/venv (python httpbin, gunicorn, requests, httpx)")
         run([sys.executable, "-m", "venv", str(VENV)])
         run([str(VENV / "bin" / "pip"), "install", "-q", "-r", str(BENCH / "requirements.txt")])
-    return None, (ROOT / "Sources" / "Requests" / "Session.swift").exists()
 
 
-def build_client(args: argparse.Namespace, has_session: bool) -> Path | None:
+def build_client(args: argparse.Namespace) -> Path | None:
     """Built just before the client section, so the server sections need not wait for it."""
     client_bin = None
     if not args.skip_client_build:
@@ -659,7 +643,7 @@ def main() -> None:
         log(f"warning: open-file hard limit {hard} is low for {args.delay_n} connections")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
-    client_bin, has_session = build(args)
+    build(args)
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     peers = Peers(args)
     r = Results()
@@ -690,10 +674,10 @@ def main() -> None:
         if "idle" in only:
             bench_idle(peers, r, args.runs, args.idle_n)
         if "client" in only:
-            client_bin = build_client(args, has_session)
-            bench_clients(peers, r, args.runs, args.client_n, args.conc_n, client_bin, has_session)
+            client_bin = build_client(args)
+            bench_clients(peers, r, args.runs, args.client_n, args.conc_n, client_bin)
     load["after"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = report(r, args, load, peers, has_session, started)
+    text = report(r, args, load, peers, started)
     Path(args.output).write_text(text)
     RAW.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
