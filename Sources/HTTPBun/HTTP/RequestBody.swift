@@ -47,30 +47,10 @@ extension JSON {
     /// Pairs as an object where a name seen once maps to its value and a repeated name to a list
     /// of its values, in order of first appearance.
     static func valueOrList(_ pairs: [(name: String, value: JSON)]) -> JSON {
-        // Echo objects hold a handful of names: a linear search beats hashing, and only names that
-        // repeat (rare) get a list. This runs twice per /get, so no dictionary or per-name array.
-        var names: [String] = []
-        var values: [JSON] = []
-        names.reserveCapacity(pairs.count)
-        values.reserveCapacity(pairs.count)
-        var index: [String: Int] = [:]
-        let hashed = pairs.count > 32
-        var repeated: [Int: [JSON]] = [:]
-        for pair in pairs {
-            let seen = hashed ? index[pair.name] : names.firstIndex(of: pair.name)
-            if let seen {
-                repeated[seen, default: [values[seen]]].append(pair.value)
-            } else {
-                if hashed { index[pair.name] = names.count }
-                names.append(pair.name)
-                values.append(pair.value)
-            }
-        }
-        for (position, list) in repeated { values[position] = .array(list) }
         var object = JSONObject()
-        for (name, value) in zip(names, values) {
-            object.appendUnchecked(name, value)
-        }
+        NameGroups.visit(
+            pairs, single: { name, value in object.appendUnchecked(name, value) },
+            repeated: { name, values in object.appendUnchecked(name, .array(values)) })
         return .object(object)
     }
 
@@ -78,5 +58,43 @@ extension JSON {
     static func textOrDataURL(_ bytes: [UInt8]) -> JSON {
         if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
         return .string("data:application/octet-stream;base64," + Base64.encode(bytes))
+    }
+}
+
+/// The rule behind `JSON.stringOrList` and the echo object's writer: names in order of first
+/// appearance, a name seen once with its value, a repeated one with all of its values in order.
+enum NameGroups {
+    /// Calls `single` or `repeated` once per distinct name, in order of first appearance.
+    static func visit<Value>(
+        _ pairs: [(name: String, value: Value)], single: (String, Value) -> Void, repeated: (String, [Value]) -> Void
+    ) {
+        if pairs.count <= 32 {
+            // A handful of names (every real request): scanning beats hashing, and only a name that
+            // repeats (rare) gets an array.
+            for (index, pair) in pairs.enumerated() where !pairs[..<index].contains(where: { $0.name == pair.name }) {
+                let later = pairs[(index + 1)...]
+                if later.contains(where: { $0.name == pair.name }) {
+                    repeated(pair.name, [pair.value] + later.filter { $0.name == pair.name }.map(\.value))
+                } else {
+                    single(pair.name, pair.value)
+                }
+            }
+            return
+        }
+        // Thousands of names (a hostile query): a dictionary keeps this linear.
+        var order: [String] = []
+        var positions: [String: [Int]] = [:]
+        for (index, pair) in pairs.enumerated() {
+            if positions[pair.name] == nil { order.append(pair.name) }
+            positions[pair.name, default: []].append(index)
+        }
+        for name in order {
+            let indices = positions[name] ?? []
+            if indices.count == 1 {
+                single(name, pairs[indices[0]].value)
+            } else {
+                repeated(name, indices.map { pairs[$0].value })
+            }
+        }
     }
 }

@@ -67,7 +67,7 @@ enum Echo {
         writer.key("args")
         writeStringOrList(request.query, into: &writer)
         writer.key("headers")
-        writeStringOrList(request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) }, into: &writer)
+        writeStringOrList(canonicalHeaders(request), into: &writer)
         writer.key("origin")
         writer.string(origin(request))
         writer.key("url")
@@ -100,47 +100,24 @@ enum Echo {
         writeGrouped(pairs, into: &writer) { value, writer in writer.string(value) }
     }
 
-    /// `JSON.valueOrList` written directly: a name seen once maps to its value, a repeated name to
-    /// a list of its values, in order of first appearance.
+    /// `JSON.valueOrList` written directly, by the same grouping rule (`NameGroups`).
     static func writeGrouped<Value>(
         _ pairs: [(name: String, value: Value)], into writer: inout JSONStreamWriter,
         _ writeValue: (Value, inout JSONStreamWriter) -> Void
     ) {
         writer.beginObject()
-        if pairs.count <= 32 {
-            // A handful of names (every real request): scanning beats hashing, and nothing is allocated.
-            for (index, pair) in pairs.enumerated() where !pairs[..<index].contains(where: { $0.name == pair.name }) {
-                writer.key(pair.name)
-                let later = pairs[(index + 1)...]
-                if later.contains(where: { $0.name == pair.name }) {
-                    writer.beginArray()
-                    writeValue(pair.value, &writer)
-                    for other in later where other.name == pair.name { writeValue(other.value, &writer) }
-                    writer.endArray()
-                } else {
-                    writeValue(pair.value, &writer)
-                }
-            }
-        } else {
-            // Thousands of names (a hostile query): a dictionary keeps this linear.
-            var order: [String] = []
-            var positions: [String: [Int]] = [:]
-            for (index, pair) in pairs.enumerated() {
-                if positions[pair.name] == nil { order.append(pair.name) }
-                positions[pair.name, default: []].append(index)
-            }
-            for name in order {
-                let indices = positions[name] ?? []
+        NameGroups.visit(
+            pairs,
+            single: { name, value in
                 writer.key(name)
-                if indices.count == 1 {
-                    writeValue(pairs[indices[0]].value, &writer)
-                } else {
-                    writer.beginArray()
-                    for index in indices { writeValue(pairs[index].value, &writer) }
-                    writer.endArray()
-                }
-            }
-        }
+                writeValue(value, &writer)
+            },
+            repeated: { name, values in
+                writer.key(name)
+                writer.beginArray()
+                for value in values { writeValue(value, &writer) }
+                writer.endArray()
+            })
         writer.endObject()
     }
 
@@ -151,7 +128,12 @@ enum Echo {
     }
 
     static func headers(_ request: Request) -> JSON {
-        .stringOrList(request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) })
+        .stringOrList(canonicalHeaders(request))
+    }
+
+    /// The request's headers in wire order, names in Go's canonical form, as the echo shows them.
+    static func canonicalHeaders(_ request: Request) -> [(name: String, value: String)] {
+        request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) }
     }
 
     /// The client's address; behind a proxy, the first `X-Forwarded-For` entry.

@@ -190,6 +190,20 @@ struct EchoGroupingTests {
         #expect(args["k69"] == ["69", "139"])
     }
 
+    @Test("the tree (stringOrList) and the writer group alike, below and above the scan limit", arguments: [6, 200])
+    func treeAndWriterAgree(count: Int) throws {
+        let pairs = (0..<count).map { (name: "k\($0 % 5)", value: "\($0)") }
+        let tree = JSON.stringOrList(pairs)
+        var writer = JSONStreamWriter(format: .compact)
+        Echo.writeStringOrList(pairs, into: &writer)
+        #expect(writer.finish() == tree.serializedBytes(.compact))
+        #expect(tree.objectValue?.keys == ["k0", "k1", "k2", "k3", "k4"])
+        #expect(tree["k0"]?.arrayValue?.count == (count + 4) / 5)
+        #expect(tree["k0"]?[1] == "5")
+        // A name seen once stays a plain string.
+        if count == 6 { #expect(tree["k4"] == "4") }
+    }
+
     @Test("files with a repeated name become a list; text stays text, binary is base64")
     func repeatedFileNames() throws {
         func file(_ name: String, _ filename: String, _ content: [UInt8]) -> [UInt8] {
