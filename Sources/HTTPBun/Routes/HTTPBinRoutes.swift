@@ -107,12 +107,13 @@ enum HTTPBinRoutes {
             codes.append(code)
             weights.append(parts.count == 2 ? Double(parts[1].trimmingSpaces)! : 1)
         }
-        // Codes a response line cannot carry keep the default flavor's answer (a 400 that says so).
-        guard codes.allSatisfy({ (200...599).contains($0) }), weights.reduce(0, +) > 0 else {
+        // Codes a response line cannot carry, and weights `pick` cannot draw from, keep the default
+        // flavor's answer (a 400 that says why).
+        guard codes.allSatisfy({ (200...599).contains($0) }), let choice = try? StatusChoice(codes: codes, weights: weights) else {
             return StatusRoutes.status(context)
         }
         var generator = SystemRandomNumberGenerator()
-        return HTTPBinShape.status(StatusChoice(codes: codes, weights: weights).pick(using: &generator))
+        return HTTPBinShape.status(choice.pick(using: &generator))
     }
 
     /// httpbin caps the wait at 10 seconds instead of refusing a longer one.

@@ -41,8 +41,24 @@ enum StatusRoutes {
 
 /// A status list as `/status` takes it: `200`, `200,500` (uniform) or `200:0.9,500:0.1` (weighted).
 struct StatusChoice: Equatable {
-    var codes: [Int]
-    var weights: [Double]
+    private(set) var codes: [Int]
+    private(set) var weights: [Double]
+
+    /// Checks what `pick` relies on, whichever flavor parsed the list: at most 100 codes, weights
+    /// finite and non-negative, and a total above zero that a `Double` can hold (`pick` draws from
+    /// `0..<total`, which traps on an infinite range: `200:1e308,500:1e308`).
+    init(codes: [Int], weights: [Double]) throws(BodyParseError) {
+        guard !codes.isEmpty, codes.count == weights.count else { throw BodyParseError("give at least one status code") }
+        guard codes.count <= 100 else { throw BodyParseError("too many status codes (at most 100)") }
+        if let bad = weights.first(where: { !$0.isFinite || $0 < 0 }) {
+            throw BodyParseError("invalid status weight \(bad): use a non-negative number")
+        }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { throw BodyParseError("status weights add up to zero") }
+        guard total.isFinite else { throw BodyParseError("status weights add up to more than a Double can hold; use smaller weights") }
+        self.codes = codes
+        self.weights = weights
+    }
 
     static func parse(_ text: String) -> Result<StatusChoice, BodyParseError> {
         var codes: [Int] = []
@@ -56,7 +72,7 @@ struct StatusChoice: Equatable {
             }
             var weight = 1.0
             if parts.count == 2 {
-                guard let parsed = Double(parts[1].trimmingSpaces), parsed.isFinite, parsed >= 0 else {
+                guard let parsed = Double(parts[1].trimmingSpaces) else {
                     return .failure(BodyParseError("invalid weight in \"\(item)\": use a non-negative number"))
                 }
                 weight = parsed
@@ -64,11 +80,7 @@ struct StatusChoice: Equatable {
             codes.append(code)
             weights.append(weight)
         }
-        let total = weights.reduce(0, +)
-        guard total > 0 else { return .failure(BodyParseError("status weights add up to zero")) }
-        // `pick` draws from 0..<total, which traps when the sum overflows to infinity (`200:1e308,500:1e308`).
-        guard total.isFinite else { return .failure(BodyParseError("status weights add up to more than a Double can hold; use smaller weights")) }
-        return .success(StatusChoice(codes: codes, weights: weights))
+        return Result { () throws(BodyParseError) in try StatusChoice(codes: codes, weights: weights) }
     }
 
     func pick<Generator: RandomNumberGenerator>(using generator: inout Generator) -> Int {

@@ -161,6 +161,13 @@ struct FlavorTests {
         let invalid = bin("GET", "/status/abc")
         #expect(invalid.status == 400)
         #expect(invalid.bodyText == "Invalid status code")
+        // Weights `pick` cannot draw from used to reach Double.random(in: 0..<inf) and kill the
+        // process: they get the default flavor's 400 instead, as in the default flavor.
+        for weights in ["200:inf,500:1", "200:1e308,500:1e308", "200:-1,500:2", "200:nan"] {
+            let refused = bin("GET", "/status/" + weights)
+            #expect(refused.status == 400, "\(weights)")
+            #expect(try refused.json["error"]?.stringValue?.contains("weight") == true, "\(weights)")
+        }
         #expect(try bun("GET", "/status/418").json == ["code": 418, "description": "I'm a teapot"])
         #expect(bun("GET", "/status/308").headers["Location"] == "/redirect/1")
     }
