@@ -66,6 +66,29 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
     }
 
+    /// Every limit in its range, or why not (the flag that sets it is named for CLI users). The
+    /// server checks this at start, and the CLI before it starts anything: limits out of range
+    /// would otherwise trap later, in MHD's C unsigned ints, in `/delay`'s nanoseconds, or in a
+    /// route's `1...maxBodySize`.
+    public func validate() throws(ServerStartError) {
+        func check(_ valid: Bool, _ message: @autoclosure () -> String) throws(ServerStartError) {
+            if !valid { throw ServerStartError(message: message()) }
+        }
+        try check((0...65535).contains(port), "port must be between 0 and 65535 (--port), not \(port)")
+        try check(maxBodySize >= 1, "the body size limit must be at least 1 byte (--max-body-size), not \(maxBodySize)")
+        // `/delay` and the timers count nanoseconds in an Int64: past ~292 years that traps.
+        try check(maxDuration >= .zero && maxDuration <= .seconds(1_000_000_000),
+                  "the longest wait must be between 0 and 1000000000 seconds (--max-duration), not \(maxDuration)")
+        try check((1...256).contains(threads), "threads must be between 1 and 256 (--threads), not \(threads)")
+        // MHD takes the next three as C unsigned ints.
+        try check((1...1_000_000).contains(connectionLimit),
+                  "the connection limit must be between 1 and 1000000 (--connection-limit), not \(connectionLimit)")
+        try check((0...31_536_000).contains(idleTimeout),
+                  "the idle timeout must be between 0 and 31536000 seconds, a year (--idle-timeout), not \(idleTimeout)")
+        try check((4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit),
+                  "the connection memory limit must be between 4096 and 67108864 bytes (--connection-memory-limit), not \(connectionMemoryLimit)")
+    }
+
     /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.
     var normalizedPathPrefix: String {
         var prefix = pathPrefix

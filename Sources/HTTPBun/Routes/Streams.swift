@@ -69,7 +69,7 @@ enum StreamRoutes {
             return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(seconds(maximum))) seconds (--max-duration)")
         }
         let unit = lines ? 2 : 1
-        switch WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...(context.configuration.maxBodySize / unit)) {
+        switch WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit)) {
         case .failure(let error): return .error(400, error.message)
         case .success(let value): count = value
         }

@@ -69,22 +69,7 @@ public final class HTTPBunServer: Sendable {
         self.host = configuration.host
         let engine = Engine(router: Router(configuration: configuration), logger: logger)
         self.engine = engine
-        guard (0...65535).contains(configuration.port) else {
-            throw ServerStartError(message: "port \(configuration.port) is out of range 0-65535")
-        }
-        guard configuration.threads >= 1, configuration.threads <= 256 else {
-            throw ServerStartError(message: "threads must be between 1 and 256, not \(configuration.threads)")
-        }
-        // MHD takes these as C unsigned ints: out-of-range values must be an error here, not a trap.
-        guard (1...1_000_000).contains(configuration.connectionLimit) else {
-            throw ServerStartError(message: "connection limit must be between 1 and 1000000, not \(configuration.connectionLimit)")
-        }
-        guard (0...31_536_000).contains(configuration.idleTimeout) else {
-            throw ServerStartError(message: "idle timeout must be between 0 and 31536000 seconds (a year), not \(configuration.idleTimeout)")
-        }
-        guard (4096...(64 * 1024 * 1024)).contains(configuration.connectionMemoryLimit) else {
-            throw ServerStartError(message: "connection memory limit must be between 4096 and 67108864 bytes, not \(configuration.connectionMemoryLimit)")
-        }
+        try configuration.validate()
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
@@ -168,7 +153,6 @@ public final class HTTPBunServer: Sendable {
                 memory_increment: 1024,
                 listen_backlog: 4096,
                 reuse_address: reusePort ? 1 : 0,
-                thread_stack_size: 0,
                 tls_key_pem: tls?.key,
                 tls_cert_pem: tls?.certificate)
             return httpbun_start_daemon(
@@ -189,11 +173,11 @@ public final class HTTPBunServer: Sendable {
                     context.pointee = nil
                 },
                 engineContext,
-                { cls, uri, connection in
+                { cls, uri, _ in
                     // Called with the raw request target before anything else; its result becomes `*con_cls`.
                     let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
                     let target = uri.map { String(cString: $0) } ?? "/"
-                    let exchange = Exchange(target: target, connection: connection!, liveCount: engine.liveExchanges)
+                    let exchange = Exchange(target: target, liveCount: engine.liveExchanges)
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,

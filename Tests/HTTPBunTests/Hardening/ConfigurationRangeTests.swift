@@ -10,6 +10,10 @@ struct ConfigurationRangeTests {
             ServerConfiguration(connectionLimit: 5_000_000_000), ServerConfiguration(connectionLimit: 0),
             ServerConfiguration(idleTimeout: 5_000_000_000), ServerConfiguration(idleTimeout: -1),
             ServerConfiguration(connectionMemoryLimit: 100), ServerConfiguration(connectionMemoryLimit: -1),
+            // Checked only by the CLI before, so a library user could start a server that traps later.
+            ServerConfiguration(port: 70_000), ServerConfiguration(maxBodySize: 0), ServerConfiguration(maxBodySize: -1),
+            ServerConfiguration(maxDuration: .seconds(2_000_000_000)), ServerConfiguration(maxDuration: .seconds(-1)),
+            ServerConfiguration(threads: 0), ServerConfiguration(threads: 257),
         ])
     func outOfRange(_ configuration: ServerConfiguration) {
         #expect(throws: ServerStartError.self) { try HTTPBunServer.start(configuration) }

@@ -118,7 +118,12 @@ struct CommandLineTests {
         let bad = try RunningCommand(["--port", "70000"])
         bad.process.waitUntilExit()
         #expect(bad.process.terminationStatus != 0)
-        #expect(bad.errorText.contains("--port must be between 0 and 65535"))
+        #expect(bad.errorText.contains("port must be between 0 and 65535 (--port), not 70000"))
+        // The library's ranges are the CLI's: a zero body limit (which made /fault/truncate trap) is refused.
+        let zeroBody = try RunningCommand(["--port", "0", "--max-body-size", "0"])
+        zeroBody.process.waitUntilExit()
+        #expect(zeroBody.process.terminationStatus != 0)
+        #expect(zeroBody.errorText.contains("(--max-body-size), not 0"))
     }
 
     @Test("--port-file gets the real port; --tls-self-signed prints an https URL and writes its CA")
