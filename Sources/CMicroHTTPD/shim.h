@@ -27,7 +27,6 @@ struct httpbun_daemon_settings {
     size_t memory_increment;
     unsigned int listen_backlog;
     int reuse_address;                  /* 1: SO_REUSEPORT, so several daemons share a port */
-    size_t thread_stack_size;
     const char *tls_key_pem;            /* with MHD_USE_TLS: PEM key and certificate chain, kept alive by the caller */
     const char *tls_cert_pem;
 };
@@ -72,8 +71,6 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)settings->tls_key_pem };
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)settings->tls_cert_pem };
     }
-    if (settings->thread_stack_size > 0)
-        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_STACK_SIZE, (intptr_t)settings->thread_stack_size, NULL };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     /* With MHD_OPTION_SOCK_ADDR the port argument must be 0, or 0.9.75 reports it instead of the real one.
      * The logger must be the very first option (MHD_OPTION_ARRAY counts as one), or MHD complains
@@ -134,10 +131,6 @@ static inline int httpbun_client_address(struct MHD_Connection *connection, char
 static inline int httpbun_connection_values(struct MHD_Connection *connection, int kinds,
                                             MHD_KeyValueIteratorN iterator, void *cls) {
     return MHD_get_connection_values_n(connection, (enum MHD_ValueKind)kinds, iterator, cls);
-}
-
-static inline enum MHD_Result httpbun_set_connection_timeout(struct MHD_Connection *connection, unsigned int seconds) {
-    return MHD_set_connection_option(connection, MHD_CONNECTION_OPTION_TIMEOUT, seconds);
 }
 
 static const ssize_t httpbun_content_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;

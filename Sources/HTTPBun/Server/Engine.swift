@@ -254,14 +254,18 @@ final class Engine: Sendable {
     }
 
     private func makeReaderResponse(size: UInt64, _ reader: StreamReader) -> OpaquePointer? {
-        MHD_create_response_from_callback(
+        let retained = Unmanaged.passRetained(reader)
+        let response = MHD_create_response_from_callback(
             size, 16 * 1024,
             { cls, _, buffer, capacity in
                 let reader = Unmanaged<StreamReader>.fromOpaque(cls!).takeUnretainedValue()
                 return reader.read(into: buffer!, capacity: capacity)
             },
-            Unmanaged.passRetained(reader).toOpaque(),
+            retained.toOpaque(),
             { cls in Unmanaged<StreamReader>.fromOpaque(cls!).release() })
+        // As for buffers: without a response MHD never calls the free callback.
+        if response == nil { retained.release() }
+        return response
     }
 
     private func logAccess(_ exchange: Exchange, _ response: Response) {

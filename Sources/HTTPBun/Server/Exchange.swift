@@ -4,8 +4,8 @@ import Synchronization
 /// One request/response on a connection, from the request line to the last byte sent.
 ///
 /// MHD holds it (retained, through `*con_cls`) from the URI-log callback until the
-/// request-completed callback. Every field but `connection` is touched only on the thread of the
-/// daemon that owns the connection; suspension is guarded by `Engine.suspensions`.
+/// request-completed callback. Its fields are touched only on the thread of the daemon that owns
+/// the connection; suspension is guarded by `Engine.suspensions`.
 final class Exchange: @unchecked Sendable {
 
     enum Phase {
@@ -20,7 +20,6 @@ final class Exchange: @unchecked Sendable {
     }
 
     let target: String
-    let connection: OpaquePointer
     /// Counts this exchange while it lives, so a stopped server can prove it released every one.
     private let liveCount: LiveCount
     var phase: Phase = .new
@@ -32,11 +31,9 @@ final class Exchange: @unchecked Sendable {
     /// The body grew past the limit: the rest is discarded and the answer is 413.
     var bodyTooLarge = false
     var discardedBytes = 0
-    let startedAt = ContinuousClock.now
 
-    init(target: String, connection: OpaquePointer, liveCount: LiveCount) {
+    init(target: String, liveCount: LiveCount) {
         self.target = target
-        self.connection = connection
         self.liveCount = liveCount
         liveCount.value.add(1, ordering: .relaxed)
     }
