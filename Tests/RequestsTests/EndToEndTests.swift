@@ -280,11 +280,17 @@ func safeRequest(_ url: String, messages: Recorder<String>, timeout: Timeout = 1
         #expect(messages.all == ["HTTP 401: \(E2E.base)/status/401", "authentication needed: check the token"])
     }
 
-    @Test func tooManyRequests() async {
+    @Test func tooManyRequests() async throws {
+        // httpbun's 429 carries no Retry-After (nor does httpbin's), so the seed's fallback answers.
         let messages = Recorder<String>()
         _ = await safeRequest(E2E.base + "/status/429", messages: messages)
-        #expect(messages.all.first == "HTTP 429: \(E2E.base)/status/429")
-        #expect(messages.all.last?.hasPrefix("retry after") == true)
+        #expect(messages.all == ["HTTP 429: \(E2E.base)/status/429", "retry after 60 s"])
+        // A server that sends one: its value reaches the message.
+        let server = try CannedServer { _ in .reply(CannedServer.response("429 Too Many Requests", headers: ["Retry-After: 7"], body: [])) }
+        let url = "http://127.0.0.1:\(server.port)/limited"
+        let canned = Recorder<String>()
+        _ = await safeRequest(url, messages: canned)
+        #expect(canned.all == ["HTTP 429: \(url)", "retry after 7 s"])
     }
 
     @Test func serverErrorAsHTTPError() async throws {

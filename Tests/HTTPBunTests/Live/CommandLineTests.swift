@@ -126,6 +126,18 @@ struct CommandLineTests {
         #expect(zeroBody.errorText.contains("(--max-body-size), not 0"))
     }
 
+    @Test("binding every interface warns on stderr; the default loopback bind does not")
+    func allInterfacesWarning() throws {
+        let wide = try RunningCommand(["--host", "0.0.0.0", "--port", "0"])
+        _ = wide.firstLine()
+        #expect(wide.stop(SIGTERM) == 0)
+        #expect(wide.errorText.contains("listening on every network interface"))
+        let local = try RunningCommand(["--port", "0"])
+        _ = local.firstLine()
+        #expect(local.stop(SIGTERM) == 0)
+        #expect(!local.errorText.contains("every network interface"))
+    }
+
     @Test("--port-file gets the real port; --tls-self-signed prints an https URL and writes its CA")
     func portFileAndTLS() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("httpbun-cli-\(UUID().uuidString)")

@@ -1,6 +1,7 @@
 @testable import HTTPBun
 import JSONValue
 import Testing
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -198,5 +199,27 @@ struct LiveServerTests {
             #expect(server.liveRequests == 0, "cycle \(index)")
             withExtendedLifetime(connection) {}
         }
+    }
+}
+
+@Suite("withServer scopes a server to a test")
+struct WithServerTests {
+    struct Planned: Error {}
+
+    @Test("serves inside the body, rethrows the body's error, and is stopped afterwards")
+    func stopsWhenTheBodyThrows() async throws {
+        let port = Mutex(0)
+        await #expect(throws: Planned.self) {
+            try await HTTPBunServer.withServer { base in
+                let number = try #require(Int(base.split(separator: ":").last ?? ""))
+                port.withLock { $0 = number }
+                let answer = try RawConnection(port: number).exchange("GET", "/health")
+                #expect(answer.status == 200)
+                throw Planned()
+            }
+        }
+        let used = port.withLock { $0 }
+        #expect(used > 0)
+        #expect(throws: RawSocketError.self) { try RawConnection(port: used) }
     }
 }
