@@ -68,9 +68,7 @@ enum URLBuilder {
         // before "://" is http or https in any case (OR-ing 0x20 lowercases ASCII letters and maps
         // nothing else onto h, t, p or s).
         let (schemeEnd, isHTTP, hash) = trimmed.withUTF8 { bytes in
-            let colon = bytes.indices.first {
-                bytes[$0] == UInt8(ascii: ":") && $0 + 2 < bytes.count && bytes[$0 + 1] == UInt8(ascii: "/") && bytes[$0 + 2] == UInt8(ascii: "/")
-            }
+            let colon = URLBuilder.schemeEnd(bytes)
             let isHTTP = colon.map { end in (end == 4 || end == 5) && (0..<end).allSatisfy { bytes[$0] | 0x20 == https[$0] } }
             return (colon, isHTTP ?? false, bytes.firstIndex(of: UInt8(ascii: "#")))
         }
@@ -91,6 +89,30 @@ enum URLBuilder {
     }
 
     private static let https: [UInt8] = Array("https".utf8)
+
+    /// Where the `://` after a leading scheme starts, or nil when the text does not begin with one.
+    /// A scheme is RFC 3986's `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`: a `://` further on (in
+    /// `/redirect-to?url=http://x`, say) is not one.
+    static func schemeEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z") }
+        guard let first = bytes.first, isLetter(first) else { return nil }
+        var end = 1
+        while end < bytes.count, isLetter(bytes[end]) || (bytes[end] >= UInt8(ascii: "0") && bytes[end] <= UInt8(ascii: "9"))
+            || bytes[end] == UInt8(ascii: "+") || bytes[end] == UInt8(ascii: "-") || bytes[end] == UInt8(ascii: ".")
+        {
+            end += 1
+        }
+        guard end + 2 < bytes.count, bytes[end] == UInt8(ascii: ":"), bytes[end + 1] == UInt8(ascii: "/"),
+            bytes[end + 2] == UInt8(ascii: "/")
+        else { return nil }
+        return end
+    }
+
+    /// Whether `text` begins with a scheme and `://`.
+    static func hasScheme(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { schemeEnd($0) != nil }
+    }
 
     /// `text` without leading and trailing `CharacterSet.whitespaces` (Unicode `Zs` and tab), as
     /// `trimmingCharacters(in: .whitespaces)` would, without bridging to `NSString`.
@@ -128,7 +150,7 @@ enum URLBuilder {
 
     /// Joins `path` onto a base URL the way httpx does: relative paths are appended to the base path.
     static func join(base: String, _ path: String) -> String {
-        if path.contains("://") { return path }
+        if hasScheme(path) { return path }
         if path.isEmpty { return base }
         var base = base
         while base.hasSuffix("/") { base.removeLast() }

@@ -115,6 +115,21 @@ import Testing
         #expect(URLBuilder.join(base: "http://h.test/api/", "/users") == "http://h.test/api/users")
         #expect(URLBuilder.join(base: "http://h.test/api", "users") == "http://h.test/api/users")
         #expect(URLBuilder.join(base: "http://h.test/api", "http://other.test/x") == "http://other.test/x")
+        // A "://" in the query is not a scheme: the path still joins the base.
+        #expect(URLBuilder.join(base: "http://h.test", "/redirect-to?url=http://x/") == "http://h.test/redirect-to?url=http://x/")
+        #expect(URLBuilder.join(base: "http://h.test", "redirect-to?url=https://x/") == "http://h.test/redirect-to?url=https://x/")
+    }
+
+    @Test func aSchemeOnlyCountsAtTheStart() throws {
+        #expect(try URLBuilder.parse("http://h.test/r?url=ftp://x").absoluteString == "http://h.test/r?url=ftp://x")
+        // No leading scheme: said so, not "scheme 'h.test/?u=http' is not supported".
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("h.test/?u=http://x") }
+        do {
+            _ = try URLBuilder.parse("h.test/?u=http://x")
+        } catch let error as InvalidURL {
+            #expect(error.reason.contains("no scheme"))
+        }
+        #expect(throws: InvalidURL.self) { try URLBuilder.parse("svn+ssh://h.test/") }
     }
 
     @Test func sessionAndCallParamsMergeCallWins() async throws {
