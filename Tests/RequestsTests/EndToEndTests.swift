@@ -666,3 +666,12 @@ final class APIClient: Sendable {
         #expect(response.text.hasSuffix("}\n"))
     }
 }
+
+@Suite struct HugeTimeoutTests {
+    @Test("timeouts beyond ~292 years of nanoseconds saturate instead of trapping")
+    func hugeTimeouts() async throws {
+        let timeout = Timeout(connect: .seconds(1e12), read: .seconds(Int64.max), total: .seconds(1e12))
+        let response = try await Requests.get(E2E.base + "/get", timeout: timeout)
+        #expect(response.statusCode == 200)
+    }
+}

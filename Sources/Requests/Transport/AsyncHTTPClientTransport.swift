@@ -88,7 +88,8 @@ public final class AsyncHTTPClientTransport: Transport {
             var configuration = HTTPClient.Configuration(
                 tlsConfiguration: tlsConfiguration,
                 redirectConfiguration: .disallow,
-                timeout: .init(connect: .nanoseconds(Int64(key.connect.seconds * 1e9)), read: .nanoseconds(Int64(key.read.seconds * 1e9))),
+                // NIO's Duration conversion saturates; Int64(seconds * 1e9) trapped past ~292 years.
+                timeout: .init(connect: TimeAmount(key.connect), read: TimeAmount(key.read)),
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
                 decompression: decompress ? .enabled(limit: .none) : .disabled
             )
@@ -118,11 +119,11 @@ public final class AsyncHTTPClientTransport: Transport {
             outgoing.body = .stream(ByteBufferChunks(chunks: request.body.chunks), length: length)
         }
         // AsyncHTTPClient's deadline only covers the wait for the head; the session enforces the total.
-        let deadlineNanoseconds = Int64((request.timeout.total ?? .seconds(365 * 86400)).seconds * 1e9)
+        let deadline = TimeAmount(request.timeout.total ?? .seconds(365 * 86400))
         let start = ContinuousClock.now
         let answer: HTTPClientResponse
         do {
-            answer = try await client.execute(outgoing, timeout: .nanoseconds(deadlineNanoseconds))
+            answer = try await client.execute(outgoing, timeout: deadline)
         } catch {
             throw Self.translate(error, url: urlText, timeout: request.timeout)
         }
