@@ -36,7 +36,6 @@ public final class Session: Sendable {
     /// (Foundation's `URL(string:)` above all) is the largest cost of a call outside the transport.
     private let lastParsed = Mutex<(text: String, url: URL)?>(nil)
     private let transport: any Transport
-    private let ownsTransport: Bool
     /// The cookies this session keeps and sends.
     public let cookies: CookieJar
 
@@ -56,13 +55,8 @@ public final class Session: Sendable {
         settings = Mutex(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
                                   auth: auth, timeout: timeout, maxRedirects: maxRedirects))
         self.cookies = cookies
-        if let transport {
-            self.transport = transport
-            ownsTransport = !(transport is AsyncHTTPClientTransport && (transport as! AsyncHTTPClientTransport) === AsyncHTTPClientTransport.shared)
-        } else {
-            self.transport = AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
-            ownsTransport = true
-        }
+        // A session closes its transport, given or made (`AsyncHTTPClientTransport.shared` ignores that).
+        self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
     }
 
     /// A session that exists only for `body`, closed when `body` returns or throws.
@@ -148,7 +142,7 @@ public final class Session: Sendable {
             return settings.mounts.compactMap(\.adapter.transport)
         }
         for transport in mounted { try await transport.close() }
-        if ownsTransport { try await transport.close() }
+        try await transport.close()
     }
 
     // MARK: Sending

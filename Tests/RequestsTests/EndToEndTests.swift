@@ -675,3 +675,21 @@ final class APIClient: Sendable {
         #expect(response.statusCode == 200)
     }
 }
+
+@Suite struct SharedTransportTests {
+    @Test("closing a session that borrows the shared transport leaves it open for everyone else")
+    func sharedSurvivesClose() async throws {
+        let mounted = Session()
+        mounted.mount("http://", Adapter(transport: AsyncHTTPClientTransport.shared))
+        #expect(try await mounted.get(E2E.base + "/get").statusCode == 200)
+        try await mounted.close()
+        let given = Session(transport: AsyncHTTPClientTransport.shared)
+        try await given.close()
+        #expect(try await Requests.get(E2E.base + "/get").statusCode == 200)
+        // A transport of one's own is closed with its session.
+        let own = AsyncHTTPClientTransport()
+        let session = Session(transport: own)
+        try await session.close()
+        await #expect(throws: SessionClosed.self) { try await own.send(try Request(.get, url: E2E.base + "/get")) }
+    }
+}

@@ -31,8 +31,11 @@ public enum CertificateTrust: Sendable, Hashable {
 /// let session = Session(transport: AsyncHTTPClientTransport(connectionsPerHost: 4))
 /// ```
 public final class AsyncHTTPClientTransport: Transport {
-    /// The transport behind the top-level functions (`Requests.get` ...). It lives as long as the process.
-    public static let shared = AsyncHTTPClientTransport()
+    /// The transport behind the top-level functions (`Requests.get` ...). It lives as long as the
+    /// process: `close()` leaves it open, whichever session or mount asks.
+    public static let shared = AsyncHTTPClientTransport(livesForTheProcess: true)
+    /// Set only for `shared`: nothing that borrows it may close it for everyone else.
+    private let livesForTheProcess: Bool
 
     struct Key: Hashable {
         var connect: Duration
@@ -52,7 +55,12 @@ public final class AsyncHTTPClientTransport: Transport {
     ///   - connectionsPerHost: the most connections open to one host at once.
     ///   - decompress: decode gzip and deflate bodies.
     ///   - trust: which certificates https connections accept. An unreadable PEM throws when used.
-    public init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
+    public convenience init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
+        self.init(connectionsPerHost: connectionsPerHost, decompress: decompress, trust: trust, livesForTheProcess: false)
+    }
+
+    private init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system, livesForTheProcess: Bool) {
+        self.livesForTheProcess = livesForTheProcess
         self.connectionsPerHost = max(1, connectionsPerHost)
         self.decompress = decompress
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -135,8 +143,9 @@ public final class AsyncHTTPClientTransport: Transport {
         return response
     }
 
-    /// Shuts every client down. Requests after this throw `SessionClosed`.
+    /// Shuts every client down. Requests after this throw `SessionClosed`. Does nothing for `shared`.
     public func close() async throws {
+        if livesForTheProcess { return }
         let clients = state.withLock { state in
             state.closed = true
             defer { state.clients = [:] }
