@@ -97,3 +97,10 @@ public struct ServerConfiguration: Sendable {
         return prefix
     }
 }
+
+/// Why a server could not start: a configuration out of range (`ServerConfiguration.validate()`)
+/// or an address that cannot be bound.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -52,7 +52,7 @@ public enum AuthorizationHeader {
             skip { isSpace($0) || $0 == UInt8(ascii: ",") }
             guard index < bytes.count else { return parameters }
             let nameStart = index
-            skip { SetCookie.isTokenByte($0) || $0 == UInt8(ascii: "*") }
+            skip(HTTPToken.isTokenByte)
             guard index > nameStart else { return nil }
             let name = String(decoding: bytes[nameStart..<index], as: UTF8.self).asciiLowercased
             skip(isSpace)

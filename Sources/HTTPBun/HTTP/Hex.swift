@@ -18,19 +18,10 @@ enum Hex {
         output.reserveCapacity(bytes.count / 2)
         var index = 0
         while index < bytes.count {
-            guard let high = value(bytes[index]), let low = value(bytes[index + 1]) else { return nil }
+            guard let high = PercentDecoding.hexValue(bytes[index]), let low = PercentDecoding.hexValue(bytes[index + 1]) else { return nil }
             output.append(high << 4 | low)
             index += 2
         }
         return output
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -38,6 +38,9 @@ public struct Request: Sendable {
         self.serverAuthority = serverAuthority
     }
 
+    /// `host[:port]` as the client addressed us: its `Host` header, else the bound address.
+    public var authority: String { headers["Host"] ?? serverAuthority }
+
     /// The raw path: the target up to `?` (or `#`).
     public var rawPath: Substring {
         let end = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? target.endIndex

@@ -54,10 +54,11 @@ extension JSON {
         return .object(object)
     }
 
-    /// Bytes as text when they are UTF-8, else as a `data:` URL with base64, the way httpbun shows binary data.
-    static func textOrDataURL(_ bytes: [UInt8]) -> JSON {
+    /// Bytes as text when they are UTF-8, else as a `data:` URL with base64: how both httpbun and
+    /// httpbin (its `json_safe`) show binary data.
+    static func textOrDataURL<Bytes: Collection<UInt8>>(_ bytes: Bytes, contentType: String = "application/octet-stream") -> JSON {
         if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
-        return .string("data:application/octet-stream;base64," + Base64.encode(bytes))
+        return .string("data:" + contentType + ";base64," + Base64.encode(bytes))
     }
 }
 

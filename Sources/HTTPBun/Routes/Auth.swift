@@ -2,6 +2,9 @@ import JSONValue
 
 /// `/basic-auth`, `/hidden-basic-auth`, `/bearer`, `/digest-auth`: endpoints that demand credentials.
 enum AuthRoutes {
+    /// httpbin's Basic challenge, which clients and their tests expect word for word.
+    static let basicChallenge = "Basic realm=\"Fake Realm\""
+
     static let routes: [Route] = [
         Route(nil, "/basic-auth/{user}/{passwd}", { basic($0, hidden: false) }),
         Route(nil, "/hidden-basic-auth/{user}/{passwd}", { basic($0, hidden: true) }),
@@ -24,7 +27,7 @@ enum AuthRoutes {
             return .error(404, "not found: \(context.request.path)")
         }
         var response = Response.json(["authenticated": false], status: 401)
-        response.headers.add("WWW-Authenticate", "Basic realm=\"Fake Realm\"")
+        response.headers.add("WWW-Authenticate", AuthRoutes.basicChallenge)
         return response
     }
 

@@ -161,10 +161,14 @@ enum ContentRoutes {
         guard let offset = DecimalNumber.whole(offsetText) else {
             return .error(400, "invalid link offset \"\(offsetText)\": use a whole number from 0 to \(max(count - 1, 0))")
         }
-        let prefix = context.configuration.normalizedPathPrefix
+        return linksPage(count: count, current: offset, prefix: context.configuration.normalizedPathPrefix)
+    }
+
+    /// `count` links to `/links/count/i`, the current one as plain text: both flavors' page.
+    static func linksPage(count: Int, current: Int, prefix: String) -> Response {
         var page = "<html><head><title>Links</title></head><body>"
         for index in 0..<count {
-            page += index == offset ? "\(index) " : "<a href='\(prefix)/links/\(count)/\(index)'>\(index)</a> "
+            page += index == current ? "\(index) " : "<a href='\(prefix)/links/\(count)/\(index)'>\(index)</a> "
         }
         page += "</body></html>"
         return .text(page, contentType: "text/html; charset=utf-8")

@@ -33,24 +33,12 @@ enum CookieRoutes {
 
 /// Rules for the `Set-Cookie` header (RFC 6265 section 4.1.1).
 enum SetCookie {
-    static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
-    }
-
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
-    }
-
     /// `response` with one `Set-Cookie: name=value; Path=/` per pair, or a 400 naming the first
     /// pair no cookie can carry.
     static func adding(_ pairs: [(name: String, value: String)], to response: Response) -> Response {
         var response = response
         for pair in pairs {
-            guard isValidName(pair.name) else {
+            guard HTTPToken.isValid(pair.name) else {
                 return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
             }
             guard let value = encodeValue(pair.value) else {
@@ -64,7 +52,7 @@ enum SetCookie {
     /// `response` with a `Set-Cookie` that expires each valid name.
     static func expiring(_ names: [String], on response: Response) -> Response {
         var response = response
-        for name in names where isValidName(name) {
+        for name in names where HTTPToken.isValid(name) {
             response.headers.add("Set-Cookie", "\(name)=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
         }
         return response

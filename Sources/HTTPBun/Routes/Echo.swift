@@ -158,7 +158,7 @@ enum Echo {
         {
             scheme = forwarded
         }
-        let host = request.headers["Host"] ?? request.serverAuthority
+        let host = request.authority
         return scheme + "://" + host
     }
 

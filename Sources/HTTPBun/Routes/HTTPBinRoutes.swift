@@ -89,7 +89,7 @@ enum HTTPBinRoutes {
 
     /// `scheme://host` as werkzeug's `url_for(_external=True)` writes it (no proxy headers).
     static func hostURL(_ request: Request) -> String {
-        request.scheme + "://" + (request.headers["Host"] ?? request.serverAuthority)
+        request.scheme + "://" + request.authority
     }
 
     // MARK: Status and delay
@@ -423,13 +423,7 @@ enum HTTPBinRoutes {
             return HTTPBinShape.notFound()
         }
         let count = min(max(1, requested), ContentRoutes.maximumLinks)
-        let prefix = context.configuration.normalizedPathPrefix
-        var page = "<html><head><title>Links</title></head><body>"
-        for index in 0..<count {
-            page += index == offset ? "\(index) " : "<a href='\(prefix)/links/\(count)/\(index)'>\(index)</a> "
-        }
-        page += "</body></html>"
-        return .text(page, contentType: HTTPBinShape.html)
+        return ContentRoutes.linksPage(count: count, current: offset, prefix: context.configuration.normalizedPathPrefix)
     }
 
     /// httpbin's negotiation: the first of webp, svg, jpeg, png (or `image/*`) named anywhere in

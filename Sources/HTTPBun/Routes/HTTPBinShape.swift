@@ -36,7 +36,7 @@ enum HTTPBinShape {
 
     /// Flask's `redirect()`: 302 with a small HTML page naming the target.
     static func redirect(to location: String, status: Int = 302) -> Response {
-        let escaped = escapeHTML(location)
+        let escaped = HTMLEscaping.escape(location)
         let page = """
             <!doctype html>
             <html lang=en>
@@ -78,20 +78,6 @@ enum HTTPBinShape {
         return response
     }
 
-    static func escapeHTML(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#x27;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
 
     /// Flask's strict slashes: `/get/` and `/get//x` are no route, while a path parameter
     /// (`/anything/x/`) takes what it is given, as long as it is not empty.
@@ -226,7 +212,7 @@ enum HTTPBinShape {
         } else if request.headers["X-Forwarded-Ssl"] == "on" {
             scheme = "https"
         }
-        let host = request.headers["Host"] ?? request.serverAuthority
+        let host = request.authority
         let decodedPath = String(decoding: PercentDecoding.decodeBytes(request.rawPath.utf8, plusAsSpace: false), as: UTF8.self)
         let path = URLText.unquote(
             Array(URLText.quote(decodedPath, safe: "!$&'()*+,/:;=@%").utf8), plusAsSpace: false, keep: URLText.alwaysUnsafe + "/?#")
@@ -264,22 +250,16 @@ enum HTTPBinShape {
                 var fileObject = JSONObject()
                 for part in parts where part.filename != nil && fileObject[part.name] == nil {
                     let type = part.headers["Content-Type"] ?? "application/octet-stream"
-                    fileObject.appendUnchecked(part.name, jsonSafe(part.body, contentType: type))
+                    fileObject.appendUnchecked(part.name, .textOrDataURL(part.body, contentType: type))
                 }
                 files = .object(fileObject)
             default:
-                data = jsonSafe(request.body)
+                data = .textOrDataURL(request.body)
                 if let text = String(validating: request.body, as: UTF8.self), !text.isEmpty {
                     json = (try? JSON.parse(request.body)) ?? .null
                 }
             }
         }
-    }
-
-    /// httpbin's `json_safe`: UTF-8 text as it is, anything else as a base64 `data:` URL.
-    static func jsonSafe<Bytes: Collection<UInt8>>(_ bytes: Bytes, contentType: String = "application/octet-stream") -> JSON {
-        if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
-        return .string("data:" + contentType + ";base64," + Base64.encode(bytes))
     }
 
     // MARK: Status codes
@@ -309,7 +289,7 @@ enum HTTPBinShape {
         case 304:
             return Response(status: 304)
         case 401:
-            return Response(status: 401, headers: ["WWW-Authenticate": "Basic realm=\"Fake Realm\""])
+            return Response(status: 401, headers: ["WWW-Authenticate": AuthRoutes.basicChallenge])
         case 402:
             return Response(status: 402, headers: ["x-more-info": "http://vimeo.com/22053820"], body: .bytes(Array("Fuck you, pay me!".utf8)))
         case 406:

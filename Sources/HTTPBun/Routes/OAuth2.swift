@@ -106,7 +106,7 @@ enum OAuth2Routes {
 
     /// The consent page: what the client asks for, and Approve / Deny buttons that POST back here.
     static func consentPage(_ context: RouteContext, clientID: String, redirectURI: String, scope: String) -> Response {
-        let escape = HTTPBinShape.escapeHTML
+        let escape = HTMLEscaping.escape
         let action = escape(context.configuration.normalizedPathPrefix + "/oauth2/authorize?" + String(context.request.rawQuery))
         let html = """
             <!DOCTYPE html>

@@ -70,7 +70,7 @@ enum RedirectRoutes {
         case .otherScheme(let scheme):
             return .failure(Refusal(response: .error(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")))
         case .absolute(let host):
-            let ownHost = RedirectTarget.host(ofHostHeader: request.headers["Host"] ?? request.serverAuthority)
+            let ownHost = RedirectTarget.host(ofHostHeader: request.authority)
             guard host == ownHost || RedirectTarget.isLoopback(host)
                 || RedirectTarget.host(host, matchesAnyOf: context.configuration.allowedRedirectHosts)
             else {

@@ -19,7 +19,7 @@ enum ResponseHeaderRoutes {
     static func respond(_ context: RouteContext) -> Response {
         var pairs: [(name: String, value: String)] = []
         for pair in context.request.query {
-            guard SetCookie.isValidName(pair.name) else {
+            guard HTTPToken.isValid(pair.name) else {
                 return .error(400, "invalid header name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
             }
             guard pair.value.utf8.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {

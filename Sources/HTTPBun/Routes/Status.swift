@@ -33,7 +33,7 @@ enum StatusRoutes {
             response.headers.add("Location", "/redirect/1")
         }
         if code == 401 {
-            response.headers.add("WWW-Authenticate", "Basic realm=\"Fake Realm\"")
+            response.headers.add("WWW-Authenticate", AuthRoutes.basicChallenge)
         }
         return response
     }

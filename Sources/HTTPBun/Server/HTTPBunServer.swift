@@ -6,12 +6,6 @@ import Synchronization
     import Glibc
 #endif
 
-/// Why a server could not start.
-public struct ServerStartError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}
-
 /// An httpbun server running in this process.
 ///
 /// ```swift
