@@ -91,12 +91,13 @@ public struct Retry: Sendable {
 
     func isMethodRetryable(_ method: Method) -> Bool { allowedMethods?.contains(method) ?? true }
 
-    /// urllib3's `is_retry`: should a response with this status be retried?
-    func isRetry(method: Method, statusCode: Int, hasRetryAfter: Bool) -> Bool {
+    /// urllib3's `is_retry`: should a response with this status be retried? `remainingTotal` is
+    /// what is left of `total` after the retries so far: urllib3 asks the decremented `Retry`, and
+    /// a `None` total is falsy there, so a `Retry-After` alone never retries without one.
+    func isRetry(method: Method, statusCode: Int, hasRetryAfter: Bool, remainingTotal: Int?) -> Bool {
         guard isMethodRetryable(method) else { return false }
         if statusForcelist.contains(statusCode) { return true }
-        let totalAllows = total.map { $0 > 0 } ?? true
-        return totalAllows && hasRetryAfter && respectRetryAfterHeader && retryAfterStatusCodes.contains(statusCode)
+        return (remainingTotal ?? 0) > 0 && hasRetryAfter && respectRetryAfterHeader && retryAfterStatusCodes.contains(statusCode)
     }
 }
 

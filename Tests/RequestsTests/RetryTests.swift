@@ -92,6 +92,35 @@ import Testing
         #expect(waits.all == [.seconds(7)])   // 429 with Retry-After is retried without a forcelist
     }
 
+    @Test("Retry-After alone retries only while total lasts, as urllib3 asks the decremented Retry")
+    func retryAfterSpendsTotal() async throws {
+        let waits = Recorder<Duration>()
+        // total 1: one retry, then the second 429 comes back as it is (not RetryError).
+        let once = Recorder<Request>()
+        let limited = try await session(sequence([429, 429, 200], headers: ["Retry-After": "1"], seen: once),
+                                        Retry(total: 1, clock: recordingClock(waits))).get("http://h.test/limited")
+        #expect(limited.statusCode == 429)
+        #expect(once.count == 2)
+        // No total: urllib3's None is falsy, so Retry-After without a forcelist retries nothing.
+        let none = Recorder<Request>()
+        let unlimited = try await session(sequence([429, 200], headers: ["Retry-After": "1"], seen: none),
+                                          Retry(total: nil, status: 5, clock: recordingClock(waits))).get("http://h.test/limited")
+        #expect(unlimited.statusCode == 429)
+        #expect(none.count == 1)
+    }
+
+    @Test("read failures spend the read counter: read 1 means two tries, then the error")
+    func readLimit() async throws {
+        let attempts = Recorder<Int>()
+        let mock = MockTransport { request in
+            attempts.append(1)
+            throw ReadTimeout(url: request.url.absoluteString, timeout: .seconds(1))
+        }
+        let s = session(mock, Retry(total: 10, read: 1, clock: recordingClock(Recorder<Duration>())))
+        await #expect(throws: ReadTimeout.self) { try await s.get("http://h.test/slow") }
+        #expect(attempts.count == 2)
+    }
+
     @Test func retryAfterHTTPDate() async throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let seen = Recorder<Request>()

@@ -24,7 +24,7 @@ struct RetryMiddleware: Sendable {
                 continue
             }
             guard policy.isRetry(method: request.method, statusCode: response.statusCode,
-                                 hasRetryAfter: response.headers.contains("Retry-After")) else {
+                                 hasRetryAfter: response.headers.contains("Retry-After"), remainingTotal: state.total) else {
                 return response
             }
             let retryAfter = response.headers["Retry-After"]
