@@ -37,7 +37,15 @@ while [ "$done_requests" -lt "$total" ]; do
     done
     wait $wrk_pid || true
     grep -E "^soak:|Requests/sec" "$out/wrk"
-    done_requests=$((done_requests + step))
+    # Count what wrk says was answered, not what was asked for: a run whose requests failed must not
+    # pass for a soak. Non-2xx answers are expected (the mix asks for 404s and 500s); socket errors are not.
+    summary=$(grep -E "^soak:" "$out/wrk" | head -1)
+    [ -n "$summary" ] || { echo "FAIL: wrk printed no summary"; exit 1; }
+    answered=$(echo "$summary" | awk '{print $2}')
+    socket_errors=$(echo "$summary" | awk '{print $4 + $7 + $10 + $13}')
+    [ "$answered" -ge "$step" ] || { echo "FAIL: only $answered of $step requests answered"; exit 1; }
+    [ "$socket_errors" -eq 0 ] || { echo "FAIL: $socket_errors connect/read/write/timeout errors"; exit 1; }
+    done_requests=$((done_requests + answered))
     kill -0 $pid || { echo "SERVER DIED"; exit 1; }
     now=$(rss)
     [ -z "$first" ] && first=$now
