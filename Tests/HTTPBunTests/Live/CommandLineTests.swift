@@ -126,6 +126,31 @@ struct CommandLineTests {
         #expect(zeroBody.errorText.contains("(--max-body-size), not 0"))
     }
 
+    @Test("limits and flavor reach the server from flags and from their HTTPBUN_* twins")
+    func limitsFromFlagsAndEnvironment() throws {
+        // HTTPBUN_MAX_BODY_SIZE=10: an 11-byte body is refused, a 10-byte one echoed.
+        let small = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_MAX_BODY_SIZE": "10"])
+        let smallPort = try #require(portNumber(in: small.firstLine()))
+        #expect(try RawConnection(port: smallPort).exchange("POST", "/post", body: Array("01234567890".utf8)).status == 413)
+        #expect(try RawConnection(port: smallPort).exchange("POST", "/post", body: Array("0123456789".utf8)).status == 200)
+        #expect(small.stop(SIGTERM) == 0)
+
+        // --max-duration 1 (seconds): /delay/2 is refused, /delay/0.1 waits.
+        let short = try RunningCommand(["--port", "0", "--max-duration", "1"])
+        let shortPort = try #require(portNumber(in: short.firstLine()))
+        #expect(try RawConnection(port: shortPort).exchange("GET", "/delay/2").status == 400)
+        #expect(try RawConnection(port: shortPort).exchange("GET", "/delay/0.1").status == 200)
+        #expect(short.stop(SIGTERM) == 0)
+
+        // HTTPBUN_FLAVOR=httpbin: /get has httpbin's four keys.
+        let flavored = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_FLAVOR": "httpbin"])
+        let flavoredPort = try #require(portNumber(in: flavored.firstLine()))
+        let answer = try RawConnection(port: flavoredPort).exchange("GET", "/get")
+        let keys = try JSON.parse(answer.body).objectValue?.keys.sorted()
+        #expect(keys == ["args", "headers", "origin", "url"])
+        #expect(flavored.stop(SIGTERM) == 0)
+    }
+
     @Test("binding every interface warns on stderr; the default loopback bind does not")
     func allInterfacesWarning() throws {
         let wide = try RunningCommand(["--host", "0.0.0.0", "--port", "0"])
