@@ -124,6 +124,13 @@ public struct InvalidURL: RequestError {
     public var description: String { "invalid URL '\(url ?? "")': \(reason)" }
 }
 
+/// The call's body arguments cannot be combined (files with raw `data`, say). Nothing was sent.
+public struct InvalidBody: RequestError {
+    public var url: String?
+    public var reason: String
+    public var description: String { "invalid request body\(url.map { " for \($0)" } ?? ""): \(reason)" }
+}
+
 /// The body was not valid JSON, or did not match the `Decodable` type asked for.
 public struct InvalidJSON: RequestError {
     public var url: String?

@@ -21,6 +21,16 @@ public enum RequestData: Sendable, ExpressibleByDictionaryLiteral, ExpressibleBy
         self = .form(params)
     }
     public init(stringLiteral value: String) { self = .text(value) }
+
+    /// What python calls falsy: no fields, no text, no bytes. (requests sends `json` only then.)
+    var isEmpty: Bool {
+        switch self {
+        case .form(let params): params.isEmpty
+        case .text(let text): text.isEmpty
+        case .bytes(let bytes): bytes.isEmpty
+        case .body(let body): body.inMemoryBytes?.isEmpty ?? false
+        }
+    }
 }
 
 /// A JSON body: a `JSON` value, or bytes an `Encodable` was encoded into.
@@ -54,12 +64,13 @@ enum BodyBuilder {
             case .form(let params): fields = params
             case nil: break
             default:
-                throw InvalidURL(url: nil, reason: "with files:, data: must be form fields (name: value), not raw bytes or text")
+                throw InvalidBody(url: nil, reason: "with files:, data: must be form fields (name: value), not raw bytes or text")
             }
             let (body, type) = try Multipart.encode(fields: fields, files: files)
             return (body, type)
         }
-        if let json { return (.bytes(json.bytes), "application/json") }
+        // As requests: json is used only when there is no data (`if not data and json is not None`).
+        if let json, data?.isEmpty ?? true { return (.bytes(json.bytes), "application/json") }
         switch data {
         case .form(let params): return (.text(params.encoded()), "application/x-www-form-urlencoded")
         case .text(let text): return (.text(text), nil)

@@ -48,6 +48,21 @@ import Testing
         #expect(seen.all.suffix(2).map(\.url.absoluteString) == ["http://h.test/caf%C3%A9", "http://h.test/cafe%CC%81"])
     }
 
+    @Test("data wins over json, as in requests; json goes when data is empty; files refuse raw data")
+    func dataJSONAndFilesTogether() async throws {
+        let seen = Recorder<Request>()
+        let session = Session(transport: echoing(seen))
+        _ = try await session.post("http://h.test/", data: ["a": "1"], json: ["b": 2])
+        #expect(seen.all[0].bodyText == "a=1")
+        #expect(seen.all[0].headers["Content-Type"] == "application/x-www-form-urlencoded")
+        _ = try await session.post("http://h.test/", data: "", json: ["b": 2])
+        #expect(seen.all[1].bodyText == #"{"b":2}"#)
+        #expect(seen.all[1].headers["Content-Type"] == "application/json")
+        await #expect(throws: InvalidBody.self) {
+            try await session.post("http://h.test/", data: "raw", files: ["f": .text("x", filename: "f.txt")])
+        }
+    }
+
     @Test func formTextAndBytes() async throws {
         let seen = Recorder<Request>()
         let session = Session(transport: echoing(seen))
