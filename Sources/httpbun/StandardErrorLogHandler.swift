@@ -30,13 +30,14 @@ struct StandardErrorLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let time = Self.timestamp()
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
         let line: String
         switch format {
         case .human:
+            // The human line shows no metadata: merging it here would cost every logged request for nothing.
             line = "\(time) \(event.level.rawValue.uppercased()) \(event.message)\n"
         case .json:
+            var merged = metadata
+            if let extra = event.metadata { merged.merge(extra) { $1 } }
             var object: JSONObject = [
                 "time": .string(time), "level": .string(event.level.rawValue), "message": .string("\(event.message)"),
             ]
@@ -44,14 +45,13 @@ struct StandardErrorLogHandler: LogHandler {
             line = JSON.object(object).serialized(.compact) + "\n"
         }
         // One write(2) per line keeps lines from several threads whole.
-        var bytes = Array(line.utf8)
+        let bytes = Array(line.utf8)
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
             if written <= 0 { break }
             offset += written
         }
-        bytes.removeAll()
     }
 
     /// UTC time as RFC 3339 with milliseconds.
