@@ -232,13 +232,17 @@ final class Engine: Sendable {
             mhdResponse = makeReaderResponse(size: UInt64(announced), StreamReader(mode: .truncated(bytes), connection: connection, engine: self))
         }
         guard let mhdResponse else { return .NO }
-        for field in response.headers {
-            _ = MHD_add_response_header(mhdResponse, field.name, field.value)
-        }
-        if closing { _ = MHD_add_response_header(mhdResponse, "Connection", "close") }
+        for field in response.headers { addHeader(field.name, field.value, to: mhdResponse) }
+        if closing { addHeader("Connection", "close", to: mhdResponse) }
         let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)
         return result
+    }
+
+    /// `withCString` lends a small string's bytes from the stack; passing a `String` as a C argument
+    /// copies a small one (`Content-Type`, `*`) into a new heap array instead.
+    private func addHeader(_ name: String, _ value: String, to response: OpaquePointer) {
+        _ = name.withCString { name in value.withCString { value in MHD_add_response_header(response, name, value) } }
     }
 
     /// MHD sends `bytes` from their own storage, kept alive by a retained box until MHD frees the
