@@ -14,6 +14,10 @@ public enum URLEncodedForm {
 
     private static func parseBytes<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [(name: String, value: String)] {
         var pairs: [(name: String, value: String)] = []
+        // One allocation for every pair, where growing by appends made one per doubling.
+        var separators = 0
+        for byte in bytes where byte == UInt8(ascii: "&") { separators += 1 }
+        pairs.reserveCapacity(separators + 1)
         var segmentStart = bytes.startIndex
         var index = bytes.startIndex
         while true {

@@ -77,7 +77,7 @@ enum Echo {
         case .form(let pairs): writeStringOrList(pairs, into: &writer)
         case .multipart(let parts):
             writeStringOrList(parts.filter { $0.filename == nil }.map { (name: $0.name, value: String(decoding: $0.body, as: UTF8.self)) }, into: &writer)
-        case .empty, .json, .raw: writer.value(.object([:]))
+        case .empty, .json, .raw: writeEmptyObject(into: &writer)
         }
         writer.key("data")
         switch body {
@@ -90,8 +90,13 @@ enum Echo {
         if case .multipart(let parts) = body {
             writeFileObjects(parts.filter { $0.filename != nil }, into: &writer)
         } else {
-            writer.value(.object([:]))
+            writeEmptyObject(into: &writer)
         }
+    }
+
+    private static func writeEmptyObject(into writer: inout JSONStreamWriter) {
+        writer.beginObject()
+        writer.endObject()
     }
 
     /// `JSON.stringOrList` written directly: a name seen once maps to a string, a repeated name to
@@ -147,11 +152,12 @@ enum Echo {
 
     /// The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
     static func url(_ request: Request) -> String {
-        baseURL(request) + request.target
+        baseURL(request, then: request.target)
     }
 
-    /// `scheme://host` as the client reached us, for absolute URLs the server writes.
-    static func baseURL(_ request: Request) -> String {
+    /// `scheme://host` as the client reached us, for absolute URLs the server writes, followed by
+    /// `path`: built in one allocation, where two concatenations made two.
+    static func baseURL(_ request: Request, then path: String = "") -> String {
         var scheme = request.scheme
         if let forwarded = request.headers["X-Forwarded-Proto"]?.split(separator: ",").first?.trimmingSpaces,
             forwarded == "http" || forwarded == "https"
@@ -159,7 +165,13 @@ enum Echo {
             scheme = forwarded
         }
         let host = request.authority
-        return scheme + "://" + host
+        var url = ""
+        url.reserveCapacity(scheme.utf8.count + 3 + host.utf8.count + path.utf8.count)
+        url += scheme
+        url += "://"
+        url += host
+        url += path
+        return url
     }
 
     /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when

@@ -133,11 +133,11 @@ public struct Router: Sendable {
         guard let routePath = stripPrefix(fullPath) else {
             return notFound(request)
         }
-        // Split on bytes: splitting on a Character compares grapheme clusters, one allocation each.
-        let pathSegments = routePath.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
+        let pathSegments = Self.segments(of: routePath)
         let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
         var allowed: Set<String> = []
-        for route in [candidates, routesWithParameterFirst].joined() {
+        for index in 0..<(candidates.count + routesWithParameterFirst.count) {
+            let route = index < candidates.count ? candidates[index] : routesWithParameterFirst[index - candidates.count]
             guard let parameters = route.match(pathSegments) else { continue }
             if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
                 continue
@@ -168,6 +168,33 @@ public struct Router: Sendable {
 
     private func notFound(_ request: Request) -> Response {
         configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
+    }
+
+    /// The path's non-empty `/`-separated segments. Split on bytes, into one array sized up front:
+    /// splitting on a `Character` compares grapheme clusters, and split-then-map made two arrays.
+    static func segments(of path: Substring) -> [Substring] {
+        let bytes = path.utf8
+        var count = 0
+        var previous = UInt8(ascii: "/")
+        for byte in bytes {
+            if previous == UInt8(ascii: "/") && byte != UInt8(ascii: "/") { count += 1 }
+            previous = byte
+        }
+        var segments: [Substring] = []
+        segments.reserveCapacity(count)
+        var start: Substring.Index?
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                if let segmentStart = start { segments.append(path[segmentStart..<index]) }
+                start = nil
+            } else if start == nil {
+                start = index
+            }
+            bytes.formIndex(after: &index)
+        }
+        if let segmentStart = start { segments.append(path[segmentStart...]) }
+        return segments
     }
 
     private func stripPrefix(_ path: Substring) -> Substring? {
