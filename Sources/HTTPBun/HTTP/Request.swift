@@ -47,19 +47,38 @@ public struct Request: Sendable {
         return target[..<end]
     }
 
-    /// The raw query after `?`, without the fragment; empty when there is none.
+    /// The raw query after `?`, without the fragment; empty when there is none (a `?` inside the
+    /// fragment starts no query).
     public var rawQuery: Substring {
-        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return "" }
-        let start = target.index(after: mark)
-        let end = target[start...].utf8.firstIndex(of: UInt8(ascii: "#")) ?? target.endIndex
-        return target[start..<end]
+        var target = self.target
+        let range = target.withUTF8 { Self.queryRange(in: $0) }
+        guard let range else { return "" }
+        let utf8 = self.target.utf8
+        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+    }
+
+    /// Offsets of the query in a target's bytes: after the first `?`, up to `#`, unless a `#` came first.
+    private static func queryRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard let mark = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
+            bytes[mark] == UInt8(ascii: "?")
+        else { return nil }
+        let end = bytes[(mark + 1)...].firstIndex(of: UInt8(ascii: "#")) ?? bytes.endIndex
+        return (mark + 1)..<end
     }
 
     /// The path, percent-decoded (`+` stays `+`).
     public var path: String { PercentDecoding.decode(rawPath, plusAsSpace: false) }
 
     /// Query arguments in wire order, decoded; a key without `=` has the value `""`.
-    public var query: [(name: String, value: String)] { URLEncodedForm.parse(rawQuery.utf8) }
+    public var query: [(name: String, value: String)] {
+        // Straight from the target's bytes: slicing a `Substring` and asking its UTF-8 view for
+        // contiguous storage cost more than parsing the pairs (every echo parses its query).
+        var target = self.target
+        return target.withUTF8 { bytes in
+            guard let range = Self.queryRange(in: bytes) else { return [] }
+            return URLEncodedForm.parse(UnsafeBufferPointer(rebasing: bytes[range]))
+        }
+    }
 
     /// The first value of a query argument.
     public func queryValue(_ name: String) -> String? {
