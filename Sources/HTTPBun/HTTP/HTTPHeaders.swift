@@ -87,16 +87,12 @@ extension StringProtocol {
     public func equalsASCIICaseInsensitive<Other: StringProtocol>(_ other: Other) -> Bool {
         // Header lookups compare against every field: most differ in length, which costs nothing to see.
         guard utf8.count == other.utf8.count else { return false }
-        var left = utf8.makeIterator()
-        var right = other.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return true
-            case let (a?, b?):
-                if a != b && a.asciiLowercased != b.asciiLowercased { return false }
-            default: return false
-            }
+        // Native and small strings lend contiguous bytes; comparing buffers beats two UTF-8 iterators.
+        let contiguous = utf8.withContiguousStorageIfAvailable { left in
+            other.utf8.withContiguousStorageIfAvailable { right in ASCIICase.equal(left, right) }
         }
+        if let answer = contiguous ?? nil { return answer }
+        return utf8.elementsEqual(other.utf8) { $0 == $1 || $0.asciiLowercased == $1.asciiLowercased }
     }
 
     /// The string with ASCII letters lower-cased; other characters untouched.
@@ -106,34 +102,52 @@ extension StringProtocol {
 
     /// Header-name canonical form, as Go writes it: `x-custom-header` → `X-Custom-Header`.
     public var canonicalHeaderName: String {
-        // Most clients already send canonical names (Host, User-Agent): return those without a copy.
-        var canonical = true
-        var upperFirst = true
-        for byte in utf8 {
-            if byte == UInt8(ascii: " ") || byte < 0x21 || byte > 0x7E { return String(self) }
-            if upperFirst ? (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) : (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) {
-                canonical = false
-                break
-            }
-            upperFirst = byte == UInt8(ascii: "-")
+        let canonical = utf8.withContiguousStorageIfAvailable { ASCIICase.canonicalHeaderName($0) }
+            ?? Array(utf8).withUnsafeBufferPointer { ASCIICase.canonicalHeaderName($0) }
+        // Most clients already send canonical names (Host, User-Agent): those come back without a copy.
+        return canonical ?? String(self)
+    }
+}
+
+/// The byte loops behind the header-name helpers, over contiguous bytes.
+@usableFromInline
+enum ASCIICase {
+    @usableFromInline
+    static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        for index in 0..<left.count {
+            let a = left[index]
+            let b = right[index]
+            if a != b && a.asciiLowercased != b.asciiLowercased { return false }
         }
-        if canonical { return String(self) }
+        return true
+    }
+
+    /// The canonical form of a header name, or nil when `bytes` already are canonical or are not a
+    /// token (Go leaves a name with a space or other non-token byte as it is).
+    static func canonicalHeaderName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var upperNext = true
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        for byte in utf8 {
-            // Go leaves a name with a space or other non-token byte as it is.
-            if byte == UInt8(ascii: " ") || byte < 0x21 || byte > 0x7E { return String(self) }
-            if upperNext, byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") {
-                bytes.append(byte - 32)
-            } else if !upperNext, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
-                bytes.append(byte + 32)
-            } else {
-                bytes.append(byte)
-            }
+        var changes = false
+        for byte in bytes {
+            if byte < 0x21 || byte > 0x7E { return nil }
+            changes = changes || (upperNext ? (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) : (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")))
             upperNext = byte == UInt8(ascii: "-")
         }
-        return String(decoding: bytes, as: UTF8.self)
+        guard changes else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { output in
+            upperNext = true
+            for (index, byte) in bytes.enumerated() {
+                if upperNext, byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") {
+                    output[index] = byte - 32
+                } else if !upperNext, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
+                    output[index] = byte + 32
+                } else {
+                    output[index] = byte
+                }
+                upperNext = byte == UInt8(ascii: "-")
+            }
+            return bytes.count
+        }
     }
 }
 
