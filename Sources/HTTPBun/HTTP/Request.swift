@@ -43,8 +43,11 @@ public struct Request: Sendable {
 
     /// The raw path: the target up to `?` (or `#`).
     public var rawPath: Substring {
-        let end = target.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? target.endIndex
-        return target[..<end]
+        var target = self.target
+        let length = target.withUTF8 { bytes in
+            bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+        }
+        return Substring(self.target.utf8.prefix(length))
     }
 
     /// The raw query after `?`, without the fragment; empty when there is none (a `?` inside the

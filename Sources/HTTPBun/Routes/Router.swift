@@ -125,8 +125,12 @@ public struct Router: Sendable {
 
     private func route(_ request: Request) -> Response {
         // MHD passes on targets that are not paths (`GET get`) and control characters in them.
-        let isPath = request.target.hasPrefix("/") || (request.target == "*" && request.method == "OPTIONS")
-        guard isPath, !request.target.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+        var target = request.target
+        let (startsWithSlash, hasControlByte) = target.withUTF8 { bytes in
+            (bytes.first == UInt8(ascii: "/"), bytes.contains { $0 < 0x20 || $0 == 0x7F })
+        }
+        let isPath = startsWithSlash || (request.target == "*" && request.method == "OPTIONS")
+        guard isPath, !hasControlByte else {
             return .error(400, "malformed request target: send a path that starts with / and has no control characters")
         }
         let fullPath = request.rawPath
@@ -170,31 +174,36 @@ public struct Router: Sendable {
         configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
     }
 
-    /// The path's non-empty `/`-separated segments. Split on bytes, into one array sized up front:
-    /// splitting on a `Character` compares grapheme clusters, and split-then-map made two arrays.
+    /// The path's non-empty `/`-separated segments. Split over the path's own bytes, into one array
+    /// sized up front: splitting on a `Character` compares grapheme clusters, and split-then-map
+    /// made two arrays.
     static func segments(of path: Substring) -> [Substring] {
-        let bytes = path.utf8
-        var count = 0
-        var previous = UInt8(ascii: "/")
-        for byte in bytes {
-            if previous == UInt8(ascii: "/") && byte != UInt8(ascii: "/") { count += 1 }
-            previous = byte
+        let utf8 = path.utf8
+        func slice(_ offsets: Range<Int>) -> Substring {
+            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: offsets.upperBound)])
         }
-        var segments: [Substring] = []
-        segments.reserveCapacity(count)
-        var start: Substring.Index?
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "/") {
-                if let segmentStart = start { segments.append(path[segmentStart..<index]) }
-                start = nil
-            } else if start == nil {
-                start = index
+        var text = path
+        return text.withUTF8 { bytes in
+            var count = 0
+            var previous = UInt8(ascii: "/")
+            for byte in bytes {
+                if previous == UInt8(ascii: "/") && byte != UInt8(ascii: "/") { count += 1 }
+                previous = byte
             }
-            bytes.formIndex(after: &index)
+            var segments: [Substring] = []
+            segments.reserveCapacity(count)
+            var start = -1
+            for (offset, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: "/") {
+                    if start >= 0 { segments.append(slice(start..<offset)) }
+                    start = -1
+                } else if start < 0 {
+                    start = offset
+                }
+            }
+            if start >= 0 { segments.append(slice(start..<bytes.count)) }
+            return segments
         }
-        if let segmentStart = start { segments.append(path[segmentStart...]) }
-        return segments
     }
 
     private func stripPrefix(_ path: Substring) -> Substring? {

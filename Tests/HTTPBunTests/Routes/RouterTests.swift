@@ -4,6 +4,31 @@ import Testing
 
 @Suite("Router: 404, 405, OPTIONS, CORS, HEAD, path prefix")
 struct RouterTests {
+    @Test("paths split into their non-empty segments, bytes kept as sent", arguments: [
+        ("/", []),
+        ("/get", ["get"]),
+        ("//get//x/", ["get", "x"]),
+        ("/anything/a%2Fb/\u{E9}t\u{E9}", ["anything", "a%2Fb", "\u{E9}t\u{E9}"]),
+        ("/a-rather-long-segment-past-a-small-string/b", ["a-rather-long-segment-past-a-small-string", "b"]),
+    ])
+    func segments(path: String, expected: [String]) {
+        #expect(Router.segments(of: path[...]).map(String.init) == expected)
+        // A slice of a longer target, as the router gets it, splits alike.
+        let target = "/prefix" + path + "?q=/x/y"
+        let slice = target.dropFirst("/prefix".count).prefix(path.count)
+        #expect(Router.segments(of: slice).map(String.init) == expected)
+    }
+
+    @Test("a target is refused when it is not a path or holds control bytes")
+    func malformedTargets() {
+        #expect(respond("GET", "get").status == 400)
+        #expect(respond("GET", "/get\u{7F}").status == 400)
+        #expect(respond("GET", "/get?a=\u{1}").status == 400)
+        #expect(respond("GET", "/get?a=1").status == 200)
+        // `OPTIONS *` passes the check (no route answers it yet: 404).
+        #expect(respond("OPTIONS", "*").status == 404)
+    }
+
     @Test("unknown routes are 404 with the path in the error")
     func notFound() throws {
         let response = respond("GET", "/nope/%E2%82%AC")
