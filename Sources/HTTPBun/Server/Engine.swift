@@ -108,7 +108,7 @@ final class Engine: Sendable {
     ) -> MHD_Result {
         switch exchange.phase {
         case .new:
-            exchange.method = method.map { String(cString: $0) } ?? "GET"
+            exchange.method = method.map { WireText.method($0) } ?? "GET"
             exchange.phase = .receiving
             // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too
             // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
@@ -206,7 +206,7 @@ final class Engine: Sendable {
         return Request(
             method: exchange.method, target: exchange.target, headers: exchange.headers, body: exchange.body,
             remoteAddress: remote, scheme: configuration.tls == nil ? "http" : "https",
-            version: version.map { String(cString: $0) } ?? "HTTP/1.1",
+            version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })
     }
 
@@ -277,5 +277,22 @@ final class Engine: Sendable {
         logger.info(
             "\(exchange.method) \(exchange.target) \(response.status)",
             metadata: ["status": "\(response.status)", "method": "\(exchange.method)", "target": "\(exchange.target)"])
+    }
+}
+
+/// The texts nearly every request repeats, as literals: comparing a few bytes costs less than
+/// validating them and making a `String` on every request.
+enum WireText {
+    static func method(_ text: UnsafePointer<CChar>) -> String {
+        switch text[0] {
+        case CChar(UInt8(ascii: "G")) where strcmp(text, "GET") == 0: "GET"
+        case CChar(UInt8(ascii: "P")) where strcmp(text, "POST") == 0: "POST"
+        case CChar(UInt8(ascii: "H")) where strcmp(text, "HEAD") == 0: "HEAD"
+        default: String(cString: text)
+        }
+    }
+
+    static func version(_ text: UnsafePointer<CChar>) -> String {
+        strcmp(text, "HTTP/1.1") == 0 ? "HTTP/1.1" : String(cString: text)
     }
 }

@@ -36,3 +36,16 @@ struct RequestTargetTests {
         #expect(Request(method: "GET", target: long).queryValue("last") == "x")
     }
 }
+
+@Suite("Wire texts: methods and versions MHD hands over")
+struct WireTextTests {
+    @Test(arguments: ["GET", "POST", "HEAD", "PUT", "GETX", "G", "PO", "HEADER", "", "PROPFIND", "get"])
+    func methodsComeBackAsSent(method: String) {
+        #expect(method.withCString { WireText.method($0) } == method)
+    }
+
+    @Test(arguments: ["HTTP/1.1", "HTTP/1.0", "HTTP/1.10", ""])
+    func versionsComeBackAsSent(version: String) {
+        #expect(version.withCString { WireText.version($0) } == version)
+    }
+}
