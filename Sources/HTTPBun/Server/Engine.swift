@@ -19,6 +19,9 @@ final class Engine: Sendable {
     let router: Router
     let configuration: ServerConfiguration
     let logger: Logger
+    /// Read once: asking the log handler its level cost 200 instructions on every request, and the
+    /// engine's logger (a `let`) cannot change level.
+    private let logsAccess: Bool
     /// `host:port` as clients reach us, for URLs when a request has no `Host`.
     let authority: Mutex<String>
     /// Requests whose state MHD holds right now.
@@ -41,6 +44,7 @@ final class Engine: Sendable {
         self.router = router
         self.configuration = router.configuration
         self.logger = logger
+        self.logsAccess = logger.logLevel <= .info
         self.authority = Mutex("\(router.configuration.host):\(router.configuration.port)")
     }
 
@@ -114,14 +118,14 @@ final class Engine: Sendable {
             // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
             // Headers are complete at the first call: read them once, for the checks here and the request.
             exchange.headers = readHeaders(connection)
+            let contentLengths = exchange.headers.values(for: "Content-Length")
             if let problem = RequestFraming.problem(
-                contentLengths: exchange.headers.values(for: "Content-Length"),
-                transferEncodings: exchange.headers.values(for: "Transfer-Encoding"))
+                contentLengths: contentLengths, transferEncodings: exchange.headers.values(for: "Transfer-Encoding"))
             {
                 exchange.phase = .sent
                 return queue(.error(400, problem), on: connection, exchange: exchange, closing: true)
             }
-            if let length = exchange.headers["Content-Length"].flatMap({ Int($0) }) {
+            if let length = contentLengths.first.flatMap({ Int($0) }) {
                 if length > configuration.maxBodySize {
                     exchange.phase = .sent
                     return queue(tooLarge(length), on: connection, exchange: exchange, closing: true)
@@ -273,7 +277,7 @@ final class Engine: Sendable {
     }
 
     private func logAccess(_ exchange: Exchange, _ response: Response) {
-        guard logger.logLevel <= .info else { return }
+        guard logsAccess else { return }
         logger.info(
             "\(exchange.method) \(exchange.target) \(response.status)",
             metadata: ["status": "\(response.status)", "method": "\(exchange.method)", "target": "\(exchange.target)"])
