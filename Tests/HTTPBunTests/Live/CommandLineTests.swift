@@ -70,6 +70,15 @@ struct CommandLineTests {
         #expect(log.contains("stopped"))
     }
 
+    @Test("--log-level warning writes no access lines")
+    func warningLevelLogsNoAccess() throws {
+        let command = try RunningCommand(["--port", "0", "--log-level", "warning"])
+        let port = try #require(portNumber(in: command.firstLine()))
+        #expect(try RawConnection(port: port).exchange("GET", "/health").status == 200)
+        #expect(command.stop(SIGTERM) == 0)
+        #expect(!command.errorText.contains("GET /health"))
+    }
+
     @Test("SIGINT with requests waiting stops promptly with status 0")
     func interruptWhileWaiting() throws {
         let command = try RunningCommand(["--port", "0", "--log-level", "warning"])
