@@ -23,14 +23,15 @@ public struct Route: Sendable {
         case rest(String)
     }
 
-    /// Methods answered; `nil` for every method. `GET` implies `HEAD`.
-    let methods: Set<String>?
+    /// Methods answered; `nil` for every method. `GET` implies `HEAD`. A list, not a set: comparing
+    /// one to five short strings costs less than hashing one.
+    let methods: [String]?
     let segments: [Segment]
     let handler: Handler
 
     /// `pattern` is a path like `/delay/{seconds}` or `/anything/{path*}`.
     public init(_ methods: Set<String>?, _ pattern: String, _ handler: @escaping Handler) {
-        self.methods = methods
+        self.methods = methods.map { $0.sorted() }
         self.segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { piece in
             if piece.hasPrefix("{") && piece.hasSuffix("*}") {
                 return .rest(String(piece.dropFirst().dropLast(2)))
