@@ -106,8 +106,20 @@ public struct JSONStreamWriter {
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// An object member's key; its value is the next thing written.
+    ///
+    /// Disfavoured so that a literal, `writer.key("method")`, takes the `StaticString` overload
+    /// (a literal otherwise prefers `String`, its default type).
+    @_disfavoredOverload
     public mutating func key(_ key: String) {
         writeString(key, isKey: true)
+        afterKey = true
+    }
+
+    /// A literal key: its bytes are read in place, with no `String` to open. They are still
+    /// scanned for escapes, so `"a\"b"` is right too.
+    public mutating func key(_ key: StaticString) {
+        guard key.hasPointerRepresentation, !format.escapeNonASCII else { return self.key(key.description) }
+        key.withUTF8Buffer { writeQuoted(utf8: $0, after: beginItemDeferringLineBreak(), isKey: true) }
         afterKey = true
     }
 
@@ -165,7 +177,7 @@ public struct JSONStreamWriter {
     // MARK: Layout
 
     private var currentHasItems: Bool {
-        get { depth <= 64 ? haveItems & (1 << UInt64(depth - 1)) != 0 : deeperHaveItems[depth - 65] }
+        @inline(__always) get { depth <= 64 ? haveItems & (1 << UInt64(depth - 1)) != 0 : deeperHaveItems[depth - 65] }
         set {
             if depth <= 64 {
                 if newValue { haveItems |= 1 << UInt64(depth - 1) } else { haveItems &= ~(1 << UInt64(depth - 1)) }

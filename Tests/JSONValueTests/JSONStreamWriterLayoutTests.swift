@@ -161,6 +161,43 @@ struct JSONStreamWriterLayoutTests {
         Self.check(arrays, capacity: 1)
     }
 
+    @Test("a literal key writes the bytes its String would")
+    func literalKeys() {
+        for format in Self.formats {
+            var literal = JSONStreamWriter(format: format)
+            var string = JSONStreamWriter(format: format)
+            literal.beginObject()
+            string.beginObject()
+            // Each literal below picks the StaticString overload; the String twin is a variable.
+            literal.key("method")
+            string.key(String("method"))
+            literal.string("GET")
+            string.string("GET")
+            literal.key("quote \" backslash \\ tab \t ctl \u{01}")
+            string.key(String("quote \" backslash \\ tab \t ctl \u{01}"))
+            literal.beginArray()
+            string.beginArray()
+            literal.endArray()
+            string.endArray()
+            literal.key("é 😀 a key longer than sixteen bytes")
+            string.key(String("é 😀 a key longer than sixteen bytes"))
+            literal.null()
+            string.null()
+            literal.key("")
+            string.key(String(""))
+            literal.bool(true)
+            string.bool(true)
+            literal.endObject()
+            string.endObject()
+            #expect(literal.count == string.count)
+            let bytes = literal.finish()
+            #expect(bytes == string.finish(), "format \(format)")
+            let value: JSON = ["method": "GET", "quote \" backslash \\ tab \t ctl \u{01}": [], "é 😀 a key longer than sixteen bytes": nil, "": true]
+            // Keys go in the order given; the reference would sort them.
+            if !format.sortKeys { #expect(bytes == Array(Reference.text(value, format).utf8)) }
+        }
+    }
+
     @Test("empty containers, lone scalars and the top level")
     func scalars() {
         for value: JSON in [nil, true, false, .number("-1.5e3"), "", "x", [], [:], [[]], [[:]], ["": ""]] {
