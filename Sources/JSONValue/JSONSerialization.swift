@@ -68,7 +68,11 @@ extension JSON {
 /// written with `value(_:)`. Unbalanced calls are a programming error.
 public struct JSONStreamWriter {
     public let format: JSONFormat
-    private var output: [UInt8] = []
+    /// The text is `output[..<used]`; the rest is zeroed room. Each piece is stored through a
+    /// pointer after one room check: `Array.append` was a generic call with its own uniqueness and
+    /// capacity checks for every separator, quote and run, a quarter of the writer's cost.
+    private var output: [UInt8]
+    private var used = 0
     /// Open containers; the one at depth `d` (1-based) has an item when bit `d - 1` is set (or,
     /// from depth 65, `deeperHaveItems[d - 65]`).
     private var depth = 0
@@ -79,43 +83,48 @@ public struct JSONStreamWriter {
 
     public init(format: JSONFormat = .pretty, reservingCapacity capacity: Int = 256) {
         self.format = format
-        output.reserveCapacity(capacity)
+        output = [UInt8](repeating: 0, count: max(capacity, 16))
     }
 
     /// Bytes written so far.
-    public var count: Int { output.count }
+    public var count: Int { used }
 
     /// The text, with the final newline when the format asks for one.
     public mutating func finish() -> [UInt8] {
-        if format.trailingNewline { output.append(UInt8(ascii: "\n")) }
+        if format.trailingNewline { append("\n") }
+        // Dropping the room only lowers the count: the bytes are not copied.
+        output.removeLast(output.count - used)
         return output
     }
 
-    public mutating func beginObject() {
-        beginItem()
-        open(UInt8(ascii: "{"))
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
     public mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    public mutating func beginArray() {
-        beginItem()
-        open(UInt8(ascii: "["))
-    }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
 
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// An object member's key; its value is the next thing written.
+    ///
+    /// Disfavoured so that a literal, `writer.key("method")`, takes the `StaticString` overload
+    /// (a literal otherwise prefers `String`, its default type).
+    @_disfavoredOverload
     public mutating func key(_ key: String) {
-        beginItem()
-        writeString(key)
-        if format.indent > 0 { append(": ") } else { appendText(format.compactKeySeparator) }
+        writeString(key, isKey: true)
+        afterKey = true
+    }
+
+    /// A literal key: its bytes are read in place, with no `String` to open. They are still
+    /// scanned for escapes, so `"a\"b"` is right too.
+    public mutating func key(_ key: StaticString) {
+        guard key.hasPointerRepresentation, !format.escapeNonASCII else { return self.key(key.description) }
+        key.withUTF8Buffer { writeQuoted(utf8: $0, after: beginItemDeferringLineBreak(), isKey: true) }
         afterKey = true
     }
 
     public mutating func string(_ string: String) {
-        beginItem()
-        writeString(string)
+        writeString(string, isKey: false)
     }
 
     /// Writes `bytes` as a string when they are valid UTF-8 and returns true; otherwise writes
@@ -124,20 +133,17 @@ public struct JSONStreamWriter {
     @discardableResult
     public mutating func string(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard UTF8Validation.isValid(bytes) else { return false }
-        beginItem()
-        writeString(utf8: bytes)
+        if format.escapeNonASCII {
+            string(String(decoding: bytes, as: UTF8.self))
+        } else {
+            writeQuoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
+        }
         return true
     }
 
-    public mutating func null() {
-        beginItem()
-        append("null")
-    }
+    public mutating func null() { writeItem("null") }
 
-    public mutating func bool(_ flag: Bool) {
-        beginItem()
-        append(flag ? "true" : "false")
-    }
+    public mutating func bool(_ flag: Bool) { writeItem(flag ? "true" : "false") }
 
     public mutating func number(_ value: Int) {
         beginItem()
@@ -171,7 +177,7 @@ public struct JSONStreamWriter {
     // MARK: Layout
 
     private var currentHasItems: Bool {
-        get { depth <= 64 ? haveItems & (1 << UInt64(depth - 1)) != 0 : deeperHaveItems[depth - 65] }
+        @inline(__always) get { depth <= 64 ? haveItems & (1 << UInt64(depth - 1)) != 0 : deeperHaveItems[depth - 65] }
         set {
             if depth <= 64 {
                 if newValue { haveItems |= 1 << UInt64(depth - 1) } else { haveItems &= ~(1 << UInt64(depth - 1)) }
@@ -181,40 +187,77 @@ public struct JSONStreamWriter {
         }
     }
 
-    /// Separator and line break before an array element or an object member.
-    private mutating func beginItem() {
+    /// A pretty layout's `,\n` and indent before an item, or the `\n` and indent before a closing
+    /// bracket.
+    private struct LineBreak {
+        var comma: Bool
+        var spaces: Int
+
+        /// What `write` may touch: the spaces go eight at a time, up to seven past the last.
+        var room: Int { 2 + spaces + 7 }
+
+        @inline(__always)
+        func write(to base: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
+            var end = start
+            if comma {
+                base[end] = UInt8(ascii: ",")
+                end += 1
+            }
+            base[end] = UInt8(ascii: "\n")
+            end += 1
+            let raw = UnsafeMutableRawPointer(base + end)
+            var offset = 0
+            while offset < spaces {
+                raw.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            return end + spaces
+        }
+    }
+
+    /// Claims the next item slot and writes a compact separator if it needs one; returns the line
+    /// break that a pretty layout needs, for the caller to write in one go with what follows.
+    @inline(__always)
+    private mutating func beginItemDeferringLineBreak() -> LineBreak? {
         if afterKey {
             afterKey = false
-            return
+            return nil
         }
-        guard depth > 0 else { return }
+        guard depth > 0 else { return nil }
         let separated = currentHasItems
         if !separated { currentHasItems = true }
         guard format.indent > 0 else {
             if separated { appendText(format.compactItemSeparator) }
-            return
+            return nil
         }
-        lineBreak(depth: depth, comma: separated)
+        return LineBreak(comma: separated, spaces: depth * format.indent)
     }
 
-    /// `,\n` and 128 spaces: a separator, line break and indent are one append (a `StaticString`, so
-    /// no lazy global to check and no array to retain on each call).
-    private static let commaNewlineSpaces: StaticString = ",\n                                                                                                                                "
+    /// Separator and line break before an array element or an object member.
+    private mutating func beginItem() {
+        guard let lineBreak = beginItemDeferringLineBreak() else { return }
+        write(room: lineBreak.room) { base, start in lineBreak.write(to: base, at: start) }
+    }
 
-    private mutating func lineBreak(depth: Int, comma: Bool) {
-        let spaces = depth * format.indent
-        let start = comma ? 0 : 1
-        if spaces <= 128 {
-            Self.commaNewlineSpaces.withUTF8Buffer { output.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<(2 + spaces)])) }
-        } else {
-            if comma { output.append(UInt8(ascii: ",")) }
-            output.append(UInt8(ascii: "\n"))
-            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+    /// An item that is one of the writer's literals, after its separator and line break.
+    private mutating func writeItem(_ text: StaticString) {
+        let lineBreak = beginItemDeferringLineBreak()
+        text.withUTF8Buffer { bytes in
+            write(room: (lineBreak?.room ?? 0) + bytes.count) { base, start in
+                let end = lineBreak?.write(to: base, at: start) ?? start
+                Self.copy(bytes.baseAddress.unsafelyUnwrapped, count: bytes.count, to: base + end)
+                return end + bytes.count
+            }
         }
     }
 
     private mutating func open(_ bracket: UInt8) {
-        output.append(bracket)
+        let lineBreak = beginItemDeferringLineBreak()
+        write(room: (lineBreak?.room ?? 0) + 1) { base, start in
+            let end = lineBreak?.write(to: base, at: start) ?? start
+            base[end] = bracket
+            return end + 1
+        }
         depth += 1
         if depth > 64 {
             if deeperHaveItems.count < depth - 64 { deeperHaveItems.append(false) }
@@ -225,51 +268,158 @@ public struct JSONStreamWriter {
     private mutating func close(_ bracket: UInt8) {
         let hadItems = currentHasItems
         depth -= 1
-        if hadItems && format.indent > 0 { lineBreak(depth: depth, comma: false) }
-        output.append(bracket)
+        let lineBreak = hadItems && format.indent > 0 ? LineBreak(comma: false, spaces: depth * format.indent) : nil
+        write(room: (lineBreak?.room ?? 0) + 1) { base, start in
+            let end = lineBreak?.write(to: base, at: start) ?? start
+            base[end] = bracket
+            return end + 1
+        }
+    }
+
+    // MARK: Bytes
+
+    /// Makes room for `room` more bytes, then lets `body` store them from `start` (the old
+    /// `count`); it returns where they end.
+    @inline(__always)
+    private mutating func write(room: Int, _ body: (_ base: UnsafeMutablePointer<UInt8>, _ start: Int) -> Int) {
+        if room > output.count &- used { grow(room: room) }
+        let start = used
+        used = output.withUnsafeMutableBufferPointer { body($0.baseAddress.unsafelyUnwrapped, start) }
+    }
+
+    /// At least doubles, so appending stays amortised O(1); only the bytes written are copied.
+    @inline(never)
+    private mutating func grow(room: Int) {
+        let old = output
+        let used = used
+        let size = Swift.max(used + room, old.count * 2)
+        output = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            old.withUnsafeBufferPointer { written in
+                let copied = buffer.baseAddress.unsafelyUnwrapped
+                copied.initialize(from: written.baseAddress.unsafelyUnwrapped, count: used)
+                (copied + used).initialize(repeating: 0, count: size - used)
+            }
+            initialized = size
+        }
+    }
+
+    /// Copies without a `memcpy` call for the few bytes most pieces of JSON are: loads and stores
+    /// that overlap where `count` is not a whole number of them.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count > 16 {
+            to.copyMemory(from: from, byteCount: count)
+        } else if count >= 8 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        } else if count > 0 {
+            target[0] = source[0]
+            target[count >> 1] = source[count >> 1]
+            target[count - 1] = source[count - 1]
+        }
     }
 
     private mutating func appendText(_ text: String) {
-        output.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes in
+            write(room: bytes.count) { base, start in
+                if let source = bytes.baseAddress { Self.copy(source, count: bytes.count, to: base + start) }
+                return start + bytes.count
+            }
+        }
     }
 
     /// The writer's own literals: a static buffer, with no `String` to open.
     private mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { output.append(contentsOf: $0) }
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private mutating func writeEscapedUnit(_ unit: UInt16) {
-        append("\\u")
-        for shift in stride(from: 12, through: 0, by: -4) {
-            output.append(Self.hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
-        }
-    }
-
-    private mutating func writeString(_ string: String) {
-        if !format.escapeNonASCII {
-            // Native strings lend their bytes without a copy (or a retain); others are made native once.
-            if string.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) != nil { return }
-            var text = string
-            text.withUTF8 { writeString(utf8: $0) }
-            return
-        }
-        output.append(UInt8(ascii: "\""))
-        for unit in string.utf16 {
-            switch unit {
-            case 0x22: append("\\\"")
-            case 0x5C: append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x20..<0x7F: output.append(UInt8(unit))
-            default: writeEscapedUnit(unit)
+        text.withUTF8Buffer { bytes in
+            write(room: bytes.count) { base, start in
+                Self.copy(bytes.baseAddress.unsafelyUnwrapped, count: bytes.count, to: base + start)
+                return start + bytes.count
             }
         }
-        output.append(UInt8(ascii: "\""))
+    }
+
+    // MARK: Strings
+
+    /// `string` quoted as an item or a key (with the key separator), after the item's separator
+    /// and line break.
+    private mutating func writeString(_ string: String, isKey: Bool) {
+        if format.escapeNonASCII {
+            beginItem()
+            writeEscapingNonASCII(string)
+            if isKey { writeKeySeparator() }
+            return
+        }
+        let lineBreak = beginItemDeferringLineBreak()
+        // Native strings lend their bytes without a copy (or a retain); others are made native once.
+        if string.utf8.withContiguousStorageIfAvailable({ writeQuoted(utf8: $0, after: lineBreak, isKey: isKey) }) != nil { return }
+        var text = string
+        text.withUTF8 { writeQuoted(utf8: $0, after: lineBreak, isKey: isKey) }
+    }
+
+    private mutating func writeKeySeparator() {
+        if format.indent > 0 { append(": ") } else { appendText(format.compactKeySeparator) }
+    }
+
+    /// `unit`'s escape (`\n`, `\"`, `\u00e9`, …) at `start`; returns where it ends, at most 6 on.
+    @inline(__always)
+    private static func writeEscape(_ unit: UInt16, to base: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
+        base[start] = UInt8(ascii: "\\")
+        let short: UInt8
+        switch unit {
+        case 0x22: short = UInt8(ascii: "\"")
+        case 0x5C: short = UInt8(ascii: "\\")
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        default:
+            base[start + 1] = UInt8(ascii: "u")
+            for digit in 0..<4 {
+                let nibble = UInt8(truncatingIfNeeded: unit >> UInt16(12 - 4 * digit)) & 0xF
+                base[start + 2 + digit] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+            }
+            return start + 6
+        }
+        base[start + 1] = short
+        return start + 2
+    }
+
+    /// Python's `ensure_ascii`: escapes by UTF-16 unit, so astral characters become surrogate
+    /// pairs. A chunk of units per room check, so a large body needs no room for six times itself.
+    private mutating func writeEscapingNonASCII(_ string: String) {
+        append("\"")
+        var units = string.utf16.makeIterator()
+        var more = true
+        while more {
+            write(room: 6 * 256) { base, start in
+                var end = start
+                for _ in 0..<256 {
+                    guard let unit = units.next() else {
+                        more = false
+                        break
+                    }
+                    if unit >= 0x20 && unit < 0x7F && unit != 0x22 && unit != 0x5C {
+                        base[end] = UInt8(truncatingIfNeeded: unit)
+                        end += 1
+                    } else {
+                        end = Self.writeEscape(unit, to: base, at: end)
+                    }
+                }
+                return end
+            }
+        }
+        append("\"")
     }
 
     /// Whether any byte of `word` is below 0x20, `"` (0x22) or `\` (0x5C): the classic
@@ -283,44 +433,77 @@ public struct JSONStreamWriter {
         return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
-    private mutating func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard !format.escapeNonASCII else {
-            return writeString(String(decoding: bytes, as: UTF8.self))
+    /// The offset of the first byte from `start` on that JSON escapes, or `count`. Eight bytes at a
+    /// time, the last (or only) few as one word of overlapping loads: most text has no escapes,
+    /// and most keys and values are shorter than eight bytes.
+    @inline(__always)
+    private static func firstEscape(in base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= count {
+            if needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+            index += 8
         }
-        output.append(UInt8(ascii: "\""))
-        // Copies each run of bytes that need no escape in one go: appending byte by byte cost
-        // 73% of the server's CPU time on a 1 MiB upload echoed back as text.
-        var runStart = 0
-        var index = 0
-        let count = bytes.count
+        let rest = count - index
+        if rest == 0 { return count }
+        if rest < 8 {
+            let tail: UInt64
+            if count >= 8 {
+                tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            } else if rest >= 4 {
+                let head = raw.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+                tail = UInt64(head) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            } else {
+                // Spaces fill the word: they need no escape.
+                tail = UInt64(base[index]) | UInt64(base[index + rest >> 1]) << 8 | UInt64(base[count - 1]) << 16 | 0x2020_2020_2000_0000
+            }
+            if !needsEscape(tail) { return count }
+        }
         while index < count {
-            // Eight bytes at a time while none is a control byte, `"` or `\`: most text has none.
-            if index + 8 <= count, let base = bytes.baseAddress {
-                let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if !Self.needsEscape(word) {
-                    index += 8
-                    continue
-                }
-            }
-            let byte = bytes[index]
+            let byte = base[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
             index += 1
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            let escaped = index - 1
-            if runStart < escaped { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<escaped])) }
-            runStart = index
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            default: writeEscapedUnit(UInt16(byte))
-            }
         }
-        if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
-        output.append(UInt8(ascii: "\""))
+        return count
+    }
+
+    /// `bytes` quoted, after `lineBreak` and, for a key, with the key separator: one write for each
+    /// run that needs no escape, with its escape (or the rest) in the same write, so a key or value
+    /// without escapes is a single write, and a large body one `memcpy` per run.
+    private mutating func writeQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool) {
+        let count = bytes.count
+        // An empty buffer may have no address; nothing is read through this one then.
+        let source = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
+        let keySeparator = isKey && format.indent > 0
+        var lead = lineBreak.map { $0.room } ?? 0
+        var runStart = 0
+        var first = true
+        while true {
+            let runEnd = Self.firstEscape(in: source, from: runStart, count: count)
+            let last = runEnd == count
+            let run = runEnd - runStart
+            write(room: lead + 1 + run + 6) { base, start in
+                var end = start
+                if first {
+                    end = lineBreak?.write(to: base, at: end) ?? end
+                    base[end] = UInt8(ascii: "\"")
+                    end += 1
+                }
+                Self.copy(source + runStart, count: run, to: base + end)
+                end += run
+                if !last { return Self.writeEscape(UInt16(source[runEnd]), to: base, at: end) }
+                base[end] = UInt8(ascii: "\"")
+                if !keySeparator { return end + 1 }
+                base[end + 1] = UInt8(ascii: ":")
+                base[end + 2] = UInt8(ascii: " ")
+                return end + 3
+            }
+            if last { break }
+            runStart = runEnd + 1
+            first = false
+            lead = 0
+        }
+        if isKey && !keySeparator { appendText(format.compactKeySeparator) }
     }
 }
 
