@@ -127,6 +127,23 @@ public struct JSONStreamWriter {
         writeString(string, isKey: false)
     }
 
+    /// One string made of `parts` one after another, written without making a `String` of them.
+    ///
+    /// ```swift
+    /// writer.string(joining: scheme, "://", host, target)   // "http://127.0.0.1:8080/get?a=1"
+    /// ```
+    public mutating func string(joining parts: String...) {
+        guard !format.escapeNonASCII, !parts.isEmpty else { return string(parts.joined()) }
+        var lineBreak = beginItemDeferringLineBreak()
+        for index in parts.indices {
+            var part = parts[index]
+            part.withUTF8 { bytes in
+                writeQuoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
+            }
+            lineBreak = nil
+        }
+    }
+
     /// Writes `bytes` as a string when they are valid UTF-8 and returns true; otherwise writes
     /// nothing and returns false. No `String` is made of them: a large text body is copied once,
     /// straight into the output.
@@ -470,7 +487,11 @@ public struct JSONStreamWriter {
     /// `bytes` quoted, after `lineBreak` and, for a key, with the key separator: one write for each
     /// run that needs no escape, with its escape (or the rest) in the same write, so a key or value
     /// without escapes is a single write, and a large body one `memcpy` per run.
-    private mutating func writeQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool) {
+    /// `opens` and `closes` say whether this piece starts and ends the string: `string(joining:)`
+    /// writes one string from several pieces.
+    private mutating func writeQuoted(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool, opens: Bool = true, closes: Bool = true
+    ) {
         let count = bytes.count
         // An empty buffer may have no address; nothing is read through this one then.
         let source = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
@@ -486,12 +507,15 @@ public struct JSONStreamWriter {
                 var end = start
                 if first {
                     end = lineBreak?.write(to: base, at: end) ?? end
-                    base[end] = UInt8(ascii: "\"")
-                    end += 1
+                    if opens {
+                        base[end] = UInt8(ascii: "\"")
+                        end += 1
+                    }
                 }
                 Self.copy(source + runStart, count: run, to: base + end)
                 end += run
                 if !last { return Self.writeEscape(UInt16(source[runEnd]), to: base, at: end) }
+                if !closes { return end }
                 base[end] = UInt8(ascii: "\"")
                 if !keySeparator { return end + 1 }
                 base[end + 1] = UInt8(ascii: ":")

@@ -116,6 +116,38 @@ struct JSONStreamWriterLayoutTests {
         for capacity in [0, 1, 16, 17, 100] { Self.check(.object(object), capacity: capacity, "capacity \(capacity)") }
     }
 
+    @Test("a string written in pieces is the string written whole, wherever it is cut")
+    func stringsJoinedFromPieces() {
+        let texts = ["http://127.0.0.1:8080/get?a=1", "a\"b\\c\nd", "\u{01}é😀x", "", String(repeating: "long-", count: 30) + "\t"]
+        for format in Self.formats {
+            for text in texts {
+                let characters = Array(text)
+                for cut in 0...characters.count {
+                    for second in cut...characters.count {
+                        let parts = [String(characters[..<cut]), String(characters[cut..<second]), String(characters[second...])]
+                        var whole = JSONStreamWriter(format: format, reservingCapacity: 1)
+                        var joined = JSONStreamWriter(format: format, reservingCapacity: 1)
+                        for writer in [0, 1] {
+                            // Inside an array, after another item, so the separator and line break count too.
+                            if writer == 0 {
+                                whole.beginArray(); whole.null(); whole.string(text); whole.endArray()
+                            } else {
+                                joined.beginArray(); joined.null(); joined.string(joining: parts[0], parts[1], parts[2]); joined.endArray()
+                            }
+                        }
+                        #expect(joined.count == whole.count)
+                        #expect(joined.finish() == whole.finish(), "\(text) cut at \(cut), \(second), format \(format)")
+                    }
+                }
+            }
+            var empty = JSONStreamWriter(format: format)
+            empty.beginObject(); empty.key("k"); empty.string(joining: "", ""); empty.key("none"); empty.string(); empty.endObject()
+            var expected = JSONStreamWriter(format: format)
+            expected.beginObject(); expected.key("k"); expected.string(""); expected.key("none"); expected.string(""); expected.endObject()
+            #expect(empty.finish() == expected.finish())
+        }
+    }
+
     @Test("one huge string grows the room once and keeps its escapes")
     func growthByHugeString() {
         let chunk = String(repeating: "abcdefghijklmnopqrstuvwxyz0123", count: 40_000)

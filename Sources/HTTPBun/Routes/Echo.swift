@@ -71,7 +71,8 @@ enum Echo {
         writer.key("origin")
         writer.string(origin(request))
         writer.key("url")
-        writer.string(url(request))
+        let (scheme, host) = schemeAndHost(request)
+        writer.string(joining: scheme, "://", host, request.target)
         writer.key("form")
         switch body {
         case .form(let pairs): writeStringOrList(pairs, into: &writer)
@@ -158,13 +159,7 @@ enum Echo {
     /// `scheme://host` as the client reached us, for absolute URLs the server writes, followed by
     /// `path`: built in one allocation, where two concatenations made two.
     static func baseURL(_ request: Request, then path: String = "") -> String {
-        var scheme = request.scheme
-        if let forwarded = request.headers["X-Forwarded-Proto"]?.split(separator: ",").first?.trimmingSpaces,
-            forwarded == "http" || forwarded == "https"
-        {
-            scheme = forwarded
-        }
-        let host = request.authority
+        let (scheme, host) = schemeAndHost(request)
         var url = ""
         url.reserveCapacity(scheme.utf8.count + 3 + host.utf8.count + path.utf8.count)
         url += scheme
@@ -172,6 +167,17 @@ enum Echo {
         url += host
         url += path
         return url
+    }
+
+    /// The scheme (or `X-Forwarded-Proto`) and the host the client reached us by.
+    static func schemeAndHost(_ request: Request) -> (scheme: String, host: String) {
+        var scheme = request.scheme
+        if let forwarded = request.headers["X-Forwarded-Proto"]?.split(separator: ",").first?.trimmingSpaces,
+            forwarded == "http" || forwarded == "https"
+        {
+            scheme = forwarded
+        }
+        return (scheme, request.authority)
     }
 
     /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when
