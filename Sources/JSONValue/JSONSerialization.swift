@@ -132,7 +132,14 @@ public struct JSONStreamWriter {
     /// ```swift
     /// writer.string(joining: scheme, "://", host, target)   // "http://127.0.0.1:8080/get?a=1"
     /// ```
+    @inlinable
     public mutating func string(joining parts: String...) {
+        // Inlined, so the caller's array of parts does not escape and can live on the stack.
+        parts.withUnsafeBufferPointer { writeString(joining: $0) }
+    }
+
+    @usableFromInline
+    mutating func writeString(joining parts: UnsafeBufferPointer<String>) {
         guard !format.escapeNonASCII, !parts.isEmpty else { return string(parts.joined()) }
         var lineBreak = beginItemDeferringLineBreak()
         for index in parts.indices {
