@@ -66,6 +66,8 @@ extension JSON {
 /// appearance, a name seen once with its value, a repeated one with all of its values in order.
 enum NameGroups {
     /// Calls `single` or `repeated` once per distinct name, in order of first appearance.
+    /// Inlined, so the echo's writer calls are not made through closure contexts.
+    @inline(__always)
     static func visit<Value>(
         _ pairs: [(name: String, value: Value)], single: (String, Value) -> Void, repeated: (String, [Value]) -> Void
     ) {

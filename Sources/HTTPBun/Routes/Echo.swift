@@ -107,6 +107,7 @@ enum Echo {
     }
 
     /// `JSON.valueOrList` written directly, by the same grouping rule (`NameGroups`).
+    @inline(__always)
     static func writeGrouped<Value>(
         _ pairs: [(name: String, value: Value)], into writer: inout JSONStreamWriter,
         _ writeValue: (Value, inout JSONStreamWriter) -> Void
