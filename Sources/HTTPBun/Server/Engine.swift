@@ -193,7 +193,7 @@ final class Engine: Sendable {
                 connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
                 { cls, _, key, keySize, value, valueSize in
                     let headers = cls!.assumingMemoryBound(to: HTTPHeaders.self)
-                    let name = key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: keySize), as: UTF8.self) } ?? ""
+                    let name = key.map { WireText.headerName(UnsafeRawBufferPointer(start: $0, count: keySize)) } ?? ""
                     let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
                     headers.pointee.add(name, text)
                     return .YES
@@ -298,5 +298,22 @@ enum WireText {
 
     static func version(_ text: UnsafePointer<CChar>) -> String {
         strcmp(text, "HTTP/1.1") == 0 ? "HTTP/1.1" : String(cString: text)
+    }
+
+    /// The names clients send on nearly every request, spelled as they usually are (a name spelled
+    /// otherwise is made as sent): compared as bytes, answered with a literal.
+    private static let commonHeaderNames: [(bytes: StaticString, text: String)] = [
+        ("Host", "Host"), ("User-Agent", "User-Agent"), ("Accept", "Accept"), ("Accept-Encoding", "Accept-Encoding"),
+        ("Accept-Language", "Accept-Language"), ("Connection", "Connection"), ("Content-Type", "Content-Type"),
+        ("Content-Length", "Content-Length"), ("Cookie", "Cookie"), ("Authorization", "Authorization"),
+    ]
+
+    static func headerName(_ bytes: UnsafeRawBufferPointer) -> String {
+        if let base = bytes.baseAddress {
+            for name in commonHeaderNames where name.bytes.utf8CodeUnitCount == bytes.count {
+                if memcmp(name.bytes.utf8Start, base, bytes.count) == 0 { return name.text }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

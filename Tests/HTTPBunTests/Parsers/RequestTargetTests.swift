@@ -44,6 +44,11 @@ struct WireTextTests {
         #expect(method.withCString { WireText.method($0) } == method)
     }
 
+    @Test(arguments: ["Host", "host", "HOST", "User-Agent", "Accept", "Accepts", "Accep", "Content-Length", "Cookie", "X-Custom", "", "caf\u{E9}"])
+    func headerNamesComeBackAsSent(name: String) {
+        #expect(Array(name.utf8).withUnsafeBytes { WireText.headerName($0) } == name)
+    }
+
     @Test(arguments: ["HTTP/1.1", "HTTP/1.0", "HTTP/1.10", ""])
     func versionsComeBackAsSent(version: String) {
         #expect(version.withCString { WireText.version($0) } == version)
