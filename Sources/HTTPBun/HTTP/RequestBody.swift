@@ -64,6 +64,8 @@ extension JSON {
 
 /// The rule behind `JSON.stringOrList` and the echo object's writer: names in order of first
 /// appearance, a name seen once with its value, a repeated one with all of its values in order.
+/// Names are the same when their bytes are: `caf%C3%A9` and `cafe%CC%81` are two names, as in
+/// httpbin and Go, though Swift's `==` calls them equal (canonical equivalence).
 enum NameGroups {
     /// Calls `single` or `repeated` once per distinct name, in order of first appearance.
     /// Inlined, so the echo's writer calls are not made through closure contexts.
@@ -74,10 +76,10 @@ enum NameGroups {
         if pairs.count <= 32 {
             // A handful of names (every real request): scanning beats hashing, and only a name that
             // repeats (rare) gets an array.
-            for (index, pair) in pairs.enumerated() where !pairs[..<index].contains(where: { $0.name == pair.name }) {
+            for (index, pair) in pairs.enumerated() where !pairs[..<index].contains(where: { sameBytes($0.name, pair.name) }) {
                 let later = pairs[(index + 1)...]
-                if later.contains(where: { $0.name == pair.name }) {
-                    repeated(pair.name, [pair.value] + later.filter { $0.name == pair.name }.map(\.value))
+                if later.contains(where: { sameBytes($0.name, pair.name) }) {
+                    repeated(pair.name, [pair.value] + later.filter { sameBytes($0.name, pair.name) }.map(\.value))
                 } else {
                     single(pair.name, pair.value)
                 }
@@ -86,18 +88,38 @@ enum NameGroups {
         }
         // Thousands of names (a hostile query): a dictionary keeps this linear.
         var order: [String] = []
-        var positions: [String: [Int]] = [:]
+        var positions: [NameKey: [Int]] = [:]
         for (index, pair) in pairs.enumerated() {
-            if positions[pair.name] == nil { order.append(pair.name) }
-            positions[pair.name, default: []].append(index)
+            let key = NameKey(name: pair.name)
+            if positions[key] == nil { order.append(pair.name) }
+            positions[key, default: []].append(index)
         }
         for name in order {
-            let indices = positions[name] ?? []
+            let indices = positions[NameKey(name: name)] ?? []
             if indices.count == 1 {
                 single(name, pairs[indices[0]].value)
             } else {
                 repeated(name, indices.map { pairs[$0].value })
             }
+        }
+    }
+
+    static func sameBytes(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        // Native and small strings lend contiguous bytes; comparing them beats two iterators.
+        let compared = left.utf8.withContiguousStorageIfAvailable { a in
+            right.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+        }
+        return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
+    }
+
+    /// A name hashed and compared by its bytes.
+    struct NameKey: Hashable {
+        let name: String
+        static func == (left: NameKey, right: NameKey) -> Bool { sameBytes(left.name, right.name) }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(name.utf8.count)
+            for byte in name.utf8 { hasher.combine(byte) }
         }
     }
 }

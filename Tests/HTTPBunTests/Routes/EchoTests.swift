@@ -204,6 +204,17 @@ struct EchoGroupingTests {
         if count == 6 { #expect(tree["k4"] == "4") }
     }
 
+    @Test("names are grouped by their bytes: NFC and NFD spellings stay apart", arguments: [2, 40])
+    func namesGroupByBytes(padding: Int) throws {
+        // Past 32 pairs the grouping hashes names: pad the query to take that path too.
+        let filler = (0..<padding).map { "f\($0)=x" }.joined(separator: "&")
+        let json = try respond("GET", "/get?caf%C3%A9=1&cafe%CC%81=2&caf%C3%A9=3&" + filler).json
+        let args = try #require(json["args"]?.objectValue)
+        #expect(Array(args.keys.prefix(2)).map { Array($0.utf8) } == [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8)])
+        #expect(args.entries[0].value == ["1", "3"])
+        #expect(args.entries[1].value == "2")
+    }
+
     @Test("files with a repeated name become a list; text stays text, binary is base64")
     func repeatedFileNames() throws {
         func file(_ name: String, _ filename: String, _ content: [UInt8]) -> [UInt8] {
