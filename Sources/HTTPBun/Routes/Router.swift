@@ -3,10 +3,10 @@ public struct RouteContext: Sendable {
     public let request: Request
     /// Path parameters by name, percent-decoded (`/delay/{seconds}` gives `parameters["seconds"]`).
     /// A rest parameter (`{path*}`) holds the remaining segments joined by `/`.
-    public let parameters: [String: String]
+    public internal(set) var parameters: [String: String]
     public let configuration: ServerConfiguration
     /// The request path below the path prefix, still percent-encoded (`/get`).
-    public let routePath: Substring
+    public internal(set) var routePath: Substring
 
     public subscript(parameter name: String) -> String { parameters[name] ?? "" }
 }
@@ -114,29 +114,33 @@ public struct Router: Sendable {
             + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
             + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes + OAuth2Routes.routes
 
-    public func respond(to request: Request) -> Response {
-        var response = route(request)
+    public func respond(to request: consuming Request) -> Response {
+        // The request moves into the context that the handler gets: copying it there cost a retain
+        // and a release for each of its strings and arrays.
+        var context = RouteContext(request: request, parameters: [:], configuration: configuration, routePath: "")
+        var response = route(&context)
         if configuration.flavor == .httpbin {
-            HTTPBinShape.decorate(&response, for: request)
+            HTTPBinShape.decorate(&response, for: context.request)
         } else {
-            Cors.decorate(&response, for: request)
+            Cors.decorate(&response, for: context.request)
         }
         return response
     }
 
-    private func route(_ request: Request) -> Response {
+    /// Finds the route and calls its handler with `context`, its parameters and path filled in.
+    private func route(_ context: inout RouteContext) -> Response {
         // MHD passes on targets that are not paths (`GET get`) and control characters in them.
-        var target = request.target
+        var target = context.request.target
         let (startsWithSlash, hasControlByte) = target.withUTF8 { bytes in
             (bytes.first == UInt8(ascii: "/"), bytes.contains { $0 < 0x20 || $0 == 0x7F })
         }
-        let isPath = startsWithSlash || (request.target == "*" && request.method == "OPTIONS")
+        let isPath = startsWithSlash || (context.request.target == "*" && context.request.method == "OPTIONS")
         guard isPath, !hasControlByte else {
             return .error(400, "malformed request target: send a path that starts with / and has no control characters")
         }
-        let fullPath = request.rawPath
+        let fullPath = context.request.rawPath
         guard let routePath = stripPrefix(fullPath) else {
-            return notFound(request)
+            return notFound(context.request)
         }
         let pathSegments = Self.segments(of: routePath)
         let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
@@ -147,15 +151,15 @@ public struct Router: Sendable {
             if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
                 continue
             }
-            if request.method == "OPTIONS" {
-                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: request) : Cors.preflight(for: request)
+            if context.request.method == "OPTIONS" {
+                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
-            guard route.accepts(request.method) else {
+            guard route.accepts(context.request.method) else {
                 allowed.formUnion(route.methods ?? [])
                 continue
             }
-            let context = RouteContext(
-                request: request, parameters: parameters, configuration: configuration, routePath: routePath)
+            context.parameters = parameters
+            context.routePath = routePath
             return route.handler(context)
         }
         if !allowed.isEmpty {
@@ -164,11 +168,11 @@ public struct Router: Sendable {
             if configuration.flavor == .httpbin {
                 return HTTPBinShape.methodNotAllowed(allow: allowed.sorted().joined(separator: ", "))
             }
-            var response = Response.error(405, "method \(request.method) not allowed on \(request.path); use \(allowed.sorted().joined(separator: ", "))")
+            var response = Response.error(405, "method \(context.request.method) not allowed on \(context.request.path); use \(allowed.sorted().joined(separator: ", "))")
             response.headers.add("Allow", allowed.sorted().joined(separator: ", "))
             return response
         }
-        return notFound(request)
+        return notFound(context.request)
     }
 
     private func notFound(_ request: Request) -> Response {
