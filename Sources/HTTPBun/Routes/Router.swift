@@ -4,11 +4,26 @@ public struct RouteContext: Sendable {
     /// Path parameters by name, percent-decoded (`/delay/{seconds}` gives `parameters["seconds"]`).
     /// A rest parameter (`{path*}`) holds the remaining segments joined by `/`.
     public internal(set) var parameters: [String: String]
-    public let configuration: ServerConfiguration
+    public var configuration: ServerConfiguration { settings.value }
     /// The request path below the path prefix, still percent-encoded (`/get`).
     public internal(set) var routePath: Substring
+    let settings: SharedConfiguration
+
+    init(request: Request, parameters: [String: String], settings: SharedConfiguration, routePath: Substring) {
+        self.request = request
+        self.parameters = parameters
+        self.settings = settings
+        self.routePath = routePath
+    }
 
     public subscript(parameter name: String) -> String { parameters[name] ?? "" }
+}
+
+/// One router's configuration, shared by every context it makes: a context holding its own copy
+/// retained and released each of the configuration's strings and arrays on every request.
+final class SharedConfiguration: Sendable {
+    let value: ServerConfiguration
+    init(_ value: ServerConfiguration) { self.value = value }
 }
 
 /// A handler: a pure function from a request to a response.
@@ -77,14 +92,15 @@ public struct Route: Sendable {
 /// response.status      // 200
 /// ```
 public struct Router: Sendable {
-    public let configuration: ServerConfiguration
+    public var configuration: ServerConfiguration { settings.value }
+    private let settings: SharedConfiguration
     private let prefix: String
     /// Routes by their first literal segment, so a request is matched against a handful, not all.
     private let routesByFirstSegment: [String: [Route]]
     private let routesWithParameterFirst: [Route]
 
     public init(configuration: ServerConfiguration = ServerConfiguration(), routes: [Route]? = nil) {
-        self.configuration = configuration
+        self.settings = SharedConfiguration(configuration)
         self.prefix = configuration.normalizedPathPrefix
         var byFirst: [String: [Route]] = [:]
         var parameterFirst: [Route] = []
@@ -117,7 +133,7 @@ public struct Router: Sendable {
     public func respond(to request: consuming Request) -> Response {
         // The request moves into the context that the handler gets: copying it there cost a retain
         // and a release for each of its strings and arrays.
-        var context = RouteContext(request: request, parameters: [:], configuration: configuration, routePath: "")
+        var context = RouteContext(request: request, parameters: [:], settings: settings, routePath: "")
         var response = route(&context)
         if configuration.flavor == .httpbin {
             HTTPBinShape.decorate(&response, for: context.request)
