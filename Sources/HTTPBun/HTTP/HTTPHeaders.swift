@@ -56,8 +56,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.contains { $0.name.equalsASCIICaseInsensitive(name) }
     }
 
-    /// Appends a value, keeping the ones already there.
-    public mutating func add(_ name: String, _ value: String) {
+    /// Appends a value, keeping the ones already there. The strings move into the fields, so the
+    /// server's header reader does not retain and release each one.
+    public mutating func add(_ name: consuming String, _ value: consuming String) {
         fields.append(Field(name: name, value: value))
     }
 
