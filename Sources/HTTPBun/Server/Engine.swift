@@ -218,25 +218,25 @@ final class Engine: Sendable {
 
     private func queue(_ response: Response, on connection: OpaquePointer, exchange: Exchange, closing: Bool = false) -> MHD_Result {
         logAccess(exchange, response)
-        var body = response.body
-        if exchange.method == "HEAD", case .stream(let stream) = body {
-            // MHD 0.9.75 writes the chunked terminator even after a HEAD answer, which corrupts
-            // the next response on the connection: give HEAD the same bytes at a fixed length.
-            body = .bytes(stream.chunks.flatMap(\.bytes))
-        }
         let mhdResponse: OpaquePointer?
-        switch body {
+        switch response.body {
         case .closeConnection:
             return .NO
         case .bytes(let bytes):
             mhdResponse = makeBufferResponse(bytes)
+        case .stream(let stream) where exchange.method == "HEAD":
+            // MHD 0.9.75 writes the chunked terminator even after a HEAD answer, which corrupts
+            // the next response on the connection: give HEAD the same bytes at a fixed length.
+            mhdResponse = makeBufferResponse(stream.chunks.flatMap(\.bytes))
         case .stream(let stream):
             mhdResponse = makeReaderResponse(size: httpbun_size_unknown, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
         case .truncated(let announced, let bytes):
             mhdResponse = makeReaderResponse(size: UInt64(announced), StreamReader(mode: .truncated(bytes), connection: connection, engine: self))
         }
         guard let mhdResponse else { return .NO }
-        for field in response.headers { addHeader(field.name, field.value, to: mhdResponse) }
+        // By index: iterating the fields copied (retained) each name and value.
+        let fields = response.headers.fields
+        for index in fields.indices { addHeader(fields[index].name, fields[index].value, to: mhdResponse) }
         if closing { addHeader("Connection", "close", to: mhdResponse) }
         let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)
