@@ -7,12 +7,30 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// Seeded from `text` when it is an integer, else from the system's randomness.
     public init(seedText: String?) {
-        if let text = seedText, let seed = UInt64(text) ?? Int64(text).map({ UInt64(bitPattern: $0) }) {
+        if let text = seedText, let seed = Self.seed(text) {
             self.init(seed: seed)
         } else {
             var system = SystemRandomNumberGenerator()
             self.init(seed: system.next())
         }
+    }
+
+    /// A generator for a `seed` query argument: an integer, or none for a random seed. Other text
+    /// is an error rather than a random seed, so a test relying on its seed fails instead of flaking.
+    ///
+    /// ```swift
+    /// SeededRandom.parse(seed: request.queryValue("seed"))   // "42" → seeded, nil → random, "abc" → error
+    /// ```
+    public static func parse(seed text: String?) -> Result<SeededRandom, BodyParseError> {
+        if let text, seed(text) == nil {
+            return .failure(BodyParseError("invalid seed \"\(text)\": use a whole number such as 42"))
+        }
+        return .success(SeededRandom(seedText: text))
+    }
+
+    /// `text` as a seed: an unsigned integer, or a negative one's bit pattern.
+    private static func seed(_ text: String) -> UInt64? {
+        UInt64(text) ?? Int64(text).map { UInt64(bitPattern: $0) }
     }
 
     public mutating func next() -> UInt64 {

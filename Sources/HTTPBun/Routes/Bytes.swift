@@ -44,14 +44,10 @@ enum ByteRoutes {
         case .failure(let error): return .failure(error)
         case .success(let value): count = value
         }
-        let seedText = context.request.queryValue("seed")
-        // A seed that is not a number would silently fall back to random bytes, and a test relying
-        // on it would flake instead of failing: say so.
-        if let seedText, UInt64(seedText) == nil, Int64(seedText) == nil {
-            return .failure(BodyParseError("invalid seed \"\(seedText)\": use a whole number such as 42"))
+        return SeededRandom.parse(seed: context.request.queryValue("seed")).map { generator in
+            var generator = generator
+            return generator.bytes(count)
         }
-        var generator = SeededRandom(seedText: seedText)
-        return .success(generator.bytes(count))
     }
 
     /// Pieces of `chunkSize` bytes (the last may be shorter), never more than `maximumChunks`.

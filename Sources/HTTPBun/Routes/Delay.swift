@@ -21,7 +21,7 @@ enum DelayRoutes {
 /// Seconds given in a path or query (`1`, `0.25`), checked against the server's maximum.
 enum DurationParameter {
     static func parse(_ text: String, name: String, maximum: Duration) -> Result<Duration, BodyParseError> {
-        let maximumSeconds = Double(maximum.components.seconds) + Double(maximum.components.attoseconds) / 1e18
+        let maximumSeconds = maximum.secondsValue
         guard let seconds = DecimalNumber.decimal(text), seconds.isFinite else {
             return .failure(BodyParseError("invalid \(name) \"\(text)\": use a number of seconds such as 1 or 0.25"))
         }
@@ -36,5 +36,12 @@ enum DurationParameter {
 
     static func formatSeconds(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for messages and arithmetic in seconds.
+    var secondsValue: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -20,11 +20,11 @@ enum FaultRoutes {
             }
             rate = parsed
         }
-        let seed = request.queryValue("seed")
-        if let seed, UInt64(seed) == nil, Int64(seed) == nil {
-            return .error(400, "invalid seed \"\(seed)\": use a whole number")
+        var generator: SeededRandom
+        switch SeededRandom.parse(seed: request.queryValue("seed")) {
+        case .failure(let error): return .error(400, error.message)
+        case .success(let seeded): generator = seeded
         }
-        var generator = SeededRandom(seedText: seed)
         if Double.random(in: 0..<1, using: &generator) < rate {
             return .error(500, "this request failed on purpose (failure_rate \(DurationParameter.formatSeconds(rate)))")
         }

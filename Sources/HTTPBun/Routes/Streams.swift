@@ -66,7 +66,7 @@ enum StreamRoutes {
         case .success(let value): delay = value
         }
         guard duration + delay <= maximum else {
-            return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(seconds(maximum))) seconds (--max-duration)")
+            return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration)")
         }
         let unit = lines ? 2 : 1
         switch WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit)) {
@@ -122,11 +122,11 @@ enum StreamRoutes {
         case .success(let value): delay = value
         }
         guard delay * count <= maximum else {
-            return .error(400, "count × delay is longer than the server's maximum of \(DurationParameter.formatSeconds(seconds(maximum))) seconds (--max-duration): ask for fewer events or a shorter delay")
+            return .error(400, "count × delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration): ask for fewer events or a shorter delay")
         }
         // The chunks are made now, so each timestamp is when its event is due, not when it left.
         let start = unixMilliseconds()
-        let delayMilliseconds = Int(seconds(delay) * 1000)
+        let delayMilliseconds = Int(delay.secondsValue * 1000)
         let chunks = (0..<count).map { id -> TimedStream.Chunk in
             let data: JSON = ["id": JSON(id), "timestamp": JSON(start + id * delayMilliseconds)]
             let event = "event: ping\nid: \(id)\ndata: \(data.serialized(.compact))\n\n"
@@ -135,10 +135,6 @@ enum StreamRoutes {
         return Response(
             headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"],
             body: .stream(TimedStream(chunks)))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Wall-clock time: SSE clients compare it with their own clocks, so no monotonic clock here.
