@@ -84,6 +84,7 @@ let package = Package(
             name: "Requests",
             dependencies: [
                 "JSONValue",
+                "Zlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Which certificates an https connection trusts (requests' verify=).
@@ -96,7 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "Zlib"]),
-        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun"]),
+        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun", "Zlib"]),
         // TLS needs a client that can trust our test CA: AsyncHTTPClient with NIOSSL.
         .testTarget(
             name: "HTTPBunTLSTests",
