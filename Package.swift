@@ -47,18 +47,20 @@ let package = Package(
             name: "CMicroHTTPD",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        // zlib for /gzip and /deflate (and the client's decoding), wrapped once in Sources/HTTPBun/HTTP/Compression.swift.
+        // zlib for /gzip and /deflate and the client's decoding, wrapped once in the Zlib target below.
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The zlib wrapper both products use: the server compresses, the client decodes Content-Encoding.
+        .target(name: "Zlib", dependencies: ["CZlib"]),
         // The JSON value both products speak: ordered objects, exact numbers, httpbun's pretty printing.
         .target(name: "JSONValue"),
         .target(
             name: "HTTPBun",
             dependencies: [
                 "CMicroHTTPD",
-                "CZlib",
+                "Zlib",
                 "JSONValue",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +84,7 @@ let package = Package(
             name: "Requests",
             dependencies: [
                 "JSONValue",
+                "Zlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Which certificates an https connection trusts (requests' verify=).
@@ -93,8 +96,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
-        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun"]),
-        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun"]),
+        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "Zlib"]),
+        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun", "Zlib"]),
         // TLS needs a client that can trust our test CA: AsyncHTTPClient with NIOSSL.
         .testTarget(
             name: "HTTPBunTLSTests",

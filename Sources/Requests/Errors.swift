@@ -131,8 +131,46 @@ public struct InvalidBody: RequestError {
     public var description: String { "invalid request body\(url.map { " for \($0)" } ?? ""): \(reason)" }
 }
 
+/// The body could not be turned into what was asked for: its `Content-Encoding` did not decode
+/// (`ContentDecodingError`), or it was not the JSON expected (`InvalidJSON`).
+///
+/// (Not named `DecodingError`: that would shadow Swift's own `DecodingError` in every file that
+/// imports this library.)
+///
+/// ```swift
+/// do {
+///     let user = try await session.get(url).decode(User.self)
+/// } catch let error as ResponseDecodingError {
+///     print("unexpected body:", error)
+/// }
+/// ```
+public protocol ResponseDecodingError: RequestError {}
+
+/// A body sent with `Content-Encoding: gzip` or `deflate` did not decode: damaged, cut short, or in
+/// another format than the header says (requests' `ContentDecodingError`).
+///
+/// ```swift
+/// do {
+///     _ = try await Requests.get(url)
+/// } catch let error as ContentDecodingError {
+///     print(error.encoding, error.reason)   // "gzip", "the compressed data is damaged ..."
+/// }
+/// // the bytes as sent, undecoded:
+/// let raw = Session(transport: AsyncHTTPClientTransport(decompress: false))
+/// ```
+public struct ContentDecodingError: ResponseDecodingError {
+    public var url: String?
+    /// The `Content-Encoding` that failed, lowercased: `gzip` or `deflate`.
+    public var encoding: String
+    /// What was wrong with the data.
+    public var reason: String
+    public var description: String {
+        "the body from \(url ?? "the server") is marked Content-Encoding: \(encoding) but does not decode: \(reason). Use AsyncHTTPClientTransport(decompress: false) to get the bytes as sent."
+    }
+}
+
 /// The body was not valid JSON, or did not match the `Decodable` type asked for.
-public struct InvalidJSON: RequestError {
+public struct InvalidJSON: ResponseDecodingError {
     public var url: String?
     public var reason: String
     /// The first bytes of the body, as text, to see what came instead.

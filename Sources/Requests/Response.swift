@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JSONValue
+import Zlib
 
 /// What the server answered.
 ///
@@ -176,6 +177,9 @@ public struct Response: Sendable {
 /// ```
 ///
 /// A streamed body can be iterated once.
+///
+/// Bodies sent with `Content-Encoding: gzip` or `deflate` arrive decoded (unless the transport was made
+/// with `decompress: false`); the response's headers stay as the server sent them, as in requests.
 public struct ResponseBody: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
@@ -183,6 +187,22 @@ public struct ResponseBody: AsyncSequence, Sendable {
         case buffered([UInt8])
         case stream(AsyncThrowingStream<[UInt8], any Error>)
         case client(HTTPClientResponse.Body, url: String?, readTimeout: Duration)
+        /// A body sent with a content coding, decoded as it is read.
+        case decoded(Encoded)
+    }
+
+    /// What `.decoded` holds. A class rather than an `indirect` case: a recursive enum's layout is
+    /// only known at run time, and every (plain) response would pay for that in copies and metadata
+    /// lookups, while only encoded responses pay for this box.
+    final class Encoded: Sendable {
+        let source: Source
+        let coding: ContentCoding
+        let url: String?
+        init(_ source: Source, _ coding: ContentCoding, url: String?) {
+            self.source = source
+            self.coding = coding
+            self.url = url
+        }
     }
 
     let source: Source
@@ -190,10 +210,16 @@ public struct ResponseBody: AsyncSequence, Sendable {
     init(_ source: Source) { self.source = source }
 
     public func makeAsyncIterator() -> Iterator {
+        Iterator(state: Self.state(for: source))
+    }
+
+    private static func state(for source: Source) -> Iterator.State {
         switch source {
-        case .buffered(let bytes): Iterator(state: .buffered(bytes.isEmpty ? nil : bytes))
-        case .stream(let stream): Iterator(state: .stream(stream.makeAsyncIterator()))
-        case .client(let body, let url, let timeout): Iterator(state: .client(body.makeAsyncIterator(), url, timeout))
+        case .buffered(let bytes): .buffered(bytes.isEmpty ? nil : bytes)
+        case .stream(let stream): .stream(stream.makeAsyncIterator())
+        case .client(let body, let url, let timeout): .client(body.makeAsyncIterator(), url, timeout)
+        case .decoded(let encoded):
+            .decoding(BodyDecoder(inner: Iterator(state: state(for: encoded.source)), coding: encoded.coding, url: encoded.url))
         }
     }
 
@@ -202,6 +228,7 @@ public struct ResponseBody: AsyncSequence, Sendable {
             case buffered([UInt8]?)
             case stream(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
             case client(HTTPClientResponse.Body.AsyncIterator, String?, Duration)
+            case decoding(BodyDecoder)
         }
         var state: State
 
@@ -221,6 +248,40 @@ public struct ResponseBody: AsyncSequence, Sendable {
                     return buffer.map { Array($0.readableBytesView) }
                 } catch {
                     throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: timeout))
+                }
+            case .decoding(let decoder):
+                return try await decoder.next()
+            }
+        }
+    }
+
+    /// Decodes a body as it arrives. What one `next()` returns is bounded (`piece`), whatever the
+    /// ratio of the compression: a streamed zip bomb costs the reader time, not memory.
+    final class BodyDecoder {
+        static let piece = 64 * 1024
+        private var inner: Iterator
+        private let inflater: Inflater
+        private let coding: ContentCoding
+        private let url: String?
+        private var innerFinished = false
+
+        init(inner: Iterator, coding: ContentCoding, url: String?) {
+            self.inner = inner
+            self.inflater = Inflater(format: coding.format)
+            self.coding = coding
+            self.url = url
+        }
+
+        func next() async throws -> [UInt8]? {
+            while true {
+                let piece = try coding.decoding(url: url) { () throws(Inflater.Failure) in try inflater.inflate(upTo: Self.piece) }
+                if !piece.isEmpty { return piece }
+                if innerFinished { return nil }
+                if let chunk = try await inner.next() {
+                    inflater.feed(chunk)
+                } else {
+                    innerFinished = true
+                    try coding.decoding(url: url) { () throws(Inflater.Failure) in try inflater.finish() }
                 }
             }
         }
@@ -255,6 +316,18 @@ public struct ResponseBody: AsyncSequence, Sendable {
 
     /// Every chunk joined.
     public func collect() async throws -> [UInt8] {
+        if case .decoded(let encoded) = source {
+            let (coding, url) = (encoded.coding, encoded.url)
+            // Joined first, then decoded in one go: one inflate pass and no piece-sized arrays.
+            let raw = try await ResponseBody(encoded.source).collect()
+            return try coding.decoding(url: url) { () throws(Inflater.Failure) in
+                let inflater = Inflater(format: coding.format)
+                inflater.feed(raw)
+                let decoded = try inflater.inflate(upTo: .max)
+                try inflater.finish()
+                return decoded
+            }
+        }
         if case .client(let body, let url, let timeout) = source {
             // Every buffered call ends here: let AsyncHTTPClient join its buffers and copy once, rather
             // than making an array per chunk through `Iterator`.
@@ -299,6 +372,57 @@ public struct ResponseBody: AsyncSequence, Sendable {
                     if let chunk = try await chunks.next() { pending += chunk } else { finished = true }
                 }
             }
+        }
+    }
+}
+
+/// A `Content-Encoding` this library decodes.
+enum ContentCoding: String, Sendable, Hashable {
+    case gzip
+    case deflate
+
+    /// The coding a `Content-Encoding` value names, or nil for identity, several codings, and those
+    /// not decoded here (`br`, `zstd`): such bodies are handed over as sent.
+    init?(header value: String) {
+        var trimmed = Substring(value)
+        while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
+        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
+        let name = String(trimmed)
+        if Headers.same(name, "gzip") || Headers.same(name, "x-gzip") {
+            self = .gzip
+        } else if Headers.same(name, "deflate") {
+            self = .deflate
+        } else {
+            return nil
+        }
+    }
+
+    /// The coding named in `headers`, if it is one decoded here.
+    init?(headers: Headers) {
+        // A loop, not `headers[...]`: that joins values into a new string on every response.
+        var found: String?
+        for field in headers.fields where Headers.same(field.name, "Content-Encoding") {
+            if found != nil { return nil }   // several codings: left as sent
+            found = field.value
+        }
+        guard let found else { return nil }
+        self.init(header: found)
+    }
+
+    var format: Compression.Format {
+        switch self {
+        case .gzip: .gzip
+        // RFC 9110 says zlib; some servers send raw deflate, which requests (urllib3) accepts too.
+        case .deflate: .zlibOrRaw
+        }
+    }
+
+    /// Runs `body`, turning zlib's failure into `ContentDecodingError`.
+    func decoding<T>(url: String?, _ body: () throws(Inflater.Failure) -> T) throws(ContentDecodingError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw ContentDecodingError(url: url, encoding: rawValue, reason: error.description)
         }
     }
 }

@@ -48,6 +48,17 @@ import Testing
         #expect(seen.all.suffix(2).map(\.url.absoluteString) == ["http://h.test/caf%C3%A9", "http://h.test/cafe%CC%81"])
     }
 
+    @Test("the last-parsed cache compares URL texts byte for byte")
+    func sameBytes() {
+        let long = String(repeating: "http://h.test/path/", count: 10)
+        #expect(Session.sameBytes("", ""))
+        #expect(Session.sameBytes(long + "a", long + "a"))
+        #expect(!Session.sameBytes(long + "a", long + "b"))
+        #expect(!Session.sameBytes("http://h.test/a", "http://h.test/ab"))
+        #expect(!Session.sameBytes("http://h.test/caf\u{E9}", "http://h.test/cafe\u{301}"))
+        #expect(!Session.sameBytes("", "a"))
+    }
+
     @Test("data wins over json, as in requests; json goes when data is empty; files refuse raw data")
     func dataJSONAndFilesTogether() async throws {
         let seen = Recorder<Request>()

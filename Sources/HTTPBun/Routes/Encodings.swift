@@ -1,4 +1,5 @@
 import JSONValue
+import Zlib
 
 /// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/base64/{value}`, `/encoding/utf8`.
 enum EncodingRoutes {

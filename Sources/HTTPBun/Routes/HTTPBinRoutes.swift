@@ -1,4 +1,5 @@
 import JSONValue
+import Zlib
 
 /// The routes whose answers python httpbin 0.10.4 shapes differently from httpbun. With
 /// `--flavor httpbin` each replaces the default route of the same pattern (`Router.catalogue`);

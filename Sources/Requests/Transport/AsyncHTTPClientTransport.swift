@@ -22,7 +22,8 @@ public enum CertificateTrust: Sendable, Hashable {
 }
 
 /// The default transport: AsyncHTTPClient, with its own redirect handling off (the session follows
-/// redirects), gzip and deflate bodies decoded, and a connection pool per host.
+/// redirects), gzip and deflate bodies decoded (by this library: AsyncHTTPClient's decompressor is off), and
+/// a connection pool per host.
 ///
 /// Each distinct pair of connect and read timeouts gets its own `HTTPClient` (AsyncHTTPClient sets those
 /// per client), created on first use and shut down by `close()`.
@@ -53,7 +54,8 @@ public final class AsyncHTTPClientTransport: Transport {
 
     /// - Parameters:
     ///   - connectionsPerHost: the most connections open to one host at once.
-    ///   - decompress: decode gzip and deflate bodies.
+    ///   - decompress: decode gzip and deflate bodies (zlib-wrapped or raw deflate). Headers stay as sent
+    ///     either way; `false` gives the body's bytes as sent.
     ///   - trust: which certificates https connections accept. An unreadable PEM throws when used.
     public convenience init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
         self.init(connectionsPerHost: connectionsPerHost, decompress: decompress, trust: trust, livesForTheProcess: false)
@@ -99,7 +101,9 @@ public final class AsyncHTTPClientTransport: Transport {
                 // NIO's Duration conversion saturates; Int64(seconds * 1e9) trapped past ~292 years.
                 timeout: .init(connect: TimeAmount(key.connect), read: TimeAmount(key.read)),
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost),
-                decompression: decompress ? .enabled(limit: .none) : .disabled
+                // Decoding is ours (`ResponseBody`): AsyncHTTPClient's decompressor sits in every
+                // connection's pipeline and cost ~10k instructions per response even for plain bodies.
+                decompression: .disabled
             )
             configuration.httpVersion = .automatic
             // By default AsyncHTTPClient retries a failed connection (refused, unreachable) with backoff
@@ -137,7 +141,12 @@ public final class AsyncHTTPClientTransport: Transport {
         }
         let headers = Headers(fields: answer.headers.map { (name: $0.name, value: $0.value) })
         var response = Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url)
-        response.body = ResponseBody(.client(answer.body, url: urlText, readTimeout: request.timeout.read))
+        let source = ResponseBody.Source.client(answer.body, url: urlText, readTimeout: request.timeout.read)
+        if decompress, let coding = ContentCoding(headers: headers) {
+            response.body = ResponseBody(.decoded(.init(source, coding, url: urlText)))
+        } else {
+            response.body = ResponseBody(source)
+        }
         response.elapsed = ContinuousClock.now - start
         response.request = request
         return response

@@ -1,5 +1,6 @@
 @testable import HTTPBun
 import Testing
+import Zlib
 
 @Suite("zlib and brotli")
 struct CompressionTests {
@@ -37,6 +38,67 @@ struct CompressionTests {
         #expect(Compression.decompress(Array("not compressed".utf8), format: .automatic) == nil)
         #expect(Compression.decompress(packed, format: .gzip, limit: 100) == nil, "over the limit")
         #expect(Compression.decompress([], format: .gzip) == nil)
+    }
+
+    @Test("the streaming inflater decodes input split anywhere, in pieces no larger than asked",
+          arguments: [Compression.Format.gzip, .zlib, .raw])
+    func streaming(format: Compression.Format) throws {
+        let packed = Compression.compress(Self.sample, format: format)
+        let decoding: Compression.Format = format == .gzip ? .gzip : .zlibOrRaw
+        for size in 1...packed.count {
+            let inflater = Inflater(format: decoding)
+            var output: [UInt8] = []
+            var index = 0
+            while index < packed.count {
+                inflater.feed(Array(packed[index..<min(index + size, packed.count)]))
+                index += size
+                while case let piece = try inflater.inflate(upTo: 100), !piece.isEmpty {
+                    #expect(piece.count <= 100)
+                    output += piece
+                }
+            }
+            try inflater.finish()
+            #expect(output == Self.sample, "chunks of \(size)")
+        }
+    }
+
+    @Test("zlibOrRaw tells zlib from raw deflate by the header")
+    func zlibOrRaw() {
+        #expect(Compression.decompress(Compression.compress(Self.sample, format: .zlib), format: .zlibOrRaw) == Self.sample)
+        #expect(Compression.decompress(Compression.compress(Self.sample, format: .raw), format: .zlibOrRaw) == Self.sample)
+        #expect(Compression.decompress(Array("not compressed".utf8), format: .zlibOrRaw) == nil)
+    }
+
+    @Test("gzip members are joined; what follows a whole stream is ignored")
+    func membersAndTrailingBytes() {
+        let members = Compression.compress(Array("one ".utf8), format: .gzip) + Compression.compress(Array("two".utf8), format: .gzip)
+        #expect(Compression.decompress(members, format: .gzip) == Array("one two".utf8))
+        #expect(Compression.decompress(members + Array("\u{1f}junk".utf8), format: .gzip) == Array("one two".utf8))
+        #expect(Compression.decompress(Compression.compress(Self.sample, format: .zlib) + [1, 2, 3], format: .zlib) == Self.sample)
+    }
+
+    @Test("truncation and damage are told apart; an empty input passes finish")
+    func inflaterFailures() throws {
+        let packed = Compression.compress(Self.sample, format: .gzip)
+        let cut = Inflater(format: .gzip)
+        cut.feed(Array(packed.dropLast(10)))
+        _ = try cut.inflate(upTo: .max)
+        #expect(throws: Inflater.Failure.truncated) { try cut.finish() }
+        let damaged = Inflater(format: .gzip)
+        damaged.feed(Array("not compressed at all".utf8))
+        #expect {
+            _ = try damaged.inflate(upTo: .max)
+        } throws: { error in
+            if case .damaged = error as? Inflater.Failure { true } else { false }
+        }
+        try Inflater(format: .gzip).finish()
+    }
+
+    @Test("exactly the limit passes, one byte less does not")
+    func limitEdges() {
+        let zeros = Compression.compress([UInt8](repeating: 0, count: 1 << 20), format: .gzip)
+        #expect(Compression.decompress(zeros, format: .gzip, limit: 1 << 20)?.count == 1 << 20)
+        #expect(Compression.decompress(zeros, format: .gzip, limit: (1 << 20) - 1) == nil)
     }
 
     @Test("brotli round-trips when the system libraries load")

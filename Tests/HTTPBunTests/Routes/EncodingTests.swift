@@ -1,6 +1,7 @@
 @testable import HTTPBun
 import JSONValue
 import Testing
+import Zlib
 
 @Suite("/gzip, /deflate, /brotli")
 struct CompressedEchoTests {

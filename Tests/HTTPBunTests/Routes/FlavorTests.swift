@@ -1,6 +1,7 @@
 @testable import HTTPBun
 import JSONValue
 import Testing
+import Zlib
 
 /// `--flavor httpbin` answers in python httpbin 0.10.4's shapes (each observed on httpbin by
 /// `conformance/compare.py`); the default flavor keeps httpbun's. Every test checks both.

@@ -1,5 +1,6 @@
 @testable import HTTPBun
 import Testing
+import Zlib
 
 /// CRC-32 (IEEE, as PNG uses it), written out so the check does not trust the code it checks.
 private func crc32(_ bytes: some Sequence<UInt8>) -> UInt32 {

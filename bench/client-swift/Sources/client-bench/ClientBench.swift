@@ -1,7 +1,8 @@
 // Usage: client-bench MODE URL N
 //   ahc-seq          N sequential GETs over one keep-alive connection, raw AsyncHTTPClient
 //   ahc-like-seq     the same, with AsyncHTTPClient configured as `Requests` configures it (read timeout,
-//                    gzip/deflate decoding, the session's default headers): the floor for `Session.get`
+//                    the session's default headers; AHC's decompressor off, as Requests decodes gzip and
+//                    deflate itself): the floor for `Session.get`
 //   ahc-concurrent   N GETs at once (a task group), raw AsyncHTTPClient with its default pool
 //   requests-seq     N sequential `Session.get`
 //   requests-gather  N GETs through `Session.gather`
@@ -50,7 +51,7 @@ struct ClientBench {
                 redirectConfiguration: .disallow,
                 timeout: .init(connect: .seconds(10), read: .seconds(30)),
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8),
-                decompression: .enabled(limit: .none)
+                decompression: .disabled
             )
             configuration.httpVersion = .automatic
             configuration.connectionPool.retryConnectionEstablishment = false
