@@ -70,6 +70,7 @@ enum Echo {
         writeStringOrList(canonicalHeaders(request), into: &writer)
         writer.key("origin")
         writer.string(origin(request))
+        // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
         writer.key("url")
         let (scheme, host) = schemeAndHost(request)
         writer.string(joining: scheme, "://", host, request.target)
@@ -150,11 +151,6 @@ enum Echo {
             if !first.isEmpty { return first }
         }
         return request.remoteAddress
-    }
-
-    /// The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
-    static func url(_ request: Request) -> String {
-        baseURL(request, then: request.target)
     }
 
     /// `scheme://host` as the client reached us, for absolute URLs the server writes, followed by
