@@ -230,25 +230,23 @@ public final class Session: Sendable {
         let auth = auth ?? settings.auth
         let callCookies = (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let origin = auth != nil || !callCookies.isEmpty ? request.origin : nil
-        var steps: [any Middleware] = [
-            RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects)
-        ]
-        if let auth, let origin { steps.append(AuthMiddleware(auth: auth, origin: origin)) }
-        steps.append(CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin))
+        let pipeline = Pipeline(
+            redirect: RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
+            auth: auth.flatMap { auth in origin.map { AuthMiddleware(auth: auth, origin: $0) } },
+            cookies: CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin),
+            retry: retry)
         guard let total = request.timeout.total else {
             // No overall deadline (the default): no task group, and no closure to allocate for one.
-            return try await Self.complete(request, through: steps, retry: retry, stream: stream)
+            return try await Self.complete(request, through: pipeline, stream: stream)
         }
-        let pipeline = steps
         return try await Self.within(total, url: request.url) {
-            try await Self.complete(request, through: pipeline, retry: retry, stream: stream)
+            try await Self.complete(request, through: pipeline, stream: stream)
         }
     }
 
-    /// Sends `request` through the steps and the retrying transport, and reads the body unless streaming.
-    private static func complete(_ request: Request, through steps: [any Middleware], retry: RetryMiddleware,
-                                 stream: Bool) async throws -> Response {
-        var response = try await steps.send(request, last: { try await retry.send($0) })
+    /// Sends `request` through the pipeline, and reads the body unless streaming.
+    private static func complete(_ request: Request, through pipeline: Pipeline, stream: Bool) async throws -> Response {
+        var response = try await pipeline.send(request)
         if !stream { try await response.buffer() }
         return response
     }

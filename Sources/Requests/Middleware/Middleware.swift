@@ -6,14 +6,27 @@ protocol Middleware: Sendable {
     func send(_ request: Request, next: Next) async throws -> Response
 }
 
-extension Array where Element == any Middleware {
-    /// Sends `request` through the steps from `index` on, first outermost, ending in `last`.
-    ///
-    /// Each step's `next` is a non-escaping closure, so the chain costs no heap allocation per call
-    /// (building it from escaping closures, as before, allocated one per step on every request).
-    func send(_ request: Request, from index: Int = 0, last: Next) async throws -> Response {
-        guard index < count else { return try await last(request) }
-        return try await self[index].send(request) { try await send($0, from: index + 1, last: last) }
+/// The steps every call goes through, outermost first: redirects, auth (when the call has
+/// credentials), cookies, then the retrying transport.
+///
+/// The steps are called as the concrete types they are: an array of `any Middleware` boxed the
+/// larger steps and dispatched each through a witness table on every request. Each step's `next` is
+/// a non-escaping closure, so the chain costs no heap allocation per call.
+struct Pipeline: Sendable {
+    var redirect: RedirectMiddleware
+    var auth: AuthMiddleware?
+    var cookies: CookieMiddleware
+    var retry: RetryMiddleware
+
+    func send(_ request: Request) async throws -> Response {
+        try await redirect.send(request) { request in
+            guard let auth else { return try await sendWithCookies(request) }
+            return try await auth.send(request) { try await sendWithCookies($0) }
+        }
+    }
+
+    private func sendWithCookies(_ request: Request) async throws -> Response {
+        try await cookies.send(request) { try await retry.send($0) }
     }
 }
 
