@@ -128,7 +128,7 @@ public final class Session: Sendable {
     }
 
     /// The adapter of the longest prefix of `url` in `mounts` (sorted longest first), or the default one.
-    private static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
+    static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
         // Most sessions mount nothing: skip lowercasing the URL on every call.
         guard !mounts.isEmpty else { return Adapter() }
         let lowered = url.lowercased()
@@ -205,26 +205,7 @@ public final class Session: Sendable {
 
     private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let hooks = settings.hooks
-        let mounts = settings.mounts
-        let defaultTransport = transport
-        let retry = RetryMiddleware(
-            adapter: { request in
-                let adapter = Self.adapter(in: mounts, for: request.url.absoluteString)
-                return (adapter, adapter.transport ?? defaultTransport)
-            },
-            send: { request, transport in
-                let response: Response
-                if hooks.request.isEmpty {
-                    response = try await transport.send(request)   // no copy of the request to hand to hooks
-                } else {
-                    var request = request
-                    for hook in hooks.request { try await hook(&request) }
-                    response = try await transport.send(request)
-                }
-                for hook in hooks.response { try await hook(response) }
-                return response
-            })
+        let retry = RetryMiddleware(mounts: settings.mounts, defaultTransport: transport, hooks: settings.hooks)
         // The call's origin (reading it from the URL costs ~2.5k instructions) is only needed to decide
         // where credentials and call cookies may go; with neither, the auth step has nothing to do.
         let auth = auth ?? settings.auth
