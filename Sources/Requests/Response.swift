@@ -354,20 +354,36 @@ public struct ResponseBody: AsyncSequence, Sendable {
         public struct Iterator: AsyncIteratorProtocol {
             var chunks: ResponseBody.Iterator
             var pending: [UInt8] = []
+            /// Where the next line starts in `pending`: lines are read by moving this, not by removing
+            /// each from the front, which moved the rest of a chunk once per line (quadratic).
+            var start = 0
+            /// Bytes before this are known to hold no newline: a long line across many chunks is
+            /// scanned once, not again from its start after each chunk.
+            var scanned = 0
             var finished = false
 
             public mutating func next() async throws -> String? {
                 while true {
-                    if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        var line = Array(pending[..<newline])
-                        pending.removeSubrange(...newline)
-                        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                        return String(decoding: line, as: UTF8.self)
+                    if let newline = pending[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+                        var end = newline
+                        if end > start && pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                        let line = String(decoding: pending[start..<end], as: UTF8.self)
+                        start = newline + 1
+                        scanned = start
+                        return line
                     }
+                    scanned = pending.count
                     if finished {
-                        if pending.isEmpty { return nil }
-                        defer { pending = [] }
-                        return String(decoding: pending, as: UTF8.self)
+                        if start == pending.count { return nil }
+                        defer { start = pending.count }
+                        return String(decoding: pending[start...], as: UTF8.self)
+                    }
+                    // Drop the lines already returned before taking more: what is kept is at most one
+                    // unfinished line.
+                    if start > 0 {
+                        pending.removeSubrange(..<start)
+                        scanned -= start
+                        start = 0
                     }
                     if let chunk = try await chunks.next() { pending += chunk } else { finished = true }
                 }
