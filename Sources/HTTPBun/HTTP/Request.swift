@@ -47,7 +47,7 @@ public struct Request: Sendable {
         let length = target.withUTF8 { bytes in
             bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
         }
-        return Substring(self.target.utf8.prefix(length))
+        return self.target[...].utf8Slice(0..<length)
     }
 
     /// The raw query after `?`, without the fragment; empty when there is none (a `?` inside the
@@ -56,8 +56,7 @@ public struct Request: Sendable {
         var target = self.target
         let range = target.withUTF8 { Self.queryRange(in: $0) }
         guard let range else { return "" }
-        let utf8 = self.target.utf8
-        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+        return self.target[...].utf8Slice(range)
     }
 
     /// Offsets of the query in a target's bytes: after the first `?`, up to `#`, unless a `#` came first.
@@ -86,5 +85,17 @@ public struct Request: Sendable {
     /// The first value of a query argument.
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
+    }
+}
+
+extension Substring {
+    /// The text between two UTF-8 offsets from the start, found from the bytes rather than from
+    /// `Character`s: indices are used as they are, not rounded to a grapheme boundary (a `/` followed
+    /// by a combining mark still ends a path segment). The offsets must fall between scalars.
+    @inline(__always)
+    func utf8Slice(_ offsets: Range<Int>) -> Substring {
+        let start = utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)
+        let end = utf8.index(start, offsetBy: offsets.count)
+        return Substring(utf8[start..<end])
     }
 }

@@ -153,9 +153,9 @@ enum Echo {
         return request.remoteAddress
     }
 
-    /// `scheme://host` as the client reached us, for absolute URLs the server writes, followed by
-    /// `path`: built in one allocation, where two concatenations made two.
-    static func baseURL(_ request: Request, then path: String = "") -> String {
+    /// `scheme://host` as the client reached us, then `path`: an absolute URL for the server to
+    /// write, built in one allocation, where two concatenations made two.
+    static func absoluteURL(_ request: Request, path: String) -> String {
         let (scheme, host) = schemeAndHost(request)
         var url = ""
         url.reserveCapacity(scheme.utf8.count + 3 + host.utf8.count + path.utf8.count)

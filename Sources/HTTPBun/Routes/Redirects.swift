@@ -25,7 +25,7 @@ enum RedirectRoutes {
         } else {
             path = prefix + "/" + (absolute && kind == "redirect" ? "absolute-redirect" : kind) + "/" + String(hops - 1)
         }
-        if absolute { path = Echo.baseURL(context.request, then: path) }
+        if absolute { path = Echo.absoluteURL(context.request, path: path) }
         return Response(status: 302, headers: ["Location": path])
     }
 

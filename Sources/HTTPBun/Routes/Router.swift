@@ -199,10 +199,6 @@ public struct Router: Sendable {
     /// sized up front: splitting on a `Character` compares grapheme clusters, and split-then-map
     /// made two arrays.
     static func segments(of path: Substring) -> [Substring] {
-        let utf8 = path.utf8
-        func slice(_ offsets: Range<Int>) -> Substring {
-            Substring(utf8[utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: offsets.upperBound)])
-        }
         var text = path
         return text.withUTF8 { bytes in
             var count = 0
@@ -216,13 +212,13 @@ public struct Router: Sendable {
             var start = -1
             for (offset, byte) in bytes.enumerated() {
                 if byte == UInt8(ascii: "/") {
-                    if start >= 0 { segments.append(slice(start..<offset)) }
+                    if start >= 0 { segments.append(path.utf8Slice(start..<offset)) }
                     start = -1
                 } else if start < 0 {
                     start = offset
                 }
             }
-            if start >= 0 { segments.append(slice(start..<bytes.count)) }
+            if start >= 0 { segments.append(path.utf8Slice(start..<bytes.count)) }
             return segments
         }
     }

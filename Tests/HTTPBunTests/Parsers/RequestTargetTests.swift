@@ -12,6 +12,8 @@ struct RequestTargetTests {
         ("/get#frag?a=1", "/get", "", 0),
         ("/get?a=1#x?b=2", "/get", "a=1", 1),
         ("/g%C3%A9t?%C3%A9=%E2%82%AC", "/g%C3%A9t", "%C3%A9=%E2%82%AC", 1),
+        // `?` followed by a combining mark is one Character; path and query still split at its byte.
+        ("/caf\u{E9}?\u{301}a=1", "/caf\u{E9}", "\u{301}a=1", 1),
     ])
     func splitsTheTarget(target: String, path: String, query: String, pairs: Int) {
         let request = Request(method: "GET", target: target)

@@ -10,6 +10,8 @@ struct RouterTests {
         ("//get//x/", ["get", "x"]),
         ("/anything/a%2Fb/\u{E9}t\u{E9}", ["anything", "a%2Fb", "\u{E9}t\u{E9}"]),
         ("/a-rather-long-segment-past-a-small-string/b", ["a-rather-long-segment-past-a-small-string", "b"]),
+        // A combining mark after `/` joins it in one Character; the split is by bytes all the same.
+        ("/x/\u{301}y/", ["x", "\u{301}y"]),
     ])
     func segments(path: String, expected: [String]) {
         #expect(Router.segments(of: path[...]).map(String.init) == expected)
