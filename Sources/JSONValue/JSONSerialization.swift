@@ -119,8 +119,22 @@ public struct JSONStreamWriter {
     /// scanned for escapes, so `"a\"b"` is right too.
     public mutating func key(_ key: StaticString) {
         guard key.hasPointerRepresentation, !format.escapeNonASCII else { return self.key(key.description) }
-        key.withUTF8Buffer { writeQuoted(utf8: $0, after: beginItemDeferringLineBreak(), isKey: true) }
+        key.withUTF8Buffer { quoted(utf8: $0, after: beginItemDeferringLineBreak(), isKey: true) }
         afterKey = true
+    }
+
+    /// Writes `bytes` as a key when they are valid UTF-8 and returns true; otherwise writes nothing
+    /// and returns false. As `string(ifValidUTF8:)`: no `String` is made of them.
+    @discardableResult
+    public mutating func key(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard UTF8Validation.isValid(bytes) else { return false }
+        if format.escapeNonASCII {
+            key(String(decoding: bytes, as: UTF8.self))
+        } else {
+            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: true)
+            afterKey = true
+        }
+        return true
     }
 
     public mutating func string(_ string: String) {
@@ -143,9 +157,15 @@ public struct JSONStreamWriter {
         guard !format.escapeNonASCII, !parts.isEmpty else { return string(parts.joined()) }
         var lineBreak = beginItemDeferringLineBreak()
         for index in parts.indices {
-            var part = parts[index]
-            part.withUTF8 { bytes in
-                writeQuoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
+            // Borrowed in place: copying the part out of the array retained and released it.
+            let done: Void? = parts[index].utf8.withContiguousStorageIfAvailable { bytes in
+                quoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
+            }
+            if done == nil {
+                var part = parts[index]
+                part.withUTF8 { bytes in
+                    quoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
+                }
             }
             lineBreak = nil
         }
@@ -160,7 +180,7 @@ public struct JSONStreamWriter {
         if format.escapeNonASCII {
             string(String(decoding: bytes, as: UTF8.self))
         } else {
-            writeQuoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
+            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
         }
         return true
     }
@@ -385,9 +405,9 @@ public struct JSONStreamWriter {
         }
         let lineBreak = beginItemDeferringLineBreak()
         // Native strings lend their bytes without a copy (or a retain); others are made native once.
-        if string.utf8.withContiguousStorageIfAvailable({ writeQuoted(utf8: $0, after: lineBreak, isKey: isKey) }) != nil { return }
+        if string.utf8.withContiguousStorageIfAvailable({ quoted(utf8: $0, after: lineBreak, isKey: isKey) }) != nil { return }
         var text = string
-        text.withUTF8 { writeQuoted(utf8: $0, after: lineBreak, isKey: isKey) }
+        text.withUTF8 { quoted(utf8: $0, after: lineBreak, isKey: isKey) }
     }
 
     private mutating func writeKeySeparator() {
@@ -491,11 +511,71 @@ public struct JSONStreamWriter {
         return count
     }
 
+    /// `bytes` as one whole string: a short one without escapes in one straight write, inlined
+    /// into the caller; anything else through `writeQuoted`, whose set-up alone cost a third of a
+    /// short write.
+    @inline(__always)
+    private mutating func quoted(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool, opens: Bool = true, closes: Bool = true
+    ) {
+        let count = bytes.count
+        if count <= 16, let source = bytes.baseAddress, !Self.shortNeedsEscape(source, count: count) {
+            writeShortQuoted(source, count: count, after: lineBreak, isKey: isKey, opens: opens, closes: closes)
+        } else {
+            writeQuoted(utf8: bytes, after: lineBreak, isKey: isKey, opens: opens, closes: closes)
+        }
+    }
+
+    /// Whether any of a short string's 1 to 16 bytes needs an escape: at most two words, loaded
+    /// overlapping, with no loop.
+    @inline(__always)
+    private static func shortNeedsEscape(_ source: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let raw = UnsafeRawPointer(source)
+        if count >= 8 {
+            return needsEscape(raw.loadUnaligned(as: UInt64.self))
+                || needsEscape(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+        }
+        if count >= 4 {
+            let head = UInt64(raw.loadUnaligned(as: UInt32.self))
+            return needsEscape(head | UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32)
+        }
+        // Spaces fill the word: they need no escape.
+        return needsEscape(
+            UInt64(source[0]) | UInt64(source[count >> 1]) << 8 | UInt64(source[count &- 1]) << 16 | 0x2020_2020_2000_0000)
+    }
+
+    /// A short string with nothing to escape (most keys and values): one straight write of the
+    /// line break, the quoted bytes and a key's separator, without `writeQuoted`'s run loop, which
+    /// cost about as much again as the writing.
+    @inline(__always)
+    private mutating func writeShortQuoted(
+        _ source: UnsafePointer<UInt8>, count: Int, after lineBreak: LineBreak?, isKey: Bool, opens: Bool, closes: Bool
+    ) {
+        let keySeparator = isKey && format.indent > 0
+        write(room: (lineBreak?.room ?? 0) &+ count &+ 4) { base, start in
+            var end = lineBreak?.write(to: base, at: start) ?? start
+            if opens {
+                base[end] = UInt8(ascii: "\"")
+                end &+= 1
+            }
+            Self.copy(source, count: count, to: base + end)
+            end &+= count
+            guard closes else { return end }
+            base[end] = UInt8(ascii: "\"")
+            guard keySeparator else { return end &+ 1 }
+            base[end &+ 1] = UInt8(ascii: ":")
+            base[end &+ 2] = UInt8(ascii: " ")
+            return end &+ 3
+        }
+        if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
+    }
+
     /// `bytes` quoted, after `lineBreak` and, for a key, with the key separator: one write for each
     /// run that needs no escape, with its escape (or the rest) in the same write, so a key or value
     /// without escapes is a single write, and a large body one `memcpy` per run.
     /// `opens` and `closes` say whether this piece starts and ends the string: `string(joining:)`
     /// writes one string from several pieces.
+    @inline(never)
     private mutating func writeQuoted(
         utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool, opens: Bool = true, closes: Bool = true
     ) {

@@ -193,6 +193,32 @@ struct JSONStreamWriterLayoutTests {
         Self.check(arrays, capacity: 1)
     }
 
+    @Test("a key from bytes writes what its String would, and invalid UTF-8 writes nothing")
+    func keysFromBytes() {
+        let keys = ["a", "", "method", "sixteen-bytes-16", "seventeen-bytes-17", "quote \" tab \t", "é😀", "\u{01}"]
+        for format in Self.formats {
+            var fromBytes = JSONStreamWriter(format: format)
+            var fromString = JSONStreamWriter(format: format)
+            fromBytes.beginObject()
+            fromString.beginObject()
+            for key in keys {
+                let written = Array(key.utf8).withUnsafeBufferPointer { fromBytes.key(ifValidUTF8: $0) }
+                #expect(written)
+                fromString.key(key)
+                fromBytes.number(1)
+                fromString.number(1)
+            }
+            for invalid: [UInt8] in [[0xFF], [0x61, 0xC3], [0xED, 0xA0, 0x80]] {
+                let before = fromBytes.count
+                #expect(!invalid.withUnsafeBufferPointer { fromBytes.key(ifValidUTF8: $0) })
+                #expect(fromBytes.count == before)
+            }
+            fromBytes.endObject()
+            fromString.endObject()
+            #expect(fromBytes.finish() == fromString.finish(), "format \(format)")
+        }
+    }
+
     @Test("a literal key writes the bytes its String would")
     func literalKeys() {
         for format in Self.formats {
