@@ -60,7 +60,7 @@ public struct Request: Sendable {
     }
 
     /// Offsets of the query in a target's bytes: after the first `?`, up to `#`, unless a `#` came first.
-    private static func queryRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    static func queryRange(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard let mark = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
             bytes[mark] == UInt8(ascii: "?")
         else { return nil }

@@ -1,5 +1,9 @@
 import JSONValue
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The echo object and the routes that answer with it: `/get /post /put /patch /delete /anything /any`.
 enum EchoRoutes {
     static let routes: [Route] = [
@@ -65,9 +69,9 @@ enum Echo {
         writer.key("method")
         writer.string(request.method)
         writer.key("args")
-        writeStringOrList(request.query, into: &writer)
+        writeArgs(request, into: &writer)
         writer.key("headers")
-        writeStringOrList(canonicalHeaders(request), into: &writer)
+        writeHeaders(request, into: &writer)
         writer.key("origin")
         writer.string(origin(request))
         // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
@@ -94,6 +98,103 @@ enum Echo {
         } else {
             writeEmptyObject(into: &writer)
         }
+    }
+
+    /// `args`: the query's pairs grouped by name. A plain query (ASCII, nothing to decode, at most 16
+    /// pairs, no name twice: nearly every request) is written straight from the target's bytes, with
+    /// no `String` per name and value and no array of pairs; any other goes through `Request.query`.
+    static func writeArgs(_ request: Request, into writer: inout JSONStreamWriter) {
+        var target = request.target
+        let written = target.withUTF8 { bytes in
+            guard let range = Request.queryRange(in: bytes) else {
+                writeEmptyObject(into: &writer)
+                return true
+            }
+            return writePlainQuery(UnsafeBufferPointer(rebasing: bytes[range]), into: &writer)
+        }
+        if !written { writeStringOrList(request.query, into: &writer) }
+    }
+
+    /// Writes `query` as an object and returns true when it is plain (see `writeArgs`); otherwise
+    /// writes nothing and returns false.
+    private static func writePlainQuery(_ query: UnsafeBufferPointer<UInt8>, into writer: inout JSONStreamWriter) -> Bool {
+        var separators = 0
+        for byte in query {
+            if byte >= 0x80 || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") { return false }
+            if byte == UInt8(ascii: "&") { separators += 1 }
+        }
+        guard separators < 16 else { return false }
+        return withUnsafeTemporaryAllocation(of: PlainPair.self, capacity: separators + 1) { pairs in
+            // As `URLEncodedForm.parse` splits: empty segments skipped, a name without `=` has "".
+            var count = 0
+            var start = 0
+            var equals = -1
+            for index in 0...query.count {
+                if index == query.count || query[index] == UInt8(ascii: "&") {
+                    if index > start {
+                        pairs[count] = PlainPair(start: start, nameEnd: equals >= 0 ? equals : index, end: index)
+                        count += 1
+                    }
+                    start = index + 1
+                    equals = -1
+                } else if equals < 0 && query[index] == UInt8(ascii: "=") {
+                    equals = index
+                }
+            }
+            let base = query.baseAddress.unsafelyUnwrapped
+            for index in 0..<count {
+                let name = pairs[index]
+                for earlier in 0..<index {
+                    let other = pairs[earlier]
+                    if other.nameEnd - other.start == name.nameEnd - name.start,
+                        memcmp(base + other.start, base + name.start, name.nameEnd - name.start) == 0
+                    {
+                        return false
+                    }
+                }
+            }
+            writer.beginObject()
+            for index in 0..<count {
+                let pair = pairs[index]
+                let valueStart = min(pair.nameEnd + 1, pair.end)
+                // ASCII throughout, so both always write.
+                writer.key(ifValidUTF8: UnsafeBufferPointer(start: base + pair.start, count: pair.nameEnd - pair.start))
+                writer.string(ifValidUTF8: UnsafeBufferPointer(start: base + valueStart, count: pair.end - valueStart))
+            }
+            writer.endObject()
+            return true
+        }
+    }
+
+    /// One pair's offsets in the query: the name is `start..<nameEnd`, the value after the `=`.
+    private struct PlainPair {
+        var start: Int
+        var nameEnd: Int
+        var end: Int
+    }
+
+    /// `headers`: names in canonical form, grouped. When no two names are the same apart from case
+    /// (nearly every request), no two canonical names can be equal either, and the fields are
+    /// written as they are, without an array of renamed pairs.
+    static func writeHeaders(_ request: Request, into writer: inout JSONStreamWriter) {
+        let fields = request.headers.fields
+        guard fields.count <= 16, !hasNameTwice(fields) else {
+            writeStringOrList(canonicalHeaders(request), into: &writer)
+            return
+        }
+        writer.beginObject()
+        for index in fields.indices {
+            writer.key(fields[index].name.canonicalHeaderName)
+            writer.string(fields[index].value)
+        }
+        writer.endObject()
+    }
+
+    private static func hasNameTwice(_ fields: [HTTPHeaders.Field]) -> Bool {
+        for index in fields.indices {
+            for earlier in 0..<index where fields[earlier].name.equalsASCIICaseInsensitive(fields[index].name) { return true }
+        }
+        return false
     }
 
     private static func writeEmptyObject(into writer: inout JSONStreamWriter) {

@@ -204,6 +204,48 @@ struct EchoGroupingTests {
         if count == 6 { #expect(tree["k4"] == "4") }
     }
 
+    @Test("args written from the target's bytes are what the general path writes, in every format")
+    func plainQueriesMatchTheGeneralPath() {
+        let sixteen = (0..<16).map { "k\($0)=\($0)" }.joined(separator: "&")
+        let queries = [
+            "", "?", "?a=1", "?a=1&b=2", "?a", "?a=", "?=1", "?=", "?a=1&&b=2&", "?&&", "?&a", "?a=b=c", "?a=1#frag",
+            "?a=1#x?b=2", "#?a=1", "?a=\"q\"&b=\\", "?k=\u{01}", "?" + sixteen, "?" + sixteen + "&k16=16",
+            // Not plain: the general path answers, and the two must still agree.
+            "?a=1&a=2", "?a=1&b&a", "?A=1&a=2", "?x=%41", "?x=a+b", "?a=%", "?é=1", "?caf%C3%A9=1&cafe%CC%81=2",
+        ]
+        let formats: [JSONFormat] = [.pretty, .compact, HTTPBinShape.jsonFormat, HTTPBinShape.pythonCompact]
+        for format in formats {
+            for query in queries {
+                let request = Request(method: "GET", target: "/get" + query)
+                var fromBytes = JSONStreamWriter(format: format)
+                Echo.writeArgs(request, into: &fromBytes)
+                var general = JSONStreamWriter(format: format)
+                Echo.writeStringOrList(request.query, into: &general)
+                #expect(fromBytes.finish() == general.finish(), "\(query) in \(format)")
+            }
+        }
+    }
+
+    @Test("headers written field by field are what the grouping path writes")
+    func headersMatchTheGroupingPath() {
+        let sets: [HTTPHeaders] = [
+            [:], ["Host": "h"], ["host": "h", "user-agent": "u", "ACCEPT": "*/*"], ["X-Tag": "1", "x-tag": "2"],
+            ["a": "1", "A": "2", "b": "3"], ["foo bar": "1", "Foo Bar": "2"], ["x-\u{e9}": "1", "X-\u{c9}": "2"],
+            HTTPHeaders((0..<16).map { ("X-H\($0)", "\($0)") }), HTTPHeaders((0..<17).map { ("x-h\($0)", "\($0)") }),
+            ["Quote": "a\"b", "Ctl": "\u{01}", "Long": String(repeating: "v", count: 40)],
+        ]
+        for format in [JSONFormat.pretty, .compact, HTTPBinShape.jsonFormat] {
+            for headers in sets {
+                let request = Request(method: "GET", target: "/get", headers: headers)
+                var fieldByField = JSONStreamWriter(format: format)
+                Echo.writeHeaders(request, into: &fieldByField)
+                var grouped = JSONStreamWriter(format: format)
+                Echo.writeStringOrList(Echo.canonicalHeaders(request), into: &grouped)
+                #expect(fieldByField.finish() == grouped.finish(), "\(headers.fields) in \(format)")
+            }
+        }
+    }
+
     @Test("names are grouped by their bytes: NFC and NFD spellings stay apart", arguments: [2, 40])
     func namesGroupByBytes(padding: Int) throws {
         // Past 32 pairs the grouping hashes names: pad the query to take that path too.
