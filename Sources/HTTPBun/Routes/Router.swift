@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What a handler gets: the request, its path parameters, and the server's configuration.
 public struct RouteContext: Sendable {
     public let request: Request
@@ -96,7 +100,7 @@ public struct Router: Sendable {
     private let settings: SharedConfiguration
     private let prefix: String
     /// Routes by their first literal segment, so a request is matched against a handful, not all.
-    private let routesByFirstSegment: [String: [Route]]
+    private let routesByFirstSegment: FirstSegmentIndex
     private let routesWithParameterFirst: [Route]
 
     public init(configuration: ServerConfiguration = ServerConfiguration(), routes: [Route]? = nil) {
@@ -111,7 +115,7 @@ public struct Router: Sendable {
                 parameterFirst.append(route)
             }
         }
-        self.routesByFirstSegment = byFirst
+        self.routesByFirstSegment = FirstSegmentIndex(byFirst)
         self.routesWithParameterFirst = parameterFirst
     }
 
@@ -159,24 +163,31 @@ public struct Router: Sendable {
             return notFound(context.request)
         }
         let pathSegments = Self.segments(of: routePath)
-        let candidates = pathSegments.first.flatMap { routesByFirstSegment[String($0)] } ?? []
+        let candidates = pathSegments.first.flatMap { routesByFirstSegment.routes(for: $0) } ?? []
         var allowed: Set<String> = []
-        for index in 0..<(candidates.count + routesWithParameterFirst.count) {
-            let route = index < candidates.count ? candidates[index] : routesWithParameterFirst[index - candidates.count]
-            guard let parameters = route.match(pathSegments) else { continue }
+        // Each route is looked at where it lies: copying one out retained and released its arrays
+        // and its handler's context.
+        func attempt(_ route: borrowing Route) -> Response? {
+            guard let parameters = route.match(pathSegments) else { return nil }
             if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
-                continue
+                return nil
             }
             if context.request.method == "OPTIONS" {
                 return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
             guard route.accepts(context.request.method) else {
                 allowed.formUnion(route.methods ?? [])
-                continue
+                return nil
             }
             context.parameters = parameters
             context.routePath = routePath
             return route.handler(context)
+        }
+        for index in candidates.indices {
+            if let response = attempt(candidates[index]) { return response }
+        }
+        for index in routesWithParameterFirst.indices {
+            if let response = attempt(routesWithParameterFirst[index]) { return response }
         }
         if !allowed.isEmpty {
             if allowed.contains("GET") { allowed.insert("HEAD") }
@@ -230,4 +241,66 @@ public struct Router: Sendable {
         if rest.isEmpty { return "/" }
         return rest.hasPrefix("/") ? rest : nil
     }
+}
+
+/// Routes by their first literal segment, found by the segment's bytes: making a `String` of the
+/// path's first segment and hashing it (SipHash) cost more than the rest of the matching.
+struct FirstSegmentIndex: Sendable {
+    /// Every key's bytes, one after another; key `k` is `blob[starts[k]..<starts[k + 1]]`.
+    private let blob: [UInt8]
+    private let starts: [Int]
+    private let routes: [[Route]]
+    /// Open addressing by FNV-1a: a key's number + 1, or 0 for an empty slot. A power of two long,
+    /// at most a quarter full.
+    private let slots: [Int]
+
+    init(_ routesByKey: [String: [Route]]) {
+        var blob: [UInt8] = []
+        var starts = [0]
+        var routes: [[Route]] = []
+        var slots = [Int](repeating: 0, count: max(8, (routesByKey.count * 4).nextPowerOfTwo))
+        for (key, keyRoutes) in routesByKey.sorted(by: { $0.key < $1.key }) {
+            var slot = Self.hash(Array(key.utf8)) & (slots.count - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = routes.count + 1
+            blob += key.utf8
+            starts.append(blob.count)
+            routes.append(keyRoutes)
+        }
+        self.blob = blob
+        self.starts = starts
+        self.routes = routes
+        self.slots = slots
+    }
+
+    func routes(for segment: Substring) -> [Route]? {
+        var segment = segment
+        let found: Int? = segment.withUTF8 { bytes in
+            blob.withUnsafeBufferPointer { blob in
+                let mask = slots.count - 1
+                var slot = Self.hash(bytes) & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 { return nil }
+                    let start = starts[entry - 1]
+                    let length = starts[entry] - start
+                    if length == bytes.count, length == 0 || memcmp(blob.baseAddress! + start, bytes.baseAddress!, length) == 0 {
+                        return entry - 1
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+        return found.map { routes[$0] }
+    }
+
+    private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ hash >> 32)
+    }
+}
+
+extension Int {
+    fileprivate var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

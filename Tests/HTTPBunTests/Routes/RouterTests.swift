@@ -21,6 +21,27 @@ struct RouterTests {
         #expect(Router.segments(of: slice).map(String.init) == expected)
     }
 
+    @Test("the first-segment index finds every key by its bytes and nothing else")
+    func firstSegmentIndex() {
+        let route = Route(nil, "/x", { _ in Response() })
+        // Keys that share prefixes, differ by case or by one byte, and enough of them to collide.
+        // Bytes, not canonical equivalence: "é" does not find the decomposed "e\u{301}".
+        var keys = ["get", "g", "ge", "gett", "GET", "anything", "any", "é", "a b"]
+        keys += (0..<300).map { "k\($0)" }
+        let routesByKey = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, Array(repeating: route, count: $0.offset % 3 + 1)) })
+        let index = FirstSegmentIndex(routesByKey)
+        for (offset, key) in keys.enumerated() {
+            #expect(index.routes(for: key[...])?.count == offset % 3 + 1, "\(key)")
+            // A slice of a longer text, as the router passes it.
+            let text = "/" + key + "/rest"
+            #expect(index.routes(for: text.dropFirst().prefix(key.count))?.count == offset % 3 + 1, "\(key) in \(text)")
+        }
+        for missing in ["", "gets", "Get", "k300", "k-1", "any thing", "e\u{301}", "\u{e9}\u{301}", "ab"] {
+            #expect(index.routes(for: missing[...]) == nil, "\(missing)")
+        }
+        #expect(FirstSegmentIndex([:]).routes(for: "get") == nil)
+    }
+
     @Test("a target is refused when it is not a path or holds control bytes")
     func malformedTargets() {
         #expect(respond("GET", "get").status == 400)
