@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per request, counted by callgrind: repeatable on a noisy machine, unlike req/s.
 # usage: bench/tools/ir_per_request.sh SERVER_BINARY [N] [PATH] [curl args...]
-#        (SERVER_ARGS overrides "--port 0 --log-level warning"; the C floor takes SERVER_ARGS=" ")
+#        (SERVER_ARGS overrides "--port 0 --log-level warning"; the C floor takes SERVER_ARGS=" ";
+#         CALLGRIND_ARGS=--dump-instr=yes keeps costs per instruction, for callgrind_annotate or objdump)
 # Starts the binary under callgrind, makes 50 warm-up requests, zeroes the counters, makes N
 # requests over one keep-alive connection (curl), dumps, and prints instructions per request for
 # the whole process (MHD, libc and kernel-side syscalls excluded: callgrind counts user space).
@@ -11,7 +12,7 @@ out=$(mktemp -d)
 # valgrind 3.19 cannot read the DWARF that swiftc writes: profile a copy without debug info (symbols stay).
 strip -g -o "$out/server" "$bin"
 read -ra server_args <<<"${SERVER_ARGS:---port 0 --log-level warning}"
-valgrind --tool=callgrind --callgrind-out-file="$out/cg.%p" "$out/server" "${server_args[@]}" >"$out/url" 2>"$out/vg.log" &
+valgrind --tool=callgrind ${CALLGRIND_ARGS:-} --callgrind-out-file="$out/cg.%p" "$out/server" "${server_args[@]}" >"$out/url" 2>"$out/vg.log" &
 pid=$!
 for _ in $(seq 600); do [ -s "$out/url" ] && break; sleep 0.1; done
 [ -s "$out/url" ] || { echo "server printed no URL; see $out/vg.log" >&2; kill "$pid"; exit 1; }
