@@ -67,19 +67,26 @@ public struct Route: Sendable {
         return methods.contains(method) || (method == "HEAD" && methods.contains("GET"))
     }
 
-    /// The parameters when `pathSegments` fits this route's pattern.
-    func match(_ pathSegments: [Substring]) -> [String: String]? {
+    /// The parameters when the path fits this route's pattern. `segments` are offsets into `path`,
+    /// the path's bytes; literals are compared by bytes, as httpbin and Go compare them.
+    func match(_ path: UnsafeBufferPointer<UInt8>, _ pathSegments: UnsafeBufferPointer<Range<Int>>) -> [String: String]? {
         var parameters: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
             switch segment {
-            case .literal(let literal):
-                guard index < pathSegments.count, pathSegments[index] == literal else { return nil }
+            case .literal(var literal):
+                guard index < pathSegments.count else { return nil }
+                let range = pathSegments[index]
+                let same = literal.withUTF8 { literal in
+                    literal.count == range.count
+                        && (range.isEmpty || memcmp(literal.baseAddress!, path.baseAddress! + range.lowerBound, range.count) == 0)
+                }
+                guard same else { return nil }
             case .parameter(let name):
                 guard index < pathSegments.count else { return nil }
-                parameters[name] = PercentDecoding.decode(pathSegments[index], plusAsSpace: false)
+                parameters[name] = PercentDecoding.decode(bytes: path[pathSegments[index]], plusAsSpace: false)
             case .rest(let name):
-                let remaining = pathSegments.dropFirst(index)
-                parameters[name] = remaining.map { PercentDecoding.decode($0, plusAsSpace: false) }.joined(separator: "/")
+                let remaining = pathSegments[min(index, pathSegments.count)...]
+                parameters[name] = remaining.map { PercentDecoding.decode(bytes: path[$0], plusAsSpace: false) }.joined(separator: "/")
                 return parameters
             }
         }
@@ -99,9 +106,7 @@ public struct Router: Sendable {
     public var configuration: ServerConfiguration { settings.value }
     private let settings: SharedConfiguration
     private let prefix: String
-    /// Routes by their first literal segment, so a request is matched against a handful, not all.
-    private let routesByFirstSegment: FirstSegmentIndex
-    private let routesWithParameterFirst: [Route]
+    private let table: RouteTable
 
     public init(configuration: ServerConfiguration = ServerConfiguration(), routes: [Route]? = nil) {
         self.settings = SharedConfiguration(configuration)
@@ -115,8 +120,7 @@ public struct Router: Sendable {
                 parameterFirst.append(route)
             }
         }
-        self.routesByFirstSegment = FirstSegmentIndex(byFirst)
-        self.routesWithParameterFirst = parameterFirst
+        self.table = RouteTable(byFirstSegment: FirstSegmentIndex(byFirst), parameterFirst: parameterFirst)
     }
 
     /// Every endpoint family's routes.
@@ -162,32 +166,25 @@ public struct Router: Sendable {
         guard let routePath = stripPrefix(fullPath) else {
             return notFound(context.request)
         }
-        let pathSegments = Self.segments(of: routePath)
-        let candidates = pathSegments.first.flatMap { routesByFirstSegment.routes(for: $0) } ?? []
+        // The closures below capture locals only: capturing `self` copied the router, a retain and
+        // a release for each of its fields, several times per request.
+        let table = self.table
+        let method = context.request.method
+        let httpbin = configuration.flavor == .httpbin
         var allowed: Set<String> = []
-        // Each route is looked at where it lies: copying one out retained and released its arrays
-        // and its handler's context.
-        func attempt(_ route: borrowing Route) -> Response? {
-            guard let parameters = route.match(pathSegments) else { return nil }
-            if configuration.flavor == .httpbin, HTTPBinShape.refusesSlashes(routePath, route: route, parameters: parameters) {
-                return nil
+        var pathText = routePath
+        let found = pathText.withUTF8 { path in
+            Self.withSegments(of: path) { pathSegments in
+                table.find(path, pathSegments, routePath: routePath, method: method, httpbin: httpbin, allowed: &allowed)
             }
-            if context.request.method == "OPTIONS" {
-                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
+        }
+        if let found {
+            if method == "OPTIONS" {
+                return httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
-            guard route.accepts(context.request.method) else {
-                allowed.formUnion(route.methods ?? [])
-                return nil
-            }
-            context.parameters = parameters
+            context.parameters = found.parameters
             context.routePath = routePath
-            return route.handler(context)
-        }
-        for index in candidates.indices {
-            if let response = attempt(candidates[index]) { return response }
-        }
-        for index in routesWithParameterFirst.indices {
-            if let response = attempt(routesWithParameterFirst[index]) { return response }
+            return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {
             if allowed.contains("GET") { allowed.insert("HEAD") }
@@ -206,31 +203,40 @@ public struct Router: Sendable {
         configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
     }
 
-    /// The path's non-empty `/`-separated segments. Split over the path's own bytes, into one array
-    /// sized up front: splitting on a `Character` compares grapheme clusters, and split-then-map
-    /// made two arrays.
+    /// The path's non-empty `/`-separated segments (as `withSegments` finds them).
     static func segments(of path: Substring) -> [Substring] {
         var text = path
-        return text.withUTF8 { bytes in
-            var count = 0
-            var previous = UInt8(ascii: "/")
-            for byte in bytes {
-                if previous == UInt8(ascii: "/") && byte != UInt8(ascii: "/") { count += 1 }
-                previous = byte
-            }
-            var segments: [Substring] = []
-            segments.reserveCapacity(count)
+        return text.withUTF8 { bytes in withSegments(of: bytes) { ranges in ranges.map { path.utf8Slice($0) } } }
+    }
+
+    /// Calls `body` with the offsets of the path's non-empty `/`-separated segments, split over the
+    /// path's own bytes (splitting on a `Character` compares grapheme clusters) into room on the
+    /// stack: no `Substring` and no array per request.
+    static func withSegments<Result>(
+        of path: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<Range<Int>>) -> Result
+    ) -> Result {
+        var count = 0
+        var previous = UInt8(ascii: "/")
+        for byte in path {
+            if previous == UInt8(ascii: "/") && byte != UInt8(ascii: "/") { count += 1 }
+            previous = byte
+        }
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: count) { ranges in
+            var found = 0
             var start = -1
-            for (offset, byte) in bytes.enumerated() {
-                if byte == UInt8(ascii: "/") {
-                    if start >= 0 { segments.append(path.utf8Slice(start..<offset)) }
+            for offset in 0..<path.count {
+                if path[offset] == UInt8(ascii: "/") {
+                    if start >= 0 {
+                        ranges[found] = start..<offset
+                        found += 1
+                    }
                     start = -1
                 } else if start < 0 {
                     start = offset
                 }
             }
-            if start >= 0 { segments.append(path.utf8Slice(start..<bytes.count)) }
-            return segments
+            if start >= 0 { ranges[found] = start..<path.count }
+            return body(UnsafeBufferPointer(ranges))
         }
     }
 
@@ -240,6 +246,54 @@ public struct Router: Sendable {
         let rest = path.dropFirst(prefix.count)
         if rest.isEmpty { return "/" }
         return rest.hasPrefix("/") ? rest : nil
+    }
+}
+
+/// A router's routes, in one object: closures share it with one retain.
+final class RouteTable: Sendable {
+    /// Routes by their first literal segment, so a request is matched against a handful, not all.
+    let byFirstSegment: FirstSegmentIndex
+    let parameterFirst: [Route]
+
+    init(byFirstSegment: FirstSegmentIndex, parameterFirst: [Route]) {
+        self.byFirstSegment = byFirstSegment
+        self.parameterFirst = parameterFirst
+    }
+
+    /// Where a matching route lies, and its parameters.
+    struct Found {
+        let routes: [Route]
+        let index: Int
+        let parameters: [String: String]
+    }
+
+    /// The first route whose pattern fits the path and that takes `method` (any method for
+    /// `OPTIONS`, which is a preflight wherever a pattern fits). Routes whose pattern fits but not
+    /// their methods add those to `allowed`.
+    func find(
+        _ path: UnsafeBufferPointer<UInt8>, _ pathSegments: UnsafeBufferPointer<Range<Int>>, routePath: Substring,
+        method: String, httpbin: Bool, allowed: inout Set<String>
+    ) -> Found? {
+        // Each route is looked at where it lies: copying one out retained and released its arrays
+        // and its handler's context.
+        func search(_ routes: [Route]) -> Found? {
+            for index in routes.indices {
+                guard let parameters = routes[index].match(path, pathSegments) else { continue }
+                if httpbin, HTTPBinShape.refusesSlashes(routePath, route: routes[index], parameters: parameters) { continue }
+                guard method == "OPTIONS" || routes[index].accepts(method) else {
+                    allowed.formUnion(routes[index].methods ?? [])
+                    continue
+                }
+                return Found(routes: routes, index: index, parameters: parameters)
+            }
+            return nil
+        }
+        if let first = pathSegments.first, let candidates = byFirstSegment.routes(for: UnsafeBufferPointer(rebasing: path[first])),
+            let found = search(candidates)
+        {
+            return found
+        }
+        return search(parameterFirst)
     }
 }
 
@@ -275,20 +329,22 @@ struct FirstSegmentIndex: Sendable {
 
     func routes(for segment: Substring) -> [Route]? {
         var segment = segment
-        let found: Int? = segment.withUTF8 { bytes in
-            blob.withUnsafeBufferPointer { blob in
-                let mask = slots.count - 1
-                var slot = Self.hash(bytes) & mask
-                while true {
-                    let entry = slots[slot]
-                    if entry == 0 { return nil }
-                    let start = starts[entry - 1]
-                    let length = starts[entry] - start
-                    if length == bytes.count, length == 0 || memcmp(blob.baseAddress! + start, bytes.baseAddress!, length) == 0 {
-                        return entry - 1
-                    }
-                    slot = (slot + 1) & mask
+        return segment.withUTF8 { routes(for: $0) }
+    }
+
+    func routes(for bytes: UnsafeBufferPointer<UInt8>) -> [Route]? {
+        let found: Int? = blob.withUnsafeBufferPointer { blob in
+            let mask = slots.count - 1
+            var slot = Self.hash(bytes) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                let start = starts[entry - 1]
+                let length = starts[entry] - start
+                if length == bytes.count, length == 0 || memcmp(blob.baseAddress! + start, bytes.baseAddress!, length) == 0 {
+                    return entry - 1
                 }
+                slot = (slot + 1) & mask
             }
         }
         return found.map { routes[$0] }
