@@ -207,8 +207,12 @@ final class Engine: Sendable {
             httpbun_client_address(connection, address.baseAddress, socklen_t(address.count)) != 0
                 ? String(cString: address.baseAddress!) : ""
         }
+        // The headers move into the request: the exchange has no more use for them, and sharing them
+        // cost a retain now and a release when the exchange ends.
+        let headers = exchange.headers
+        exchange.headers = HTTPHeaders()
         return Request(
-            method: exchange.method, target: exchange.target, headers: exchange.headers, body: exchange.body,
+            method: exchange.method, target: exchange.target, headers: headers, body: exchange.body,
             remoteAddress: remote, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })
