@@ -111,16 +111,7 @@ public struct Router: Sendable {
     public init(configuration: ServerConfiguration = ServerConfiguration(), routes: [Route]? = nil) {
         self.settings = SharedConfiguration(configuration)
         self.prefix = configuration.normalizedPathPrefix
-        var byFirst: [String: [Route]] = [:]
-        var parameterFirst: [Route] = []
-        for route in routes ?? Router.catalogue(configuration) {
-            if case .literal(let first) = route.segments.first {
-                byFirst[first, default: []].append(route)
-            } else {
-                parameterFirst.append(route)
-            }
-        }
-        self.table = RouteTable(byFirstSegment: FirstSegmentIndex(byFirst), parameterFirst: parameterFirst)
+        self.table = RouteTable(routes: routes ?? Router.catalogue(configuration), httpbin: configuration.flavor == .httpbin)
     }
 
     /// Every endpoint family's routes.
@@ -170,17 +161,17 @@ public struct Router: Sendable {
         // a release for each of its fields, several times per request.
         let table = self.table
         let method = context.request.method
-        let httpbin = configuration.flavor == .httpbin
         var allowed: Set<String> = []
         var pathText = routePath
         let found = pathText.withUTF8 { path in
-            Self.withSegments(of: path) { pathSegments in
-                table.find(path, pathSegments, routePath: routePath, method: method, httpbin: httpbin, allowed: &allowed)
-            }
+            table.findLiteral(path, method: method)
+                ?? Self.withSegments(of: path) { pathSegments in
+                    table.find(path, pathSegments, routePath: routePath, method: method, allowed: &allowed)
+                }
         }
         if let found {
             if method == "OPTIONS" {
-                return httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
+                return table.httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
             context.parameters = found.parameters
             context.routePath = routePath
@@ -252,19 +243,67 @@ public struct Router: Sendable {
 /// A router's routes, in one object: closures share it with one retain.
 final class RouteTable: Sendable {
     /// Routes by their first literal segment, so a request is matched against a handful, not all.
-    let byFirstSegment: FirstSegmentIndex
+    let byFirstSegment: BytesIndex<[Route]>
     let parameterFirst: [Route]
+    let httpbin: Bool
+    /// For each method a literal route takes, what `find` answers for that route's own path, worked
+    /// out once: `GET /get` is then one lookup of its bytes, not a split, a search and a match.
+    private let literalPaths: [(method: String, found: BytesIndex<Found>)]
 
-    init(byFirstSegment: FirstSegmentIndex, parameterFirst: [Route]) {
+    private init(
+        byFirstSegment: BytesIndex<[Route]>, parameterFirst: [Route], httpbin: Bool,
+        literalPaths: [(method: String, found: BytesIndex<Found>)]
+    ) {
         self.byFirstSegment = byFirstSegment
         self.parameterFirst = parameterFirst
+        self.httpbin = httpbin
+        self.literalPaths = literalPaths
+    }
+
+    convenience init(routes: [Route], httpbin: Bool) {
+        var byFirst: [String: [Route]] = [:]
+        var parameterFirst: [Route] = []
+        for route in routes {
+            if case .literal(let first) = route.segments.first {
+                byFirst[first, default: []].append(route)
+            } else {
+                parameterFirst.append(route)
+            }
+        }
+        // The general search, as it is without the shortcut, answers for each literal path.
+        let searching = RouteTable(byFirstSegment: BytesIndex(byFirst), parameterFirst: parameterFirst, httpbin: httpbin, literalPaths: [])
+        var foundByMethod: [String: [String: Found]] = [:]
+        for route in routes {
+            let literals = route.segments.compactMap { segment -> String? in
+                if case .literal(let text) = segment { return text } else { return nil }
+            }
+            guard literals.count == route.segments.count, let methods = route.methods else { continue }
+            let path = "/" + literals.joined(separator: "/")
+            for method in methods + (methods.contains("GET") ? ["HEAD"] : []) where foundByMethod[method]?[path] == nil {
+                var allowed: Set<String> = []
+                let found = Array(path.utf8).withUnsafeBufferPointer { bytes in
+                    Router.withSegments(of: bytes) { searching.find(bytes, $0, routePath: path[...], method: method, allowed: &allowed) }
+                }
+                if let found { foundByMethod[method, default: [:]][path] = found }
+            }
+        }
+        self.init(
+            byFirstSegment: searching.byFirstSegment, parameterFirst: parameterFirst, httpbin: httpbin,
+            literalPaths: foundByMethod.sorted { $0.key < $1.key }.map { (method: $0.key, found: BytesIndex($0.value)) })
     }
 
     /// Where a matching route lies, and its parameters.
-    struct Found {
+    struct Found: Sendable {
         let routes: [Route]
         let index: Int
         let parameters: [String: String]
+    }
+
+    /// What `find` would answer for exactly this path and method, when the path is a literal
+    /// route's own (no doubled or trailing slash, no parameter).
+    func findLiteral(_ path: UnsafeBufferPointer<UInt8>, method: String) -> Found? {
+        for entry in literalPaths where entry.method == method { return entry.found.value(for: path) }
+        return nil
     }
 
     /// The first route whose pattern fits the path and that takes `method` (any method for
@@ -272,7 +311,7 @@ final class RouteTable: Sendable {
     /// their methods add those to `allowed`.
     func find(
         _ path: UnsafeBufferPointer<UInt8>, _ pathSegments: UnsafeBufferPointer<Range<Int>>, routePath: Substring,
-        method: String, httpbin: Bool, allowed: inout Set<String>
+        method: String, allowed: inout Set<String>
     ) -> Found? {
         // Each route is looked at where it lies: copying one out retained and released its arrays
         // and its handler's context.
@@ -288,7 +327,7 @@ final class RouteTable: Sendable {
             }
             return nil
         }
-        if let first = pathSegments.first, let candidates = byFirstSegment.routes(for: UnsafeBufferPointer(rebasing: path[first])),
+        if let first = pathSegments.first, let candidates = byFirstSegment.value(for: UnsafeBufferPointer(rebasing: path[first])),
             let found = search(candidates)
         {
             return found
@@ -297,42 +336,42 @@ final class RouteTable: Sendable {
     }
 }
 
-/// Routes by their first literal segment, found by the segment's bytes: making a `String` of the
-/// path's first segment and hashing it (SipHash) cost more than the rest of the matching.
-struct FirstSegmentIndex: Sendable {
+/// Values by byte-string keys, found by the bytes they are given: making a `String` of a path's
+/// segment and hashing it (SipHash) cost more than the rest of the matching.
+struct BytesIndex<Value: Sendable>: Sendable {
     /// Every key's bytes, one after another; key `k` is `blob[starts[k]..<starts[k + 1]]`.
     private let blob: [UInt8]
     private let starts: [Int]
-    private let routes: [[Route]]
+    private let values: [Value]
     /// Open addressing by FNV-1a: a key's number + 1, or 0 for an empty slot. A power of two long,
     /// at most a quarter full.
     private let slots: [Int]
 
-    init(_ routesByKey: [String: [Route]]) {
+    init(_ valuesByKey: [String: Value]) {
         var blob: [UInt8] = []
         var starts = [0]
-        var routes: [[Route]] = []
-        var slots = [Int](repeating: 0, count: max(8, (routesByKey.count * 4).nextPowerOfTwo))
-        for (key, keyRoutes) in routesByKey.sorted(by: { $0.key < $1.key }) {
+        var values: [Value] = []
+        var slots = [Int](repeating: 0, count: max(8, (valuesByKey.count * 4).nextPowerOfTwo))
+        for (key, value) in valuesByKey.sorted(by: { $0.key < $1.key }) {
             var slot = Self.hash(Array(key.utf8)) & (slots.count - 1)
             while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = routes.count + 1
+            slots[slot] = values.count + 1
             blob += key.utf8
             starts.append(blob.count)
-            routes.append(keyRoutes)
+            values.append(value)
         }
         self.blob = blob
         self.starts = starts
-        self.routes = routes
+        self.values = values
         self.slots = slots
     }
 
-    func routes(for segment: Substring) -> [Route]? {
-        var segment = segment
-        return segment.withUTF8 { routes(for: $0) }
+    func value(for key: Substring) -> Value? {
+        var key = key
+        return key.withUTF8 { value(for: $0) }
     }
 
-    func routes(for bytes: UnsafeBufferPointer<UInt8>) -> [Route]? {
+    func value(for bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         let found: Int? = blob.withUnsafeBufferPointer { blob in
             let mask = slots.count - 1
             var slot = Self.hash(bytes) & mask
@@ -347,7 +386,7 @@ struct FirstSegmentIndex: Sendable {
                 slot = (slot + 1) & mask
             }
         }
-        return found.map { routes[$0] }
+        return found.map { values[$0] }
     }
 
     private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {

@@ -21,7 +21,7 @@ struct RouterTests {
         #expect(Router.segments(of: slice).map(String.init) == expected)
     }
 
-    @Test("the first-segment index finds every key by its bytes and nothing else")
+    @Test("the bytes index finds every key by its bytes and nothing else")
     func firstSegmentIndex() {
         let route = Route(nil, "/x", { _ in Response() })
         // Keys that share prefixes, differ by case or by one byte, and enough of them to collide.
@@ -29,17 +29,59 @@ struct RouterTests {
         var keys = ["get", "g", "ge", "gett", "GET", "anything", "any", "é", "a b"]
         keys += (0..<300).map { "k\($0)" }
         let routesByKey = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, Array(repeating: route, count: $0.offset % 3 + 1)) })
-        let index = FirstSegmentIndex(routesByKey)
+        let index = BytesIndex(routesByKey)
         for (offset, key) in keys.enumerated() {
-            #expect(index.routes(for: key[...])?.count == offset % 3 + 1, "\(key)")
+            #expect(index.value(for: key[...])?.count == offset % 3 + 1, "\(key)")
             // A slice of a longer text, as the router passes it.
             let text = "/" + key + "/rest"
-            #expect(index.routes(for: text.dropFirst().prefix(key.count))?.count == offset % 3 + 1, "\(key) in \(text)")
+            #expect(index.value(for: text.dropFirst().prefix(key.count))?.count == offset % 3 + 1, "\(key) in \(text)")
         }
         for missing in ["", "gets", "Get", "k300", "k-1", "any thing", "e\u{301}", "\u{e9}\u{301}", "ab"] {
-            #expect(index.routes(for: missing[...]) == nil, "\(missing)")
+            #expect(index.value(for: missing[...]) == nil, "\(missing)")
         }
-        #expect(FirstSegmentIndex([:]).routes(for: "get") == nil)
+        #expect(BytesIndex<[Route]>([:]).value(for: "get") == nil)
+    }
+
+    @Test("a literal path's shortcut answers what the general search answers, every route, method and flavor")
+    func literalShortcutAgreesWithSearch() {
+        for flavor in ServerConfiguration.Flavor.allCases {
+            let routes = Router.catalogue(ServerConfiguration(flavor: flavor))
+            let table = RouteTable(routes: routes, httpbin: flavor == .httpbin)
+            var shortcuts = 0
+            // Every route's pattern with parameters filled in, so literal and non-literal paths both come up.
+            let paths = Set(routes.map { route in
+                "/" + route.segments.map { segment -> String in
+                    switch segment {
+                    case .literal(let text): text
+                    case .parameter: "7"
+                    case .rest: "a/b"
+                    }
+                }.joined(separator: "/")
+            }) .union(["/", "/get/", "//get", "/nope"])
+            for path in paths.sorted() {
+                for method in ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "BREW"] {
+                    let bytes = Array(path.utf8)
+                    var allowed: Set<String> = []
+                    let (literal, searched) = bytes.withUnsafeBufferPointer { bytes in
+                        (table.findLiteral(bytes, method: method),
+                         Router.withSegments(of: bytes) { table.find(bytes, $0, routePath: path[...], method: method, allowed: &allowed) })
+                    }
+                    guard let literal else { continue }
+                    shortcuts += 1
+                    let same = searched.map {
+                        $0.routes[$0.index].segments == literal.routes[literal.index].segments
+                            && $0.routes[$0.index].methods == literal.routes[literal.index].methods && $0.parameters == literal.parameters
+                    }
+                    #expect(same == true, "\(flavor) \(method) \(path)")
+                }
+            }
+            // The shortcut is taken where it should be, and only there.
+            #expect(shortcuts > 40, "\(flavor): \(shortcuts)")
+            #expect(Array("/get".utf8).withUnsafeBufferPointer { table.findLiteral($0, method: "GET") } != nil)
+            #expect(Array("/get".utf8).withUnsafeBufferPointer { table.findLiteral($0, method: "OPTIONS") } == nil)
+            #expect(Array("/get/".utf8).withUnsafeBufferPointer { table.findLiteral($0, method: "GET") } == nil)
+            #expect(Array("/status/200".utf8).withUnsafeBufferPointer { table.findLiteral($0, method: "GET") } == nil)
+        }
     }
 
     @Test("a target is refused when it is not a path or holds control bytes")
