@@ -119,7 +119,8 @@ public struct JSONStreamWriter {
     /// scanned for escapes, so `"a\"b"` is right too.
     public mutating func key(_ key: StaticString) {
         guard key.hasPointerRepresentation, !format.escapeNonASCII else { return self.key(key.description) }
-        key.withUTF8Buffer { quoted(utf8: $0, after: beginItemDeferringLineBreak(), isKey: true) }
+        // The bytes straight from the literal: `withUTF8Buffer` made the write a closure of its own.
+        quoted(utf8: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), after: beginItemDeferringLineBreak(), isKey: true)
         afterKey = true
     }
 
@@ -183,6 +184,32 @@ public struct JSONStreamWriter {
             quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
         }
         return true
+    }
+
+    /// Writes a run of members fixed in advance, as `key` and `value` for each would, in one copy
+    /// when the run was laid out beforehand for where the writer is (inside an object at the top
+    /// level, after other members, 2-space indent: an echo's last members).
+    ///
+    /// ```swift
+    /// static let tail = JSONMembers(["form": [:], "data": "", "json": nil, "files": [:]])
+    /// writer.members(tail)
+    /// ```
+    public mutating func members(_ run: JSONMembers) {
+        if depth == 1, !afterKey, format.indent == 2, !format.escapeNonASCII || run.isASCII, !format.sortKeys || run.sortsAlike,
+            currentHasItems
+        {
+            run.laidOut.withUnsafeBufferPointer { bytes in
+                write(room: bytes.count) { base, start in
+                    Self.copy(bytes.baseAddress.unsafelyUnwrapped, count: bytes.count, to: base + start)
+                    return start + bytes.count
+                }
+            }
+            return
+        }
+        for member in run.members {
+            key(member.key)
+            value(member.value)
+        }
     }
 
     public mutating func null() { writeItem("null") }
@@ -615,6 +642,37 @@ public struct JSONStreamWriter {
             lead = 0
         }
         if isKey && !keySeparator { appendText(format.compactKeySeparator) }
+    }
+}
+
+/// Object members known in advance, laid out once for `JSONStreamWriter.members(_:)`.
+public struct JSONMembers: Sendable {
+    let members: [(key: String, value: JSON)]
+    /// The members as a 2-space layout writes them after another member of a top-level object.
+    let laidOut: [UInt8]
+    /// No key or value has a non-ASCII character, so escaping those changes nothing.
+    let isASCII: Bool
+    /// Sorting the keys of nested objects changes nothing either.
+    let sortsAlike: Bool
+
+    public init(_ members: KeyValuePairs<String, JSON>) {
+        self.members = members.map { (key: $0.key, value: $0.value) }
+        laidOut = Self.layOut(self.members, sortKeys: false)
+        isASCII = laidOut.allSatisfy { $0 < 0x80 }
+        sortsAlike = Self.layOut(self.members, sortKeys: true) == laidOut
+    }
+
+    private static func layOut(_ members: [(key: String, value: JSON)], sortKeys: Bool) -> [UInt8] {
+        var writer = JSONStreamWriter(format: JSONFormat(indent: 2, sortKeys: sortKeys, trailingNewline: false))
+        writer.beginObject()
+        writer.key("before")
+        writer.null()
+        let start = writer.count
+        for member in members {
+            writer.key(member.key)
+            writer.value(member.value)
+        }
+        return Array(writer.finish()[start...])
     }
 }
 

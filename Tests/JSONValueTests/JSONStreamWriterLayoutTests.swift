@@ -219,6 +219,51 @@ struct JSONStreamWriterLayoutTests {
         }
     }
 
+    @Test("a run of members laid out in advance writes what member by member writes, wherever it goes")
+    func membersLaidOutInAdvance() {
+        let runs = [
+            JSONMembers(["form": [:], "data": "", "json": nil, "files": [:]]),
+            JSONMembers(["é": "ü", "list": [1, "two", [:]]]),
+            JSONMembers(["nested": ["b": 1, "a": ["d": nil, "c": true]], "q": "\"\n"]),
+            JSONMembers([:]),
+        ]
+        for format in Self.formats + [JSONFormat(indent: 2, escapeNonASCII: true, sortKeys: true)] {
+            for run in runs {
+                for place in ["after a member", "first member", "nested after a member", "nested first"] {
+                    var laidOut = JSONStreamWriter(format: format, reservingCapacity: 1)
+                    var oneByOne = JSONStreamWriter(format: format, reservingCapacity: 1)
+                    for index in 0..<2 {
+                        func write(_ writer: inout JSONStreamWriter) {
+                            writer.beginObject()
+                            if place.hasPrefix("nested") {
+                                writer.key("outer")
+                                writer.beginObject()
+                            }
+                            if place.hasSuffix("after a member") {
+                                writer.key("method")
+                                writer.string("GET")
+                            }
+                            if index == 0 {
+                                writer.members(run)
+                            } else {
+                                for member in run.members {
+                                    writer.key(member.key)
+                                    writer.value(member.value)
+                                }
+                            }
+                            writer.key("last")
+                            writer.bool(true)
+                            if place.hasPrefix("nested") { writer.endObject() }
+                            writer.endObject()
+                        }
+                        if index == 0 { write(&laidOut) } else { write(&oneByOne) }
+                    }
+                    #expect(laidOut.finish() == oneByOne.finish(), "\(place), format \(format)")
+                }
+            }
+        }
+    }
+
     @Test("a literal key writes the bytes its String would")
     func literalKeys() {
         for format in Self.formats {

@@ -78,6 +78,10 @@ enum Echo {
         writer.key("url")
         let (scheme, host) = schemeAndHost(request)
         writer.string(joining: scheme, "://", host, request.target)
+        if case .empty = body {
+            writer.members(bodilessMembers)
+            return
+        }
         writer.key("form")
         switch body {
         case .form(let pairs): writeStringOrList(pairs, into: &writer)
@@ -196,6 +200,9 @@ enum Echo {
         }
         return false
     }
+
+    /// `form, data, json, files` for a request without a body, laid out once.
+    private static let bodilessMembers = JSONMembers(["form": [:], "data": "", "json": nil, "files": [:]])
 
     private static func writeEmptyObject(into writer: inout JSONStreamWriter) {
         writer.beginObject()
