@@ -24,8 +24,7 @@ public struct Response: Sendable {
     /// A JSON document in the server's layout, with `Content-Type: application/json`.
     public static func json(_ value: JSON, status: Int = 200, format: JSONFormat = .pretty, delay: Duration = .zero) -> Response {
         Response(
-            status: status, headers: ["Content-Type": "application/json"],
-            body: .bytes(value.serializedBytes(format)), delay: delay)
+            status: status, headers: .contentType("application/json"), body: .bytes(value.serializedBytes(format)), delay: delay)
     }
 
     /// A JSON error, `{"error": message}`.
@@ -35,7 +34,7 @@ public struct Response: Sendable {
 
     /// Bytes with a content type.
     public static func bytes(_ bytes: [UInt8], contentType: String, status: Int = 200) -> Response {
-        Response(status: status, headers: ["Content-Type": contentType], body: .bytes(bytes))
+        Response(status: status, headers: .contentType(contentType), body: .bytes(bytes))
     }
 
     /// Text with a content type (UTF-8).

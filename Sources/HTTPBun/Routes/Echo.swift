@@ -18,7 +18,7 @@ enum EchoRoutes {
 
     static func echo(_ context: RouteContext) -> Response {
         switch Echo.json(context.request) {
-        case .success(let bytes): Response(headers: ["Content-Type": "application/json"], body: .bytes(bytes))
+        case .success(let bytes): .bytes(bytes, contentType: "application/json")
         case .failure(let error): .error(400, error.message)
         }
     }
