@@ -553,7 +553,7 @@ public struct JSONStreamWriter {
         }
     }
 
-    /// Whether any of a short string's 1 to 16 bytes needs an escape: at most two words, loaded
+    /// Whether any of a short string's 0 to 16 bytes needs an escape: at most two words, loaded
     /// overlapping, with no loop.
     @inline(__always)
     private static func shortNeedsEscape(_ source: UnsafePointer<UInt8>, count: Int) -> Bool {
@@ -566,6 +566,9 @@ public struct JSONStreamWriter {
             let head = UInt64(raw.loadUnaligned(as: UInt32.self))
             return needsEscape(head | UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32)
         }
+        // An empty string has no byte to read (a small string's bytes are lent from a stack copy:
+        // the fuzzer's address sanitizer caught the read before it).
+        guard count > 0 else { return false }
         // Spaces fill the word: they need no escape.
         return needsEscape(
             UInt64(source[0]) | UInt64(source[count >> 1]) << 8 | UInt64(source[count &- 1]) << 16 | 0x2020_2020_2000_0000)
