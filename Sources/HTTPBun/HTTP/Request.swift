@@ -47,7 +47,8 @@ public struct Request: Sendable {
         let length = target.withUTF8 { bytes in
             bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
         }
-        return self.target[...].utf8Slice(0..<length)
+        // One index and one slice of the String: going through `utf8Slice` made a Substring first.
+        return self.target[..<self.target.utf8.index(self.target.utf8.startIndex, offsetBy: length)]
     }
 
     /// The raw query after `?`, without the fragment; empty when there is none (a `?` inside the
