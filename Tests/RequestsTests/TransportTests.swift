@@ -147,6 +147,22 @@ final class CannedServer: Sendable {
         try await session.close()
     }
 
+    @Test func headersGoOutInOrderAndABadNameThrows() async throws {
+        let heads = Recorder<String>()
+        let server = try CannedServer { head in
+            heads.append(head)
+            return .reply(CannedServer.response("204 No Content"))
+        }
+        _ = try await Requests.get(server.base + "/h", headers: Headers([("X-Multi", "a"), ("X-Other", "c"), ("X-Multi", "b")]))
+        let head = try #require(heads.all.first)
+        #expect(head.contains("X-Multi: a\r\nX-Other: c\r\nX-Multi: b\r\n"), "\(head)")
+        #expect(head.contains("User-Agent: swift-requests/1.0\r\n"), "\(head)")
+        // A name that is no HTTP token (here not even ASCII) is an error before anything is sent, not a trap.
+        await #expect(throws: TransportFailure.self) { try await Requests.get(server.base + "/h", headers: ["X-Nämé": "x"]) }
+        await #expect(throws: TransportFailure.self) { try await Requests.get(server.base + "/h", headers: ["Bad Name": "x"]) }
+        #expect(heads.count == 1)
+    }
+
     @Test func reasonPhraseAndRepeatedHeaders() async throws {
         let server = try CannedServer { _ in
             .reply(CannedServer.response("418 I'm a teapot", headers: ["X-Multi: a", "X-Multi: b", "Set-Cookie: a=1", "Set-Cookie: b=2; Path=/"]))
