@@ -226,6 +226,7 @@ public final class Session: Sendable {
     }
 
     /// Sends `request` through the pipeline, and reads the body unless streaming.
+    @inline(__always)
     private static func complete(_ request: Request, through pipeline: Pipeline, stream: Bool) async throws -> Response {
         var response = try await pipeline.send(request)
         if !stream { try await response.buffer() }

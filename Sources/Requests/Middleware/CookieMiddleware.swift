@@ -9,6 +9,7 @@ struct CookieMiddleware: Middleware {
     /// The call's origin; needed (and set) only when there are call cookies.
     var origin: Origin?
 
+    @inline(__always)
     func send(_ request: Request, next: Next) async throws -> Response {
         let response: Response
         if let header = cookieHeader(for: request) {
