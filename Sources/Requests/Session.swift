@@ -128,10 +128,10 @@ public final class Session: Sendable {
     }
 
     /// The adapter of the longest prefix of `url` in `mounts` (sorted longest first), or the default one.
-    static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
-        // Most sessions mount nothing: skip lowercasing the URL on every call.
+    static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: @autoclosure () -> String) -> Adapter {
+        // Most sessions mount nothing: skip making the URL's text and lowercasing it on every call.
         guard !mounts.isEmpty else { return Adapter() }
-        let lowered = url.lowercased()
+        let lowered = url().lowercased()
         return mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
     }
 
