@@ -147,6 +147,21 @@ final class CannedServer: Sendable {
         try await session.close()
     }
 
+    @Test func eachPairOfTimeoutsHasItsOwnClient() async throws {
+        let transport = AsyncHTTPClientTransport()
+        let short = Timeout(connect: .seconds(5), read: .seconds(1))
+        let first = try transport.client(for: short, url: "http://h.test/")
+        let other = try transport.client(for: .default, url: "http://h.test/")
+        #expect(first !== other)
+        // Alternating: the last client used must not answer for another pair.
+        #expect(try transport.client(for: short, url: "http://h.test/") === first)
+        #expect(try transport.client(for: .default, url: "http://h.test/") === other)
+        #expect(try transport.client(for: .default, url: "http://h.test/") === other)
+        #expect(try transport.client(for: Timeout(connect: .seconds(5), read: .seconds(1), total: .seconds(3)), url: "http://h.test/") === first)
+        try await transport.close()
+        #expect(throws: SessionClosed.self) { try transport.client(for: short, url: "http://h.test/") }
+    }
+
     @Test func headersGoOutInOrderAndABadNameThrows() async throws {
         let heads = Recorder<String>()
         let server = try CannedServer { head in
