@@ -49,6 +49,20 @@ public struct Response: Sendable {
         self.request = nil
     }
 
+    /// A response as a transport makes it, every field at once: made with the public init and then
+    /// changed field by field, it was copied whole once more on its way out (~0.8k instructions a call).
+    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request) {
+        self.statusCode = statusCode
+        self.reason = reason
+        self.headers = headers
+        self.url = url
+        self.history = []
+        self.content = []
+        self.body = body
+        self.elapsed = elapsed
+        self.request = request
+    }
+
     /// A response whose body is UTF-8 text.
     public init(statusCode: Int, headers: Headers = [:], text: String) {
         self.init(statusCode: statusCode, headers: headers, body: Array(text.utf8))

@@ -152,16 +152,14 @@ public final class AsyncHTTPClientTransport: Transport {
             throw Self.translate(error, url: urlText, timeout: request.timeout)
         }
         let headers = Headers(fields: answer.headers.map { (name: $0.name, value: $0.value) })
-        var response = Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url)
         let source = ResponseBody.Source.client(answer.body, url: urlText, readTimeout: request.timeout.read)
-        if decompress, let coding = ContentCoding(headers: headers) {
-            response.body = ResponseBody(.decoded(.init(source, coding, url: urlText)))
+        let body = if decompress, let coding = ContentCoding(headers: headers) {
+            ResponseBody(.decoded(.init(source, coding, url: urlText)))
         } else {
-            response.body = ResponseBody(source)
+            ResponseBody(source)
         }
-        response.elapsed = ContinuousClock.now - start
-        response.request = request
-        return response
+        return Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url,
+                        body: body, elapsed: ContinuousClock.now - start, request: request)
     }
 
     /// Shuts every client down. Requests after this throw `SessionClosed`. Does nothing for `shared`.
