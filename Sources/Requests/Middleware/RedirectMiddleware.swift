@@ -17,10 +17,14 @@ struct RedirectMiddleware: Middleware {
     @inline(__always)
     func send(_ request: Request, next: Next) async throws -> Response {
         // The first hop goes as it is: most calls are not redirected, and need no copy of the request.
-        var response = try await next(request)
+        let response = try await next(request)
         guard allowRedirects, response.isRedirect else {
-            response.history = []
-            return response
+            // History is cleared only when there is one (a transport's response has none): clearing it
+            // in a variable and returning that compiled to a copy of the whole response, a dozen retains.
+            if response.history.isEmpty { return response }
+            var cleared = response
+            cleared.history = []
+            return cleared
         }
         return try await follow(from: request, response, next: next)
     }
