@@ -61,7 +61,7 @@ public final class CookieJar: Sendable {
     /// The `Cookie` header value to send to `url`: matching, unexpired cookies, longest path first.
     public func header(for url: URL) -> String? {
         // Every request asks; an empty jar need not ask the clock or sort anything.
-        if state.withLock({ $0.cookies.isEmpty }) { return nil }
+        if isEmpty { return nil }
         let now = clock()
         let matching = state.withLock { state in
             state.cookies.removeAll { $0.isExpired(at: now) }
@@ -70,6 +70,9 @@ public final class CookieJar: Sendable {
         .sorted { ($0.path.count, $1.creation) > ($1.path.count, $0.creation) }
         return matching.isEmpty ? nil : matching.map { "\($0.name)=\($0.value)" }.joined(separator: "; ")
     }
+
+    /// Whether the jar holds no cookie at all, expired or not: then it has nothing to send anywhere.
+    var isEmpty: Bool { state.withLock { $0.cookies.isEmpty } }
 
     /// Every unexpired cookie.
     public var all: [Cookie] {

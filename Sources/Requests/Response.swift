@@ -49,6 +49,20 @@ public struct Response: Sendable {
         self.request = nil
     }
 
+    /// A response as a transport makes it, every field at once: made with the public init and then
+    /// changed field by field, it was copied whole once more on its way out (~0.8k instructions a call).
+    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request) {
+        self.statusCode = statusCode
+        self.reason = reason
+        self.headers = headers
+        self.url = url
+        self.history = []
+        self.content = []
+        self.body = body
+        self.elapsed = elapsed
+        self.request = request
+    }
+
     /// A response whose body is UTF-8 text.
     public init(statusCode: Int, headers: Headers = [:], text: String) {
         self.init(statusCode: statusCode, headers: headers, body: Array(text.utf8))
@@ -185,10 +199,22 @@ public struct ResponseBody: AsyncSequence, Sendable {
 
     enum Source: Sendable {
         case buffered([UInt8])
-        case stream(AsyncThrowingStream<[UInt8], any Error>)
+        case streamed(Streamed)
         case client(HTTPClientResponse.Body, url: String?, readTimeout: Duration)
         /// A body sent with a content coding, decoded as it is read.
         case decoded(Encoded)
+
+        static func stream(_ stream: AsyncThrowingStream<[UInt8], any Error>) -> Source { .streamed(Streamed(stream)) }
+    }
+
+    /// What `.streamed` holds. A class rather than the stream itself: `AsyncThrowingStream` is not
+    /// frozen, so its size is unknown outside the standard library, and holding it inline made
+    /// `Source`, `ResponseBody` and `Response` types of run-time size. Every call paid for that: each
+    /// `Response` local in an async function was a `swift_task_alloc` (88 per `get`, now 63), and
+    /// copies, destroys and enum switches went through value witnesses (~3k instructions per `get`).
+    final class Streamed: Sendable {
+        let stream: AsyncThrowingStream<[UInt8], any Error>
+        init(_ stream: AsyncThrowingStream<[UInt8], any Error>) { self.stream = stream }
     }
 
     /// What `.decoded` holds. A class rather than an `indirect` case: a recursive enum's layout is
@@ -216,7 +242,7 @@ public struct ResponseBody: AsyncSequence, Sendable {
     private static func state(for source: Source) -> Iterator.State {
         switch source {
         case .buffered(let bytes): .buffered(bytes.isEmpty ? nil : bytes)
-        case .stream(let stream): .stream(stream.makeAsyncIterator())
+        case .streamed(let streamed): .stream(streamed.stream.makeAsyncIterator())
         case .client(let body, let url, let timeout): .client(body.makeAsyncIterator(), url, timeout)
         case .decoded(let encoded):
             .decoding(BodyDecoder(inner: Iterator(state: state(for: encoded.source)), coding: encoded.coding, url: encoded.url))

@@ -94,10 +94,15 @@ public struct Retry: Sendable {
     /// urllib3's `is_retry`: should a response with this status be retried? `remainingTotal` is
     /// what is left of `total` after the retries so far: urllib3 asks the decremented `Retry`, and
     /// a `None` total is falsy there, so a `Retry-After` alone never retries without one.
-    func isRetry(method: Method, statusCode: Int, hasRetryAfter: Bool, remainingTotal: Int?) -> Bool {
-        guard isMethodRetryable(method) else { return false }
-        if statusForcelist.contains(statusCode) { return true }
-        return (remainingTotal ?? 0) > 0 && hasRetryAfter && respectRetryAfterHeader && retryAfterStatusCodes.contains(statusCode)
+    ///
+    /// Asked about every response, so the cheap tests go first and `hasRetryAfter` (a header search) is
+    /// only evaluated when it decides: with the default policy (nothing forced, no retries) no set is
+    /// hashed and no header searched.
+    func isRetry(method: Method, statusCode: Int, hasRetryAfter: @autoclosure () -> Bool, remainingTotal: Int?) -> Bool {
+        let forced = !statusForcelist.isEmpty && statusForcelist.contains(statusCode)
+        guard forced || ((remainingTotal ?? 0) > 0 && respectRetryAfterHeader && retryAfterStatusCodes.contains(statusCode) && hasRetryAfter())
+        else { return false }
+        return isMethodRetryable(method)
     }
 }
 

@@ -30,7 +30,23 @@ public final class Session: Sendable {
         var closed = false
     }
 
-    private let settings: Mutex<Settings>
+    /// `Settings` as one immutable object, replaced whole on every change: a call takes them with one
+    /// retain, where copying the struct out of the lock retained and released each of its fields.
+    final class Snapshot: Sendable {
+        let value: Settings
+        init(_ value: Settings) { self.value = value }
+    }
+    private let settings: Mutex<Snapshot>
+
+    /// Changes the settings under the lock, replacing the snapshot (calls already started keep theirs).
+    private func update<T>(_ change: (inout Settings) -> T) -> T {
+        settings.withLock { snapshot in
+            var value = snapshot.value
+            defer { snapshot = Snapshot(value) }
+            return change(&value)
+        }
+    }
+
     /// The last URL text `send` parsed and its result: calls to one endpoint in a loop (polling, paging
     /// through `params`, which are added after parsing) parse the same text every time, and parsing
     /// (Foundation's `URL(string:)` above all) is the largest cost of a call outside the transport.
@@ -52,8 +68,8 @@ public final class Session: Sendable {
     public init(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                 timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
                 transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system) {
-        settings = Mutex(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
-                                  auth: auth, timeout: timeout, maxRedirects: maxRedirects))
+        settings = Mutex(Snapshot(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
+                                           auth: auth, timeout: timeout, maxRedirects: maxRedirects)))
         self.cookies = cookies
         // A session closes its transport, given or made (`AsyncHTTPClientTransport.shared` ignores that).
         self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
@@ -78,44 +94,44 @@ public final class Session: Sendable {
 
     /// Headers sent with every call (a call's own headers replace these by name).
     public var headers: Headers {
-        get { settings.withLock { $0.headers } }
-        set { settings.withLock { $0.headers = newValue } }
+        get { settings.withLock { $0.value.headers } }
+        set { update { $0.headers = newValue } }
     }
     /// Query parameters added to every call.
     public var params: Params {
-        get { settings.withLock { $0.params } }
-        set { settings.withLock { $0.params = newValue } }
+        get { settings.withLock { $0.value.params } }
+        set { update { $0.params = newValue } }
     }
     /// Credentials for every call that does not pass its own.
     public var auth: Auth? {
-        get { settings.withLock { $0.auth } }
-        set { settings.withLock { $0.auth = newValue } }
+        get { settings.withLock { $0.value.auth } }
+        set { update { $0.auth = newValue } }
     }
     /// Prefixed to URLs without a scheme: `session.get("/users")`.
     public var baseURL: String? {
-        get { settings.withLock { $0.baseURL } }
-        set { settings.withLock { $0.baseURL = newValue } }
+        get { settings.withLock { $0.value.baseURL } }
+        set { update { $0.baseURL = newValue } }
     }
     /// The timeout of calls that do not pass one.
     public var timeout: Timeout {
-        get { settings.withLock { $0.timeout } }
-        set { settings.withLock { $0.timeout = newValue } }
+        get { settings.withLock { $0.value.timeout } }
+        set { update { $0.timeout = newValue } }
     }
     /// The most redirects one call follows (30, as in requests).
     public var maxRedirects: Int {
-        get { settings.withLock { $0.maxRedirects } }
-        set { settings.withLock { $0.maxRedirects = newValue } }
+        get { settings.withLock { $0.value.maxRedirects } }
+        set { update { $0.maxRedirects = newValue } }
     }
     /// Code run for every request and response on the wire.
     public var hooks: Hooks {
-        get { settings.withLock { $0.hooks } }
-        set { settings.withLock { $0.hooks = newValue } }
+        get { settings.withLock { $0.value.hooks } }
+        set { update { $0.hooks = newValue } }
     }
 
     /// Uses `adapter` for every URL starting with `prefix` (case-insensitive); the longest prefix wins,
     /// as in requests. Mounting the same prefix again replaces it.
     public func mount(_ prefix: String, _ adapter: Adapter) {
-        settings.withLock { settings in
+        update { settings in
             settings.mounts.removeAll { $0.prefix.lowercased() == prefix.lowercased() }
             settings.mounts.append((prefix: prefix, adapter: adapter))
             settings.mounts.sort { $0.prefix.count > $1.prefix.count }
@@ -124,20 +140,20 @@ public final class Session: Sendable {
 
     /// The adapter mounted for `url`, or the default one (no retries, the session's transport).
     public func adapter(for url: String) -> Adapter {
-        Self.adapter(in: settings.withLock { $0.mounts }, for: url)
+        Self.adapter(in: settings.withLock { $0.value.mounts }, for: url)
     }
 
     /// The adapter of the longest prefix of `url` in `mounts` (sorted longest first), or the default one.
-    static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: String) -> Adapter {
-        // Most sessions mount nothing: skip lowercasing the URL on every call.
+    static func adapter(in mounts: [(prefix: String, adapter: Adapter)], for url: @autoclosure () -> String) -> Adapter {
+        // Most sessions mount nothing: skip making the URL's text and lowercasing it on every call.
         guard !mounts.isEmpty else { return Adapter() }
-        let lowered = url.lowercased()
+        let lowered = url().lowercased()
         return mounts.first { lowered.hasPrefix($0.prefix.lowercased()) }?.adapter ?? Adapter()
     }
 
     /// Closes the session's connections (and mounted transports). Calls after this throw `SessionClosed`.
     public func close() async throws {
-        let mounted = settings.withLock { settings -> [any Transport] in
+        let mounted = update { settings -> [any Transport] in
             settings.closed = true
             return settings.mounts.compactMap(\.adapter.transport)
         }
@@ -151,18 +167,18 @@ public final class Session: Sendable {
     func send(_ method: Method, _ url: String, params: Params?, headers: Headers?, cookies callCookies: [String: String]?,
               data: RequestData?, json: JSONPayload?, files: Files?, auth: Auth?, timeout: Timeout?,
               allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let settings = settings.withLock { $0 }
-        if settings.closed { throw SessionClosed(url: url) }
-        let fullURL = settings.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
+        let snapshot = settings.withLock { $0 }
+        if snapshot.value.closed { throw SessionClosed(url: url) }
+        let fullURL = snapshot.value.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
         var target = try parsed(fullURL)
-        target = URLBuilder.adding(params.map { settings.params.merging($0) } ?? settings.params, to: target)
+        target = URLBuilder.adding(params.map { snapshot.value.params.merging($0) } ?? snapshot.value.params, to: target)
 
         let (body, contentType) = try BodyBuilder.make(data: data, json: json, files: files)
-        var allHeaders = headers.map { settings.headers.updating($0) } ?? settings.headers
+        var allHeaders = headers.map { snapshot.value.headers.updating($0) } ?? snapshot.value.headers
         if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
-        let effectiveTimeout = timeout ?? settings.timeout
+        let effectiveTimeout = timeout ?? snapshot.value.timeout
         let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
-        return try await run(request, settings: settings, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
+        return try await run(request, settings: snapshot, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
     }
 
     /// `URLBuilder.parse(text)`, answered from `lastParsed` when `text` is the same as last time.
@@ -198,21 +214,21 @@ public final class Session: Sendable {
     /// let response = try await session.send(request)
     /// ```
     public func send(_ request: Request, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
-        let settings = settings.withLock { $0 }
-        if settings.closed { throw SessionClosed(url: request.url.absoluteString) }
-        return try await run(request, settings: settings, auth: nil, cookies: nil, allowRedirects: allowRedirects, stream: stream)
+        let snapshot = settings.withLock { $0 }
+        if snapshot.value.closed { throw SessionClosed(url: request.url.absoluteString) }
+        return try await run(request, settings: snapshot, auth: nil, cookies: nil, allowRedirects: allowRedirects, stream: stream)
     }
 
-    private func run(_ request: Request, settings: Settings, auth: Auth?, cookies callCookies: [String: String]?,
+    private func run(_ request: Request, settings snapshot: Snapshot, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let retry = RetryMiddleware(mounts: settings.mounts, defaultTransport: transport, hooks: settings.hooks)
+        let retry = RetryMiddleware(mounts: snapshot.value.mounts, defaultTransport: transport, hooks: snapshot.value.hooks)
         // The call's origin (reading it from the URL costs ~2.5k instructions) is only needed to decide
         // where credentials and call cookies may go; with neither, the auth step has nothing to do.
-        let auth = auth ?? settings.auth
-        let callCookies = (callCookies ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let auth = auth ?? snapshot.value.auth
+        let callCookies = callCookies.map { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } ?? []
         let origin = auth != nil || !callCookies.isEmpty ? request.origin : nil
         let pipeline = Pipeline(
-            redirect: RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: settings.maxRedirects),
+            redirect: RedirectMiddleware(allowRedirects: allowRedirects ?? (request.method != .head), maxRedirects: snapshot.value.maxRedirects),
             auth: auth.flatMap { auth in origin.map { AuthMiddleware(auth: auth, origin: $0) } },
             cookies: CookieMiddleware(jar: cookies, callCookies: callCookies, origin: origin),
             retry: retry)
@@ -226,6 +242,7 @@ public final class Session: Sendable {
     }
 
     /// Sends `request` through the pipeline, and reads the body unless streaming.
+    @inline(__always)
     private static func complete(_ request: Request, through pipeline: Pipeline, stream: Bool) async throws -> Response {
         var response = try await pipeline.send(request)
         if !stream { try await response.buffer() }

@@ -125,4 +125,18 @@ import Testing
         _ = try await session.get("http://h.test/", cookies: ["extra": "2"])
         #expect(seen.all.first?.headers["Cookie"] == "stored=1; extra=2")
     }
+
+    @Test func anExplicitCookieHeaderIsSentAsItIs() async throws {
+        let seen = Recorder<Request>()
+        let session = Session(transport: recordingMock(seen) { _, _ in Response(statusCode: 200) })
+        _ = try await session.get("http://h.test/")
+        #expect(seen.all.last?.headers.contains("Cookie") == false)   // an empty jar adds nothing
+        session.cookies.set("stored", "1", domain: "h.test")
+        _ = try await session.get("http://h.test/", headers: ["Cookie": "mine=0"], cookies: ["extra": "2"])
+        #expect(seen.all.last?.headers.values(for: "Cookie") == ["mine=0"])
+        _ = try await session.get("http://h.test/", headers: ["Cookie": "mine=0"])
+        #expect(seen.all.last?.headers.values(for: "Cookie") == ["mine=0"])
+        _ = try await session.get("http://h.test/")
+        #expect(seen.all.last?.headers["Cookie"] == "stored=1")
+    }
 }

@@ -114,4 +114,14 @@ import Testing
         #expect(head.statusCode == 302)
         #expect(seen.count == 2)
     }
+
+    @Test func aTransportsOwnHistoryIsReplaced() async throws {
+        let session = Session(transport: MockTransport { _ in
+            var response = Response(statusCode: 200)
+            response.history = [Response(statusCode: 302)]
+            return response
+        })
+        #expect(try await session.get("http://h.test/").history.isEmpty)
+        #expect(try await session.get("http://h.test/", allowRedirects: false).history.isEmpty)
+    }
 }

@@ -195,4 +195,29 @@ import Testing
         #expect(try await s.get("https://api.test/v2/users").text == "default")
         #expect(Adapter(maxRetries: 5).retry.total == 5)
     }
+
+    @Test func isRetryDecidesAsUrllib3AndSearchesHeadersOnlyWhenItMatters() {
+        // Answers are taken outside `#expect`, which would evaluate the autoclosure argument itself.
+        var asked = 0
+        func isRetry(_ policy: Retry, _ method: Method, _ status: Int, retryAfter: Bool, remaining: Int?) -> Bool {
+            policy.isRetry(method: method, statusCode: status, hasRetryAfter: { asked += 1; return retryAfter }(), remainingTotal: remaining)
+        }
+        let forced = Retry(total: 0, statusForcelist: [500])
+        let plain = Retry(total: 2)
+        let answers = [
+            isRetry(forced, .get, 500, retryAfter: false, remaining: 0),
+            isRetry(forced, .post, 500, retryAfter: false, remaining: 0),
+            isRetry(forced, .get, 503, retryAfter: true, remaining: 0),
+            isRetry(plain, .get, 503, retryAfter: true, remaining: 1),
+            isRetry(plain, .get, 503, retryAfter: false, remaining: 1),
+            isRetry(plain, .post, 503, retryAfter: true, remaining: 1),
+            isRetry(plain, .get, 503, retryAfter: true, remaining: nil),
+        ]
+        #expect(answers == [true, false, false, true, false, false, false])
+        #expect(asked == 3)
+        // Nothing forced and no retries left (the default policy), or a status never retried: no search.
+        let quiet = [isRetry(.none, .get, 503, retryAfter: true, remaining: 0), isRetry(plain, .get, 200, retryAfter: true, remaining: 1)]
+        #expect(quiet == [false, false])
+        #expect(asked == 3)
+    }
 }

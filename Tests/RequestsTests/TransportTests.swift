@@ -147,6 +147,37 @@ final class CannedServer: Sendable {
         try await session.close()
     }
 
+    @Test func eachPairOfTimeoutsHasItsOwnClient() async throws {
+        let transport = AsyncHTTPClientTransport()
+        let short = Timeout(connect: .seconds(5), read: .seconds(1))
+        let first = try transport.client(for: short, url: "http://h.test/")
+        let other = try transport.client(for: .default, url: "http://h.test/")
+        #expect(first !== other)
+        // Alternating: the last client used must not answer for another pair.
+        #expect(try transport.client(for: short, url: "http://h.test/") === first)
+        #expect(try transport.client(for: .default, url: "http://h.test/") === other)
+        #expect(try transport.client(for: .default, url: "http://h.test/") === other)
+        #expect(try transport.client(for: Timeout(connect: .seconds(5), read: .seconds(1), total: .seconds(3)), url: "http://h.test/") === first)
+        try await transport.close()
+        #expect(throws: SessionClosed.self) { try transport.client(for: short, url: "http://h.test/") }
+    }
+
+    @Test func headersGoOutInOrderAndABadNameThrows() async throws {
+        let heads = Recorder<String>()
+        let server = try CannedServer { head in
+            heads.append(head)
+            return .reply(CannedServer.response("204 No Content"))
+        }
+        _ = try await Requests.get(server.base + "/h", headers: Headers([("X-Multi", "a"), ("X-Other", "c"), ("X-Multi", "b")]))
+        let head = try #require(heads.all.first)
+        #expect(head.contains("X-Multi: a\r\nX-Other: c\r\nX-Multi: b\r\n"), "\(head)")
+        #expect(head.contains("User-Agent: swift-requests/1.0\r\n"), "\(head)")
+        // A name that is no HTTP token (here not even ASCII) is an error before anything is sent, not a trap.
+        await #expect(throws: TransportFailure.self) { try await Requests.get(server.base + "/h", headers: ["X-Nämé": "x"]) }
+        await #expect(throws: TransportFailure.self) { try await Requests.get(server.base + "/h", headers: ["Bad Name": "x"]) }
+        #expect(heads.count == 1)
+    }
+
     @Test func reasonPhraseAndRepeatedHeaders() async throws {
         let server = try CannedServer { _ in
             .reply(CannedServer.response("418 I'm a teapot", headers: ["X-Multi: a", "X-Multi: b", "Set-Cookie: a=1", "Set-Cookie: b=2; Path=/"]))

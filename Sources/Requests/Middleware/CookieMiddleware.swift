@@ -9,6 +9,7 @@ struct CookieMiddleware: Middleware {
     /// The call's origin; needed (and set) only when there are call cookies.
     var origin: Origin?
 
+    @inline(__always)
     func send(_ request: Request, next: Next) async throws -> Response {
         let response: Response
         if let header = cookieHeader(for: request) {
@@ -25,13 +26,15 @@ struct CookieMiddleware: Middleware {
     /// The `Cookie` header to add: the jar's cookies for the URL, the call's own replacing any of the
     /// same name; nil when there are none or the request already carries one.
     func cookieHeader(for request: Request) -> String? {
-        if request.headers.contains("Cookie") { return nil }
-        var pairs: [String] = []
         let sendCallCookies = if let origin, !callCookies.isEmpty {
             Origin.keepsCredentials(from: origin, to: request.origin)
         } else {
             false
         }
+        // Nothing to send (an empty jar, the usual case): no need to search the headers.
+        if !sendCallCookies && jar.isEmpty { return nil }
+        if request.headers.contains("Cookie") { return nil }
+        var pairs: [String] = []
         let callNames = sendCallCookies ? Set(callCookies.map(\.0)) : []
         if let stored = jar.header(for: request.url) {
             for pair in stored.components(separatedBy: "; ") {

@@ -12,14 +12,27 @@ struct RedirectMiddleware: Middleware {
     var allowRedirects: Bool
     var maxRedirects: Int
 
+    /// Inlined into the pipeline, so the first hop's `next` is too; the loop for actual redirects is
+    /// a call of its own (`follow`), left out of line: inlined, it multiplied the pipeline's code.
+    @inline(__always)
     func send(_ request: Request, next: Next) async throws -> Response {
         // The first hop goes as it is: most calls are not redirected, and need no copy of the request.
-        var response = try await next(request)
-        guard allowRedirects else {
-            response.history = []
-            return response
+        let response = try await next(request)
+        guard allowRedirects, response.isRedirect else {
+            // History is cleared only when there is one (a transport's response has none): clearing it
+            // in a variable and returning that compiled to a copy of the whole response, a dozen retains.
+            if response.history.isEmpty { return response }
+            var cleared = response
+            cleared.history = []
+            return cleared
         }
+        return try await follow(from: request, response, next: next)
+    }
+
+    /// Follows the redirect `first`, the answer to `request`, and those after it.
+    private func follow(from request: Request, _ first: Response, next: Next) async throws -> Response {
         var current = request
+        var response = first
         var history: [Response] = []
         while response.isRedirect {
             response = await response.discarded()

@@ -8,6 +8,7 @@ struct RetryMiddleware: Sendable {
     var defaultTransport: any Transport
     var hooks: Hooks
 
+    @inline(__always)
     func send(_ request: Request) async throws -> Response {
         let adapter = Session.adapter(in: mounts, for: request.url.absoluteString)
         let transport = adapter.transport ?? defaultTransport
@@ -50,6 +51,7 @@ struct RetryMiddleware: Sendable {
     }
 
     /// One attempt: request hooks, the transport, response hooks.
+    @inline(__always)
     private func attempt(_ request: Request, through transport: any Transport) async throws -> Response {
         let response: Response
         if hooks.request.isEmpty {
