@@ -128,13 +128,8 @@ public struct JSONStreamWriter {
     /// and returns false. As `string(ifValidUTF8:)`: no `String` is made of them.
     @discardableResult
     public mutating func key(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard UTF8Validation.isValid(bytes) else { return false }
-        if format.escapeNonASCII {
-            key(String(decoding: bytes, as: UTF8.self))
-        } else {
-            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: true)
-            afterKey = true
-        }
+        guard writeIfValidUTF8(bytes, isKey: true) else { return false }
+        afterKey = true
         return true
     }
 
@@ -158,15 +153,13 @@ public struct JSONStreamWriter {
         guard !format.escapeNonASCII, !parts.isEmpty else { return string(parts.joined()) }
         var lineBreak = beginItemDeferringLineBreak()
         for index in parts.indices {
-            // Borrowed in place: copying the part out of the array retained and released it.
-            let done: Void? = parts[index].utf8.withContiguousStorageIfAvailable { bytes in
+            @inline(__always) func write(_ bytes: UnsafeBufferPointer<UInt8>) {
                 quoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
             }
-            if done == nil {
+            // Borrowed in place: copying the part out of the array retained and released it.
+            if parts[index].utf8.withContiguousStorageIfAvailable(write) == nil {
                 var part = parts[index]
-                part.withUTF8 { bytes in
-                    quoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
-                }
+                part.withUTF8(write)
             }
             lineBreak = nil
         }
@@ -177,11 +170,16 @@ public struct JSONStreamWriter {
     /// straight into the output.
     @discardableResult
     public mutating func string(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        writeIfValidUTF8(bytes, isKey: false)
+    }
+
+    /// `bytes` as a string or a key when they are valid UTF-8, as `writeString` would write their text.
+    private mutating func writeIfValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, isKey: Bool) -> Bool {
         guard UTF8Validation.isValid(bytes) else { return false }
         if format.escapeNonASCII {
-            string(String(decoding: bytes, as: UTF8.self))
+            writeString(String(decoding: bytes, as: UTF8.self), isKey: isKey)
         } else {
-            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
+            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: isKey)
         }
         return true
     }
@@ -517,25 +515,28 @@ public struct JSONStreamWriter {
         }
         let rest = count - index
         if rest == 0 { return count }
-        if rest < 8 {
-            let tail: UInt64
-            if count >= 8 {
-                tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-            } else if rest >= 4 {
-                let head = raw.loadUnaligned(fromByteOffset: index, as: UInt32.self)
-                tail = UInt64(head) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
-            } else {
-                // Spaces fill the word: they need no escape.
-                tail = UInt64(base[index]) | UInt64(base[index + rest >> 1]) << 8 | UInt64(base[count - 1]) << 16 | 0x2020_2020_2000_0000
-            }
-            if !needsEscape(tail) { return count }
-        }
+        if rest < 8 && !needsEscape(tailWord(base, from: index, count: count)) { return count }
         while index < count {
             let byte = base[index]
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
             index += 1
         }
         return count
+    }
+
+    /// One word holding bytes `from..<count` (1 to 8 of them), filled out with the bytes before
+    /// `from` when there are eight in all (the caller has found those clean) or with spaces, which
+    /// need no escape: overlapping loads, no loop.
+    @inline(__always)
+    private static func tailWord(_ base: UnsafePointer<UInt8>, from index: Int, count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(base)
+        if count >= 8 { return raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) }
+        let rest = count &- index
+        if rest >= 4 {
+            let head = raw.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+            return UInt64(head) | UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32
+        }
+        return UInt64(base[index]) | UInt64(base[index &+ rest >> 1]) << 8 | UInt64(base[count &- 1]) << 16 | 0x2020_2020_2000_0000
     }
 
     /// `bytes` as one whole string: a short one without escapes in one straight write, inlined
@@ -557,21 +558,13 @@ public struct JSONStreamWriter {
     /// overlapping, with no loop.
     @inline(__always)
     private static func shortNeedsEscape(_ source: UnsafePointer<UInt8>, count: Int) -> Bool {
-        let raw = UnsafeRawPointer(source)
-        if count >= 8 {
-            return needsEscape(raw.loadUnaligned(as: UInt64.self))
-                || needsEscape(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
-        }
-        if count >= 4 {
-            let head = UInt64(raw.loadUnaligned(as: UInt32.self))
-            return needsEscape(head | UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32)
+        if count > 8 {
+            return needsEscape(UnsafeRawPointer(source).loadUnaligned(as: UInt64.self))
+                || needsEscape(tailWord(source, from: 8, count: count))
         }
         // An empty string has no byte to read (a small string's bytes are lent from a stack copy:
         // the fuzzer's address sanitizer caught the read before it).
-        guard count > 0 else { return false }
-        // Spaces fill the word: they need no escape.
-        return needsEscape(
-            UInt64(source[0]) | UInt64(source[count >> 1]) << 8 | UInt64(source[count &- 1]) << 16 | 0x2020_2020_2000_0000)
+        return count > 0 && needsEscape(tailWord(source, from: 0, count: count))
     }
 
     /// A short string with nothing to escape (most keys and values): one straight write of the
@@ -590,14 +583,19 @@ public struct JSONStreamWriter {
             }
             Self.copy(source, count: count, to: base + end)
             end &+= count
-            guard closes else { return end }
-            base[end] = UInt8(ascii: "\"")
-            guard keySeparator else { return end &+ 1 }
-            base[end &+ 1] = UInt8(ascii: ":")
-            base[end &+ 2] = UInt8(ascii: " ")
-            return end &+ 3
+            return closes ? Self.writeClosingQuote(to: base, at: end, keySeparator: keySeparator) : end
         }
         if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
+    }
+
+    /// The closing quote and, for a key in an indented layout, `: `; returns where they end.
+    @inline(__always)
+    private static func writeClosingQuote(to base: UnsafeMutablePointer<UInt8>, at end: Int, keySeparator: Bool) -> Int {
+        base[end] = UInt8(ascii: "\"")
+        guard keySeparator else { return end &+ 1 }
+        base[end &+ 1] = UInt8(ascii: ":")
+        base[end &+ 2] = UInt8(ascii: " ")
+        return end &+ 3
     }
 
     /// `bytes` quoted, after `lineBreak` and, for a key, with the key separator: one write for each
@@ -632,19 +630,14 @@ public struct JSONStreamWriter {
                 Self.copy(source + runStart, count: run, to: base + end)
                 end += run
                 if !last { return Self.writeEscape(UInt16(source[runEnd]), to: base, at: end) }
-                if !closes { return end }
-                base[end] = UInt8(ascii: "\"")
-                if !keySeparator { return end + 1 }
-                base[end + 1] = UInt8(ascii: ":")
-                base[end + 2] = UInt8(ascii: " ")
-                return end + 3
+                return closes ? Self.writeClosingQuote(to: base, at: end, keySeparator: keySeparator) : end
             }
             if last { break }
             runStart = runEnd + 1
             first = false
             lead = 0
         }
-        if isKey && !keySeparator { appendText(format.compactKeySeparator) }
+        if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
     }
 }
 
