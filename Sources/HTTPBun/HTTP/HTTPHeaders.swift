@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Header fields in wire order, looked up case-insensitively, repeats kept.
 ///
 /// ```swift
@@ -157,6 +161,15 @@ enum ASCIICase {
             }
             return bytes.count
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether both hold the same bytes: names, path segments and keys compared as bytes, as
+    /// httpbin and Go compare them (Swift's `String ==` is canonical equivalence).
+    @inline(__always)
+    func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
     }
 }
 

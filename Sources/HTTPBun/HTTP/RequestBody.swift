@@ -115,7 +115,7 @@ enum NameGroups {
         guard left.utf8.count == right.utf8.count else { return false }
         // Native and small strings lend contiguous bytes; comparing them beats two iterators.
         let compared = left.utf8.withContiguousStorageIfAvailable { a in
-            right.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) }
+            right.utf8.withContiguousStorageIfAvailable { b in a.sameBytes(as: b) }
         }
         return (compared ?? nil) ?? left.utf8.elementsEqual(right.utf8)
     }

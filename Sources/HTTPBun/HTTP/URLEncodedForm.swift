@@ -9,37 +9,38 @@ public enum URLEncodedForm {
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [(name: String, value: String)] {
         // Indexing a buffer is several times cheaper than a substring's UTF-8 view: every query goes here.
         if let pairs = bytes.withContiguousStorageIfAvailable({ parseBytes($0) }) { return pairs }
-        return parseBytes(bytes)
+        return Array(bytes).withUnsafeBufferPointer { parseBytes($0) }
     }
 
-    private static func parseBytes<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [(name: String, value: String)] {
+    private static func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> [(name: String, value: String)] {
         var pairs: [(name: String, value: String)] = []
         // One allocation for every pair, where growing by appends made one per doubling.
-        var separators = 0
-        for byte in bytes where byte == UInt8(ascii: "&") { separators += 1 }
-        pairs.reserveCapacity(separators + 1)
-        var segmentStart = bytes.startIndex
-        var index = bytes.startIndex
-        while true {
-            let atEnd = index == bytes.endIndex
-            if atEnd || bytes[index] == UInt8(ascii: "&") {
-                if segmentStart != index {
-                    let segment = bytes[segmentStart..<index]
-                    if let equals = segment.firstIndex(of: UInt8(ascii: "=")) {
-                        pairs.append((
-                            PercentDecoding.decode(bytes: segment[segmentStart..<equals], plusAsSpace: true),
-                            PercentDecoding.decode(bytes: segment[segment.index(after: equals)...], plusAsSpace: true)
-                        ))
-                    } else {
-                        pairs.append((PercentDecoding.decode(bytes: segment, plusAsSpace: true), ""))
-                    }
-                }
-                if atEnd { break }
-                segmentStart = bytes.index(after: index)
-            }
-            index = bytes.index(after: index)
+        pairs.reserveCapacity(bytes.count { $0 == UInt8(ascii: "&") } + 1)
+        forEachPair(in: bytes) { name, value in
+            pairs.append((PercentDecoding.decode(bytes: bytes[name], plusAsSpace: true), PercentDecoding.decode(bytes: bytes[value], plusAsSpace: true)))
         }
         return pairs
+    }
+
+    /// Where each pair's name and value lie in `bytes`, in wire order, still encoded: `&` between
+    /// pairs, empty segments skipped, the value after the first `=` (empty when there is none). The
+    /// one split behind `parse` and the echo's writing of a query from its bytes.
+    @inline(__always)
+    static func forEachPair(in bytes: UnsafeBufferPointer<UInt8>, _ body: (_ name: Range<Int>, _ value: Range<Int>) -> Void) {
+        var start = 0
+        var equals = -1
+        for index in 0...bytes.count {
+            if index == bytes.count || bytes[index] == UInt8(ascii: "&") {
+                if index > start {
+                    let nameEnd = equals >= 0 ? equals : index
+                    body(start..<nameEnd, min(nameEnd + 1, index)..<index)
+                }
+                start = index + 1
+                equals = -1
+            } else if equals < 0 && bytes[index] == UInt8(ascii: "=") {
+                equals = index
+            }
+        }
     }
 
     /// Encodes pairs as a form body or query string.

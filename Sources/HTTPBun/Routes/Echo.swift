@@ -1,9 +1,5 @@
 import JSONValue
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The echo object and the routes that answer with it: `/get /post /put /patch /delete /anything /any`.
 enum EchoRoutes {
     static let routes: [Route] = [
@@ -128,53 +124,25 @@ enum Echo {
             if byte == UInt8(ascii: "&") { separators += 1 }
         }
         guard separators < 16 else { return false }
-        return withUnsafeTemporaryAllocation(of: PlainPair.self, capacity: separators + 1) { pairs in
-            // As `URLEncodedForm.parse` splits: empty segments skipped, a name without `=` has "".
+        return withUnsafeTemporaryAllocation(of: (name: Range<Int>, value: Range<Int>).self, capacity: separators + 1) { pairs in
             var count = 0
-            var start = 0
-            var equals = -1
-            for index in 0...query.count {
-                if index == query.count || query[index] == UInt8(ascii: "&") {
-                    if index > start {
-                        pairs[count] = PlainPair(start: start, nameEnd: equals >= 0 ? equals : index, end: index)
-                        count += 1
-                    }
-                    start = index + 1
-                    equals = -1
-                } else if equals < 0 && query[index] == UInt8(ascii: "=") {
-                    equals = index
-                }
+            URLEncodedForm.forEachPair(in: query) { name, value in
+                pairs[count] = (name, value)
+                count += 1
             }
-            let base = query.baseAddress.unsafelyUnwrapped
+            func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: query[range]) }
             for index in 0..<count {
-                let name = pairs[index]
-                for earlier in 0..<index {
-                    let other = pairs[earlier]
-                    if other.nameEnd - other.start == name.nameEnd - name.start,
-                        memcmp(base + other.start, base + name.start, name.nameEnd - name.start) == 0
-                    {
-                        return false
-                    }
-                }
+                for earlier in 0..<index where bytes(pairs[earlier].name).sameBytes(as: bytes(pairs[index].name)) { return false }
             }
             writer.beginObject()
             for index in 0..<count {
-                let pair = pairs[index]
-                let valueStart = min(pair.nameEnd + 1, pair.end)
                 // ASCII throughout, so both always write.
-                writer.key(ifValidUTF8: UnsafeBufferPointer(start: base + pair.start, count: pair.nameEnd - pair.start))
-                writer.string(ifValidUTF8: UnsafeBufferPointer(start: base + valueStart, count: pair.end - valueStart))
+                writer.key(ifValidUTF8: bytes(pairs[index].name))
+                writer.string(ifValidUTF8: bytes(pairs[index].value))
             }
             writer.endObject()
             return true
         }
-    }
-
-    /// One pair's offsets in the query: the name is `start..<nameEnd`, the value after the `=`.
-    private struct PlainPair {
-        var start: Int
-        var nameEnd: Int
-        var end: Int
     }
 
     /// `headers`: names in canonical form, grouped. When no two names are the same apart from case

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// What a handler gets: the request, its path parameters, and the server's configuration.
 public struct RouteContext: Sendable {
     public let request: Request
@@ -75,12 +71,9 @@ public struct Route: Sendable {
             switch segment {
             case .literal(var literal):
                 guard index < pathSegments.count else { return nil }
-                let range = pathSegments[index]
-                let same = literal.withUTF8 { literal in
-                    literal.count == range.count
-                        && (range.isEmpty || memcmp(literal.baseAddress!, path.baseAddress! + range.lowerBound, range.count) == 0)
+                guard literal.withUTF8({ $0.sameBytes(as: UnsafeBufferPointer(rebasing: path[pathSegments[index]])) }) else {
+                    return nil
                 }
-                guard same else { return nil }
             case .parameter(let name):
                 guard index < pathSegments.count else { return nil }
                 parameters[name] = PercentDecoding.decode(bytes: path[pathSegments[index]], plusAsSpace: false)
@@ -171,7 +164,7 @@ public struct Router: Sendable {
         }
         if let found {
             if method == "OPTIONS" {
-                return table.httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
+                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
             context.parameters = found.parameters
             context.routePath = routePath
@@ -192,12 +185,6 @@ public struct Router: Sendable {
 
     private func notFound(_ request: Request) -> Response {
         configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
-    }
-
-    /// The path's non-empty `/`-separated segments (as `withSegments` finds them).
-    static func segments(of path: Substring) -> [Substring] {
-        var text = path
-        return text.withUTF8 { bytes in withSegments(of: bytes) { ranges in ranges.map { path.utf8Slice($0) } } }
     }
 
     /// Calls `body` with the offsets of the path's non-empty `/`-separated segments, split over the
@@ -245,7 +232,8 @@ final class RouteTable: Sendable {
     /// Routes by their first literal segment, so a request is matched against a handful, not all.
     let byFirstSegment: BytesIndex<[Route]>
     let parameterFirst: [Route]
-    let httpbin: Bool
+    /// `--flavor httpbin`: its strict slashes refuse some paths a pattern fits.
+    private let httpbin: Bool
     /// For each method a literal route takes, what `find` answers for that route's own path, worked
     /// out once: `GET /get` is then one lookup of its bytes, not a split, a search and a match.
     private let literalPaths: [(method: String, found: BytesIndex<Found>)]
@@ -378,11 +366,7 @@ struct BytesIndex<Value: Sendable>: Sendable {
             while true {
                 let entry = slots[slot]
                 if entry == 0 { return nil }
-                let start = starts[entry - 1]
-                let length = starts[entry] - start
-                if length == bytes.count, length == 0 || memcmp(blob.baseAddress! + start, bytes.baseAddress!, length) == 0 {
-                    return entry - 1
-                }
+                if UnsafeBufferPointer(rebasing: blob[starts[entry - 1]..<starts[entry]]).sameBytes(as: bytes) { return entry - 1 }
                 slot = (slot + 1) & mask
             }
         }
