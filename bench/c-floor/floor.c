@@ -7,7 +7,8 @@
  *
  * Routes:
  *   /get       pretty JSON echo of method, args, headers, origin and url (httpbun's layout, same
- *              size class), application/json
+ *              size class), application/json; with httpbun's `Access-Control-Allow-Origin: *`, so a
+ *              plain /get answer is byte for byte httpbun's
  *   /health    {"status": "ok"}
  *   /delay/N   suspend the connection, resume it N seconds later from a timer thread, then /get's echo
  *
@@ -160,6 +161,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     struct MHD_Response *r = MHD_create_response_from_buffer(b.n, b.p, MHD_RESPMEM_MUST_COPY);
     free(b.p);
     MHD_add_response_header(r, "Content-Type", "application/json");
+    /* httpbun answers every request with CORS allowed: the same bytes on the wire as ours. */
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
     enum MHD_Result ok = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ok;
