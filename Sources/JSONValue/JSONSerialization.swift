@@ -83,8 +83,17 @@ public struct JSONStreamWriter {
 
     public init(format: JSONFormat = .pretty, reservingCapacity capacity: Int = 256) {
         self.format = format
-        output = [UInt8](repeating: 0, count: max(capacity, 16))
+        // Not `[UInt8](repeating:count:)`: that initialiser is not specialised, and looked up the
+        // array's storage class on every call, half the cost of making the writer. Zeros appended
+        // from a buffer are one `memcpy`; appending `repeatElement` went byte by byte.
+        output = []
+        output.reserveCapacity(max(capacity, 16))
+        while output.count < output.capacity {
+            output.append(contentsOf: Self.zeros.prefix(output.capacity - output.count))
+        }
     }
+
+    private static let zeros = [UInt8](repeating: 0, count: 4096)
 
     /// Bytes written so far.
     public var count: Int { used }
@@ -121,6 +130,30 @@ public struct JSONStreamWriter {
         guard key.hasPointerRepresentation, !format.escapeNonASCII else { return self.key(key.description) }
         // The bytes straight from the literal: `withUTF8Buffer` made the write a closure of its own.
         quoted(utf8: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), after: beginItemDeferringLineBreak(), isKey: true)
+        afterKey = true
+    }
+
+    /// A key laid out in advance: one copy when the writer is where it was laid out for (a member
+    /// of an object at the key's depth, 2-space indent), otherwise as `key(_ key: String)`.
+    ///
+    /// ```swift
+    /// static let method = JSONKey("method")   // a member of a top-level object
+    /// writer.key(Self.method)
+    /// ```
+    public mutating func key(_ key: JSONKey) {
+        guard depth == key.depth, !afterKey, format.indent == 2, !format.escapeNonASCII || key.isASCII else {
+            return self.key(key.text)
+        }
+        // The layout starts with the separator: the first member skips it.
+        let skip = currentHasItems ? 0 : 1
+        currentHasItems = true
+        key.laidOut.withUnsafeBufferPointer { bytes in
+            let count = bytes.count &- skip
+            write(room: count) { base, start in
+                Self.copy(bytes.baseAddress.unsafelyUnwrapped + skip, count: count, to: base + start)
+                return start &+ count
+            }
+        }
         afterKey = true
     }
 
@@ -247,7 +280,7 @@ public struct JSONStreamWriter {
 
     private var currentHasItems: Bool {
         @inline(__always) get { depth <= 64 ? haveItems & (1 << UInt64(depth - 1)) != 0 : deeperHaveItems[depth - 65] }
-        set {
+        @inline(__always) set {
             if depth <= 64 {
                 if newValue { haveItems |= 1 << UInt64(depth - 1) } else { haveItems &= ~(1 << UInt64(depth - 1)) }
             } else {
@@ -638,6 +671,36 @@ public struct JSONStreamWriter {
             lead = 0
         }
         if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
+    }
+}
+
+/// An object key known in advance, laid out once for `JSONStreamWriter.key(_ key: JSONKey)`: the
+/// separator, line break and indent before it, the quoted key and `: `.
+public struct JSONKey: Sendable {
+    let text: String
+    /// Depth of the object the key is a member of: 1 for a top-level object.
+    let depth: Int
+    /// `,\n`, the indent, `"text": `, as a 2-space layout writes the key after another member.
+    let laidOut: [UInt8]
+    /// The key has no non-ASCII character, so escaping those changes nothing.
+    let isASCII: Bool
+
+    public init(_ text: String, depth: Int = 1) {
+        precondition(depth >= 1, "a key is a member of an object, at depth 1 or more")
+        self.text = text
+        self.depth = depth
+        var writer = JSONStreamWriter(format: JSONFormat(indent: 2, trailingNewline: false))
+        for _ in 1..<depth {
+            writer.beginObject()
+            writer.key("outer")
+        }
+        writer.beginObject()
+        writer.key("before")
+        writer.null()
+        let start = writer.count
+        writer.key(text)
+        laidOut = Array(writer.finish()[start...])
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
     }
 }
 

@@ -264,6 +264,47 @@ struct JSONStreamWriterLayoutTests {
         }
     }
 
+    @Test("a key laid out in advance writes what its String writes, at its own depth and any other")
+    func keysLaidOutInAdvance() {
+        let texts = ["method", "é", "q\"\n\u{01}", "a key longer than sixteen bytes", ""]
+        for format in Self.formats + [JSONFormat(indent: 2, escapeNonASCII: true, sortKeys: true)] {
+            for text in texts {
+                for keyDepth in 1...3 {
+                    let key = JSONKey(text, depth: keyDepth)
+                    for writtenDepth in 1...3 {
+                        for first in [true, false] {
+                            var laidOut = JSONStreamWriter(format: format, reservingCapacity: 1)
+                            var plain = JSONStreamWriter(format: format, reservingCapacity: 1)
+                            for index in 0..<2 {
+                                func write(_ writer: inout JSONStreamWriter) {
+                                    writer.beginObject()
+                                    for _ in 1..<writtenDepth {
+                                        writer.key("outer")
+                                        writer.beginObject()
+                                    }
+                                    if !first {
+                                        writer.key("before")
+                                        writer.null()
+                                    }
+                                    if index == 0 { writer.key(key) } else { writer.key(String(text)) }
+                                    writer.string("value")
+                                    writer.key("after")
+                                    writer.beginArray()
+                                    writer.endArray()
+                                    for _ in 0..<writtenDepth { writer.endObject() }
+                                }
+                                if index == 0 { write(&laidOut) } else { write(&plain) }
+                            }
+                            #expect(
+                                laidOut.finish() == plain.finish(),
+                                "\(text) for depth \(keyDepth) at depth \(writtenDepth), first: \(first), format \(format)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a literal key writes the bytes its String would")
     func literalKeys() {
         for format in Self.formats {
