@@ -62,18 +62,24 @@ enum Echo {
     /// `method, args, headers, origin, url, form, data, json, files`, in that order, as members of
     /// the object the writer is in.
     static func write(_ request: Request, body: RequestBody, into writer: inout JSONStreamWriter) {
-        writer.key("method")
+        writer.key(Keys.method)
         writer.string(request.method)
-        writer.key("args")
+        writer.key(Keys.args)
         writeArgs(request, into: &writer)
-        writer.key("headers")
+        writer.key(Keys.headers)
         writeHeaders(request, into: &writer)
-        writer.key("origin")
-        writer.string(origin(request))
+        let proxy = ProxyHeaders(request.headers)
+        writer.key(Keys.origin)
+        writer.string(origin(request, proxy))
         // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
-        writer.key("url")
-        let (scheme, host) = schemeAndHost(request)
-        writer.string(joining: scheme, "://", host, request.target)
+        writer.key(Keys.url)
+        let (scheme, host) = schemeAndHost(request, proxy)
+        // A literal for the usual schemes: each part costs a borrow and an escape check.
+        switch scheme {
+        case "http": writer.string(joining: "http://", host, request.target)
+        case "https": writer.string(joining: "https://", host, request.target)
+        default: writer.string(joining: scheme, "://", host, request.target)
+        }
         if case .empty = body {
             writer.members(bodilessMembers)
             return
@@ -169,6 +175,15 @@ enum Echo {
         return false
     }
 
+    /// The keys every echo writes, laid out once: each is then one copy.
+    private enum Keys {
+        static let method = JSONKey("method")
+        static let args = JSONKey("args")
+        static let headers = JSONKey("headers")
+        static let origin = JSONKey("origin")
+        static let url = JSONKey("url")
+    }
+
     /// `form, data, json, files` for a request without a body, laid out once.
     private static let bodilessMembers = JSONMembers(["form": [:], "data": "", "json": nil, "files": [:]])
 
@@ -222,11 +237,41 @@ enum Echo {
 
     /// The client's address; behind a proxy, the first `X-Forwarded-For` entry.
     static func origin(_ request: Request) -> String {
-        if let forwarded = request.headers["X-Forwarded-For"] {
+        origin(request, ProxyHeaders(request.headers))
+    }
+
+    private static func origin(_ request: Request, _ proxy: ProxyHeaders) -> String {
+        if let forwarded = proxy.forwardedFor {
             let first = forwarded.split(separator: ",", maxSplits: 1).first.map { $0.trimmingSpaces } ?? ""
             if !first.isEmpty { return first }
         }
         return request.remoteAddress
+    }
+
+    /// The first `Host`, `X-Forwarded-For` and `X-Forwarded-Proto`, found in one pass over the
+    /// fields: the echo's `origin` and `url` read all three, and three lookups compared every
+    /// field three times.
+    private struct ProxyHeaders {
+        var host: String?
+        var forwardedFor: String?
+        var forwardedProto: String?
+
+        init(_ headers: HTTPHeaders) {
+            let fields = headers.fields
+            for index in fields.indices {
+                let name = fields[index].name
+                // Names of other lengths cost one comparison of counts.
+                switch name.utf8.count {
+                case 4 where host == nil && name.equalsASCIICaseInsensitive("Host"):
+                    host = fields[index].value
+                case 15 where forwardedFor == nil && name.equalsASCIICaseInsensitive("X-Forwarded-For"):
+                    forwardedFor = fields[index].value
+                case 17 where forwardedProto == nil && name.equalsASCIICaseInsensitive("X-Forwarded-Proto"):
+                    forwardedProto = fields[index].value
+                default: break
+                }
+            }
+        }
     }
 
     /// `scheme://host` as the client reached us, then `path`: an absolute URL for the server to
@@ -244,13 +289,18 @@ enum Echo {
 
     /// The scheme (or `X-Forwarded-Proto`) and the host the client reached us by.
     static func schemeAndHost(_ request: Request) -> (scheme: String, host: String) {
+        schemeAndHost(request, ProxyHeaders(request.headers))
+    }
+
+    private static func schemeAndHost(_ request: Request, _ proxy: ProxyHeaders) -> (scheme: String, host: String) {
         var scheme = request.scheme
-        if let forwarded = request.headers["X-Forwarded-Proto"]?.split(separator: ",").first?.trimmingSpaces,
+        if let forwarded = proxy.forwardedProto?.split(separator: ",").first?.trimmingSpaces,
             forwarded == "http" || forwarded == "https"
         {
             scheme = forwarded
         }
-        return (scheme, request.authority)
+        // `Request.authority`'s rule, from the field already found.
+        return (scheme, proxy.host ?? request.serverAuthority)
     }
 
     /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when

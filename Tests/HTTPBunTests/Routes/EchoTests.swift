@@ -175,6 +175,24 @@ struct EchoTests {
         #expect(try forwarded.json["url"] == "https://api.test/get?q=1")
         let noHost = Router().respond(to: Request(method: "GET", target: "/get", serverAuthority: "127.0.0.1:9000"))
         #expect(try noHost.json["url"] == "http://127.0.0.1:9000/get")
+        let tls = Router().respond(to: Request(method: "GET", target: "/get?x", headers: ["Host": "h"], scheme: "https"))
+        #expect(try tls.json["url"] == "https://h/get?x")
+        let downgraded = respond("GET", "/get", headers: ["Host": "h", "X-Forwarded-Proto": "http"])
+        #expect(try downgraded.json["url"] == "http://h/get")
+        let unknownScheme = respond("GET", "/get", headers: ["Host": "h", "X-Forwarded-Proto": "ftp"])
+        #expect(try unknownScheme.json["url"] == "http://h/get")
+    }
+
+    @Test("origin and url read the first Host and proxy headers, whatever their case, among others")
+    func proxyHeadersAmongOthers() throws {
+        let response = respond(
+            "GET", "/get",
+            headers: [
+                "User-Agent": "u", "x-forwarded-proto": "https", "HOST": "first.test", "X-FORWARDED-FOR": "198.51.100.7",
+                "Host": "second.test", "X-Forwarded-For": "192.0.2.1", "X-Forwarded-Proto": "http", "X-Forwarded-Fort": "no",
+            ])
+        #expect(try response.json["url"] == "https://first.test/get")
+        #expect(try response.json["origin"] == "198.51.100.7")
     }
 }
 
