@@ -198,6 +198,69 @@ public struct JSONStreamWriter {
         }
     }
 
+    /// An object member whose value is a string, as `key(key)` then `string(value)` write it: in
+    /// one write when neither needs an escape (nearly every query argument and header field).
+    ///
+    /// ```swift
+    /// writer.member("Host", string: "example.com")   // "Host": "example.com"
+    /// ```
+    public mutating func member(_ key: String, string value: String) {
+        guard !format.escapeNonASCII else {
+            self.key(key)
+            string(value)
+            return
+        }
+        Self.withUTF8(key) { key in Self.withUTF8(value) { value in writeMember(key, value) } }
+    }
+
+    /// As `member(_:string:)`, from bytes, when both are valid UTF-8; otherwise writes nothing and
+    /// returns false. No `String` is made of them.
+    @discardableResult
+    public mutating func member(utf8Key key: UnsafeBufferPointer<UInt8>, utf8String value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard UTF8Validation.isValid(key), UTF8Validation.isValid(value) else { return false }
+        if format.escapeNonASCII {
+            writeString(String(decoding: key, as: UTF8.self), isKey: true)
+            afterKey = true
+            writeString(String(decoding: value, as: UTF8.self), isKey: false)
+        } else {
+            writeMember(key, value)
+        }
+        return true
+    }
+
+    /// `"key": "value"` after the line break, in one write when the layout is indented and neither
+    /// needs an escape; otherwise as a key and a string.
+    private mutating func writeMember(_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
+        guard format.indent > 0, !afterKey, let keyBase = key.baseAddress, let valueBase = value.baseAddress,
+            Self.firstEscape(in: keyBase, from: 0, count: key.count) == key.count,
+            Self.firstEscape(in: valueBase, from: 0, count: value.count) == value.count
+        else {
+            quoted(utf8: key, after: beginItemDeferringLineBreak(), isKey: true)
+            afterKey = true
+            quoted(utf8: value, after: beginItemDeferringLineBreak(), isKey: false)
+            return
+        }
+        let lineBreak = beginItemDeferringLineBreak()
+        write(room: (lineBreak?.room ?? 0) &+ key.count &+ value.count &+ 6) { base, start in
+            var end = lineBreak?.write(to: base, at: start) ?? start
+            base[end] = UInt8(ascii: "\"")
+            Self.copy(keyBase, count: key.count, to: base + (end &+ 1))
+            end = Self.writeClosingQuote(to: base, at: end &+ 1 &+ key.count, keySeparator: true)
+            base[end] = UInt8(ascii: "\"")
+            Self.copy(valueBase, count: value.count, to: base + (end &+ 1))
+            return Self.writeClosingQuote(to: base, at: end &+ 1 &+ value.count, keySeparator: false)
+        }
+    }
+
+    /// Calls `body` with `text`'s UTF-8: borrowed in place from a native string (no copy, no
+    /// retain), made native once otherwise.
+    @inline(__always)
+    private static func withUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var text = text
+        return text.withUTF8(body)
+    }
+
     /// Writes `bytes` as a string when they are valid UTF-8 and returns true; otherwise writes
     /// nothing and returns false. No `String` is made of them: a large text body is copied once,
     /// straight into the output.
@@ -462,10 +525,7 @@ public struct JSONStreamWriter {
             return
         }
         let lineBreak = beginItemDeferringLineBreak()
-        // Native strings lend their bytes without a copy (or a retain); others are made native once.
-        if string.utf8.withContiguousStorageIfAvailable({ quoted(utf8: $0, after: lineBreak, isKey: isKey) }) != nil { return }
-        var text = string
-        text.withUTF8 { quoted(utf8: $0, after: lineBreak, isKey: isKey) }
+        Self.withUTF8(string) { quoted(utf8: $0, after: lineBreak, isKey: isKey) }
     }
 
     private mutating func writeKeySeparator() {

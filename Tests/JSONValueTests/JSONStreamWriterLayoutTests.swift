@@ -264,6 +264,48 @@ struct JSONStreamWriterLayoutTests {
         }
     }
 
+    @Test("a member in one call writes what a key and a string write, from Strings and from bytes")
+    func membersInOneCall() {
+        let texts = ["", "a", "Host", "127.0.0.1:8080", "a value longer than sixteen bytes, no escapes"]
+            + Self.specials.map { "x\($0)y" } + Self.specials
+        for format in Self.formats {
+            for key in texts {
+                var inOneCall = JSONStreamWriter(format: format, reservingCapacity: 1)
+                var inTwo = JSONStreamWriter(format: format, reservingCapacity: 1)
+                inOneCall.beginObject()
+                inTwo.beginObject()
+                inOneCall.key("outer")
+                inTwo.key("outer")
+                inOneCall.beginObject()
+                inTwo.beginObject()
+                for value in texts {
+                    inOneCall.member(key, string: value)
+                    let written = Array(key.utf8).withUnsafeBufferPointer { key in
+                        Array(value.utf8).withUnsafeBufferPointer { inOneCall.member(utf8Key: key, utf8String: $0) }
+                    }
+                    #expect(written)
+                    for _ in 0..<2 {
+                        inTwo.key(key)
+                        inTwo.string(value)
+                    }
+                }
+                for (badKey, badValue): ([UInt8], [UInt8]) in [([0xFF], [0x61]), ([0x61], [0xC3]), ([0xED, 0xA0, 0x80], [])] {
+                    let before = inOneCall.count
+                    let written = badKey.withUnsafeBufferPointer { key in
+                        badValue.withUnsafeBufferPointer { inOneCall.member(utf8Key: key, utf8String: $0) }
+                    }
+                    #expect(!written)
+                    #expect(inOneCall.count == before)
+                }
+                inOneCall.endObject()
+                inTwo.endObject()
+                inOneCall.endObject()
+                inTwo.endObject()
+                #expect(inOneCall.finish() == inTwo.finish(), "key \(key.debugDescription), format \(format)")
+            }
+        }
+    }
+
     @Test("a key laid out in advance writes what its String writes, at its own depth and any other")
     func keysLaidOutInAdvance() {
         let texts = ["method", "é", "q\"\n\u{01}", "a key longer than sixteen bytes", ""]

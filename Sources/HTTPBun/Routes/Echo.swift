@@ -142,9 +142,8 @@ enum Echo {
             }
             writer.beginObject()
             for index in 0..<count {
-                // ASCII throughout, so both always write.
-                writer.key(ifValidUTF8: bytes(pairs[index].name))
-                writer.string(ifValidUTF8: bytes(pairs[index].value))
+                // ASCII throughout, so it always writes.
+                writer.member(utf8Key: bytes(pairs[index].name), utf8String: bytes(pairs[index].value))
             }
             writer.endObject()
             return true
@@ -162,8 +161,7 @@ enum Echo {
         }
         writer.beginObject()
         for index in fields.indices {
-            writer.key(fields[index].name.canonicalHeaderName)
-            writer.string(fields[index].value)
+            writer.member(fields[index].name.canonicalHeaderName, string: fields[index].value)
         }
         writer.endObject()
     }
