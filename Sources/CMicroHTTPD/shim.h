@@ -52,6 +52,7 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
     MHD_AccessHandlerCallback handler, void *handler_cls,
     MHD_RequestCompletedCallback completed, void *completed_cls,
     void *(*uri_log)(void *cls, const char *uri, struct MHD_Connection *connection), void *uri_log_cls,
+    MHD_NotifyConnectionCallback notify_connection, void *notify_connection_cls,
     struct httpbun_log_trampoline *logger)
 {
     struct MHD_OptionItem options[16];
@@ -63,6 +64,7 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (intptr_t)settings->memory_increment, NULL };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completed_cls };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_log, uri_log_cls };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, notify_connection_cls };
     if (settings->listen_backlog > 0)
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE, settings->listen_backlog, NULL };
     if (settings->reuse_address)
@@ -125,6 +127,12 @@ static inline int httpbun_client_address(struct MHD_Connection *connection, char
         return inet_ntop(AF_INET6, ip, buffer, length) != NULL;
     }
     return 0;
+}
+
+/** What the connection-notify callback stored for this connection when it opened, or NULL. */
+static inline void *httpbun_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
 }
 
 /** Iterates values of several kinds at once (Swift cannot form the MHD_ValueKind bit mask). */

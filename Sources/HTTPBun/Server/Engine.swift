@@ -202,18 +202,22 @@ final class Engine: Sendable {
         return headers
     }
 
-    private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
-        let remote = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { address in
+    /// The client's IP address (no port; IPv4-mapped IPv6 as IPv4), or "" when MHD has none.
+    static func clientAddress(_ connection: OpaquePointer) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { address in
             httpbun_client_address(connection, address.baseAddress, socklen_t(address.count)) != 0
                 ? String(cString: address.baseAddress!) : ""
         }
+    }
+
+    private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
         // The headers move into the request: the exchange has no more use for them, and sharing them
         // cost a retain now and a release when the exchange ends.
         let headers = exchange.headers
         exchange.headers = HTTPHeaders()
         return Request(
             method: exchange.method, target: exchange.target, headers: headers, body: exchange.body,
-            remoteAddress: remote, scheme: configuration.tls == nil ? "http" : "https",
+            remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })
     }

@@ -20,6 +20,8 @@ final class Exchange: @unchecked Sendable {
     }
 
     let target: String
+    /// The client's IP address, from its connection.
+    let remoteAddress: String
     /// Counts this exchange while it lives, so a stopped server can prove it released every one.
     private let liveCount: LiveCount
     var phase: Phase = .new
@@ -32,14 +34,28 @@ final class Exchange: @unchecked Sendable {
     var bodyTooLarge = false
     var discardedBytes = 0
 
-    init(target: String, liveCount: LiveCount) {
+    init(target: String, remoteAddress: String, liveCount: LiveCount) {
         self.target = target
+        self.remoteAddress = remoteAddress
         self.liveCount = liveCount
         liveCount.value.add(1, ordering: .relaxed)
     }
 
     deinit {
         liveCount.value.subtract(1, ordering: .relaxed)
+    }
+}
+
+/// What every request on one connection shares, worked out once when the connection opens: the
+/// address was formatted and made a `String` on every request before.
+///
+/// MHD holds it (retained, through the connection's socket context) from the connection-notify
+/// callback's start to its close.
+final class ConnectionState: Sendable {
+    let remoteAddress: String
+
+    init(remoteAddress: String) {
+        self.remoteAddress = remoteAddress
     }
 }
 

@@ -167,14 +167,29 @@ public final class HTTPBunServer: Sendable {
                     context.pointee = nil
                 },
                 engineContext,
-                { cls, uri, _ in
+                { cls, uri, connection in
                     // Called with the raw request target before anything else; its result becomes `*con_cls`.
                     let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
                     let target = uri.map { String(cString: $0) } ?? "/"
-                    let exchange = Exchange(target: target, liveCount: engine.liveExchanges)
+                    let remoteAddress = connection.flatMap { httpbun_socket_context($0) }.map {
+                        Unmanaged<ConnectionState>.fromOpaque($0).takeUnretainedValue().remoteAddress
+                    }
+                    let exchange = Exchange(target: target, remoteAddress: remoteAddress ?? "", liveCount: engine.liveExchanges)
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,
+                { _, connection, socketContext, event in
+                    // A connection opens or closes: what its requests share is made once, not per request.
+                    guard let connection, let socketContext else { return }
+                    if event == .CONNECTION_NOTIFY_STARTED {
+                        let state = ConnectionState(remoteAddress: Engine.clientAddress(connection))
+                        socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
+                    } else if let pointer = socketContext.pointee {
+                        Unmanaged<ConnectionState>.fromOpaque(pointer).release()
+                        socketContext.pointee = nil
+                    }
+                },
+                nil,
                 trampoline.pointer)
         }
     }
