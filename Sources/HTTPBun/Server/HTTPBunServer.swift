@@ -152,12 +152,16 @@ public final class HTTPBunServer: Sendable {
             return httpbun_start_daemon(
                 &settings,
                 { cls, connection, _, method, version, uploadData, uploadSize, context in
-                    let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
                     guard let state = context?.pointee else { return .NO }
-                    let exchange = Unmanaged<Exchange>.fromOpaque(state).takeUnretainedValue()
-                    return engine.handle(
-                        connection!, exchange: exchange, method: method, version: version, uploadData: uploadData,
-                        uploadSize: uploadSize!)
+                    // Guaranteed references: MHD keeps both alive for the call, and taking them
+                    // retained cost a retain and a release of each on every call.
+                    return Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { engine in
+                        Unmanaged<Exchange>.fromOpaque(state)._withUnsafeGuaranteedRef { exchange in
+                            engine.handle(
+                                connection!, exchange: exchange, method: method, version: version, uploadData: uploadData,
+                                uploadSize: uploadSize!)
+                        }
+                    }
                 },
                 engineContext,
                 { _, _, context, _ in
@@ -169,12 +173,13 @@ public final class HTTPBunServer: Sendable {
                 engineContext,
                 { cls, uri, connection in
                     // Called with the raw request target before anything else; its result becomes `*con_cls`.
-                    let engine = Unmanaged<Engine>.fromOpaque(cls!).takeUnretainedValue()
                     let target = uri.map { String(cString: $0) } ?? "/"
                     let remoteAddress = connection.flatMap { httpbun_socket_context($0) }.map {
-                        Unmanaged<ConnectionState>.fromOpaque($0).takeUnretainedValue().remoteAddress
+                        Unmanaged<ConnectionState>.fromOpaque($0)._withUnsafeGuaranteedRef { $0.remoteAddress }
                     }
-                    let exchange = Exchange(target: target, remoteAddress: remoteAddress ?? "", liveCount: engine.liveExchanges)
+                    let exchange = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { engine in
+                        Exchange(target: target, remoteAddress: remoteAddress ?? "", liveCount: engine.liveExchanges)
+                    }
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,
