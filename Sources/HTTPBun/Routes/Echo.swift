@@ -62,17 +62,18 @@ enum Echo {
     /// `method, args, headers, origin, url, form, data, json, files`, in that order, as members of
     /// the object the writer is in.
     static func write(_ request: Request, body: RequestBody, into writer: inout JSONStreamWriter) {
-        writer.key(Keys.method)
+        let keys = Keys.shared
+        writer.key(keys.method)
         writer.string(request.method)
-        writer.key(Keys.args)
+        writer.key(keys.args)
         writeArgs(request, into: &writer)
-        writer.key(Keys.headers)
+        writer.key(keys.headers)
         writeHeaders(request, into: &writer)
         let proxy = ProxyHeaders(request.headers)
-        writer.key(Keys.origin)
+        writer.key(keys.origin)
         writer.string(origin(request, proxy))
         // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
-        writer.key(Keys.url)
+        writer.key(keys.url)
         let (scheme, host) = schemeAndHost(request, proxy)
         // A literal for the usual schemes: each part costs a borrow and an escape check.
         switch scheme {
@@ -174,12 +175,14 @@ enum Echo {
     }
 
     /// The keys every echo writes, laid out once: each is then one copy.
-    private enum Keys {
-        static let method = JSONKey("method")
-        static let args = JSONKey("args")
-        static let headers = JSONKey("headers")
-        static let origin = JSONKey("origin")
-        static let url = JSONKey("url")
+    private struct Keys {
+        let method = JSONKey("method")
+        let args = JSONKey("args")
+        let headers = JSONKey("headers")
+        let origin = JSONKey("origin")
+        let url = JSONKey("url")
+        /// One static for all five: each static is a `swift_once` check at every use.
+        static let shared = Keys()
     }
 
     /// `form, data, json, files` for a request without a body, laid out once.
