@@ -287,7 +287,7 @@ enum HTTPBinRoutes {
         guard let count = wholeNumber(context[parameter: "n"]), count > rangeLimit else { return context }
         var parameters = context.parameters
         parameters["n"] = String(rangeLimit)
-        return RouteContext(request: context.request, parameters: parameters, settings: context.settings, routePath: context.routePath)
+        return RouteContext(request: context.request, parameters: parameters, settings: context.settings, prefixLength: context.prefixLength)
     }
 
     /// The default `/range` body, with httpbin's headers: an unquoted `ETag`, `Content-Range` on
@@ -314,7 +314,7 @@ enum HTTPBinRoutes {
         request.headers.remove("Range")
         if first != 0 || last != length - 1 { request.headers.add("Range", "bytes=\(first)-\(last)") }
         var response = ByteRoutes.range(
-            RouteContext(request: request, parameters: context.parameters, settings: context.settings, routePath: context.routePath))
+            RouteContext(request: request, parameters: context.parameters, settings: context.settings, prefixLength: context.prefixLength))
         if response.status == 200 || response.status == 206 {
             response.headers.set("ETag", tag)
             response.headers.set("Content-Range", "bytes \(first)-\(last)/\(length)")

@@ -6,14 +6,22 @@ public struct RouteContext: Sendable {
     public internal(set) var parameters: [String: String]
     public var configuration: ServerConfiguration { settings.value }
     /// The request path below the path prefix, still percent-encoded (`/get`).
-    public internal(set) var routePath: Substring
+    public var routePath: Substring {
+        let path = request.rawPath
+        guard prefixLength > 0 else { return path }
+        let rest = Substring(path.utf8.dropFirst(prefixLength))
+        return rest.isEmpty ? "/" : rest
+    }
+    /// UTF-8 length of the path prefix the router took off (`--path-prefix`), 0 without one. The
+    /// route path is worked out when asked for: few handlers ask, and slicing it cost every request.
+    var prefixLength: Int
     let settings: SharedConfiguration
 
-    init(request: Request, parameters: [String: String], settings: SharedConfiguration, routePath: Substring) {
+    init(request: Request, parameters: [String: String], settings: SharedConfiguration, prefixLength: Int) {
         self.request = request
         self.parameters = parameters
         self.settings = settings
-        self.routePath = routePath
+        self.prefixLength = prefixLength
     }
 
     public subscript(parameter name: String) -> String { parameters[name] ?? "" }
@@ -125,7 +133,7 @@ public struct Router: Sendable {
     public func respond(to request: consuming Request) -> Response {
         // The request moves into the context that the handler gets: copying it there cost a retain
         // and a release for each of its strings and arrays.
-        var context = RouteContext(request: request, parameters: [:], settings: settings, routePath: "")
+        var context = RouteContext(request: request, parameters: [:], settings: settings, prefixLength: 0)
         var response = route(&context)
         if configuration.flavor == .httpbin {
             HTTPBinShape.decorate(&response, for: context.request)
@@ -137,37 +145,54 @@ public struct Router: Sendable {
 
     /// Finds the route and calls its handler with `context`, its parameters and path filled in.
     private func route(_ context: inout RouteContext) -> Response {
-        // MHD passes on targets that are not paths (`GET get`) and control characters in them.
-        var target = context.request.target
-        let (startsWithSlash, hasControlByte) = target.withUTF8 { bytes in
-            (bytes.first == UInt8(ascii: "/"), bytes.contains { $0 < 0x20 || $0 == 0x7F })
-        }
-        let isPath = startsWithSlash || (context.request.target == "*" && context.request.method == "OPTIONS")
-        guard isPath, !hasControlByte else {
-            return .error(400, "malformed request target: send a path that starts with / and has no control characters")
-        }
-        let fullPath = context.request.rawPath
-        guard let routePath = stripPrefix(fullPath) else {
-            return notFound(context.request)
-        }
         // The closures below capture locals only: capturing `self` copied the router, a retain and
         // a release for each of its fields, several times per request.
         let table = self.table
         let method = context.request.method
+        let unprefixed = prefix.isEmpty
         var allowed: Set<String> = []
-        var pathText = routePath
-        let found = pathText.withUTF8 { path in
-            table.findLiteral(path, method: method)
-                ?? Self.withSegments(of: path) { pathSegments in
-                    table.find(path, pathSegments, routePath: routePath, method: method, allowed: &allowed)
-                }
+        // One pass over the target's bytes checks it and finds where its path ends; a literal route
+        // is then found from those bytes, with no `Substring` of the path.
+        var target = context.request.target
+        let shortcut: LiteralLookup = target.withUTF8 { bytes in
+            var pathEnd = bytes.count
+            for offset in bytes.indices {
+                let byte = bytes[offset]
+                // MHD passes on control characters in targets, and targets that are not paths (`GET get`).
+                if byte < 0x20 || byte == 0x7F { return .malformed }
+                if pathEnd == bytes.count && (byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")) { pathEnd = offset }
+            }
+            let isAsterisk = bytes.count == 1 && bytes[0] == UInt8(ascii: "*") && method == "OPTIONS"
+            guard bytes.first == UInt8(ascii: "/") || isAsterisk else { return .malformed }
+            guard unprefixed, let found = table.findLiteral(UnsafeBufferPointer(rebasing: bytes[..<pathEnd]), method: method) else {
+                return .search
+            }
+            return .found(found)
+        }
+        var found: RouteTable.Found?
+        switch shortcut {
+        case .malformed:
+            return .error(400, "malformed request target: send a path that starts with / and has no control characters")
+        case .found(let literal):
+            found = literal
+        case .search:
+            guard let routePath = stripPrefix(context.request.rawPath) else {
+                return notFound(context.request)
+            }
+            var pathText = routePath
+            found = pathText.withUTF8 { path in
+                table.findLiteral(path, method: method)
+                    ?? Self.withSegments(of: path) { pathSegments in
+                        table.find(path, pathSegments, routePath: routePath, method: method, allowed: &allowed)
+                    }
+            }
         }
         if let found {
             if method == "OPTIONS" {
                 return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
             }
             context.parameters = found.parameters
-            context.routePath = routePath
+            context.prefixLength = prefix.utf8.count
             return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {
@@ -181,6 +206,15 @@ public struct Router: Sendable {
             return response
         }
         return notFound(context.request)
+    }
+
+    /// What the one pass over a target found.
+    private enum LiteralLookup {
+        case malformed
+        /// A literal route's own path, answered from the precomputed table.
+        case found(RouteTable.Found)
+        /// Anything else: the general search decides.
+        case search
     }
 
     private func notFound(_ request: Request) -> Response {

@@ -143,6 +143,28 @@ struct RouterTests {
         #expect(redirect.headers["Location"] == "/bun/cookies")
     }
 
+    @Test("a handler's routePath is the raw path below the prefix, / for the prefix itself")
+    func routePathBelowPrefix() {
+        let routes = [
+            Route(nil, "/", { .text(String($0.routePath)) }),
+            Route(nil, "/a/{rest*}", { .text(String($0.routePath)) }),
+            Route(["GET"], "/lit", { .text(String($0.routePath)) }),
+        ]
+        let plain = Router(routes: routes)
+        let prefixed = Router(configuration: ServerConfiguration(pathPrefix: "/bun"), routes: routes)
+        let cases: [(router: Router, target: String, routePath: String)] = [
+            (plain, "/a/b%20c//d?q=1#f", "/a/b%20c//d"), (plain, "/lit", "/lit"), (plain, "/lit?x", "/lit"),
+            (plain, "/", "/"), (prefixed, "/bun/a/x?y", "/a/x"), (prefixed, "/bun/lit#f", "/lit"), (prefixed, "/bun", "/"),
+            (prefixed, "/bun/?q", "/"),
+        ]
+        for (router, target, routePath) in cases {
+            let response = router.respond(to: Request(method: "GET", target: target))
+            #expect(response.status == 200, "\(target)")
+            #expect(response.bodyText == routePath, "\(target)")
+        }
+        #expect(prefixed.respond(to: Request(method: "GET", target: "/lit")).status == 404)
+    }
+
     @Test("path parameters are percent-decoded")
     func parameterDecoding() {
         let response = respond("GET", "/cookies/set/a%20b/c%2Fd")
