@@ -132,6 +132,27 @@ struct RouterTests {
         #expect(response.headers["Access-Control-Allow-Credentials"] == "true")
     }
 
+    @Test("JSON answers share one header set, and changing one answer's headers changes no other")
+    func sharedJSONHeaders() {
+        let router = Router()
+        let extra = router.respond(to: Request(method: "GET", target: "/response-headers?X-Extra=1"))
+        #expect(extra.headers["X-Extra"] == "1")
+        var plain = router.respond(to: Request(method: "GET", target: "/get"))
+        #expect(plain.headers.fields.map(\.name) == ["Content-Type", "Access-Control-Allow-Origin"])
+        #expect(plain.headers["Content-Type"] == "application/json")
+        #expect(plain.headers["Access-Control-Allow-Origin"] == "*")
+        plain.headers.add("X-Mine", "1")
+        let withOrigin = router.respond(to: Request(method: "GET", target: "/get", headers: ["Origin": "http://o.test"]))
+        #expect(withOrigin.headers["Access-Control-Allow-Origin"] == "http://o.test")
+        #expect(withOrigin.headers["Access-Control-Allow-Credentials"] == "true")
+        let again = router.respond(to: Request(method: "GET", target: "/get"))
+        #expect(again.headers.fields.map(\.name) == ["Content-Type", "Access-Control-Allow-Origin"])
+        #expect(again.headers["Access-Control-Allow-Origin"] == "*")
+        let text = router.respond(to: Request(method: "GET", target: "/robots.txt"))
+        #expect(text.headers["Access-Control-Allow-Origin"] == "*")
+        #expect(text.headers["Content-Type"] != "application/json")
+    }
+
     @Test("--path-prefix serves under the prefix and 404s outside it")
     func pathPrefix() throws {
         let configuration = ServerConfiguration(pathPrefix: "/bun/")
