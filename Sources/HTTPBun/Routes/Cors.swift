@@ -3,14 +3,17 @@ enum Cors {
     static let defaultAllowedMethods = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
 
     static func decorate(_ response: inout Response, for request: Request) {
-        guard !response.headers.contains("Access-Control-Allow-Origin") else { return }
-        if let origin = request.headers["Origin"] {
-            response.headers.add("Access-Control-Allow-Origin", origin)
-            response.headers.add("Access-Control-Allow-Credentials", "true")
-        } else if response.headers == .json {
+        let origin = request.headers["Origin"]
+        if origin == nil && response.headers == .json {
             // Shared, as `.json` is: building the array and freeing it cost more than the rest of
             // the decoration. (Comparing an array with one sharing its storage is one check.)
             response.headers = .jsonForAnyOrigin
+            return
+        }
+        guard !response.headers.contains("Access-Control-Allow-Origin") else { return }
+        if let origin {
+            response.headers.add("Access-Control-Allow-Origin", origin)
+            response.headers.add("Access-Control-Allow-Credentials", "true")
         } else {
             response.headers.add("Access-Control-Allow-Origin", "*")
         }
