@@ -29,7 +29,7 @@ enum Echo {
     /// `trailing` write members before and after the standard ones (`/stream`'s `id`, `/gzip`'s
     /// `"gzipped": true`).
     static func json(
-        _ request: Request, format: JSONFormat = .pretty,
+        _ request: Request, format: consuming JSONFormat = .pretty,
         leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
     ) -> Result<[UInt8], BodyParseError> {
         let body: RequestBody
@@ -43,7 +43,7 @@ enum Echo {
 
     /// The echo object's bytes for a body already read.
     static func json(
-        _ request: Request, body: RequestBody, format: JSONFormat = .pretty,
+        _ request: Request, body: RequestBody, format: consuming JSONFormat = .pretty,
         leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
     ) -> [UInt8] {
         // Room for the body echoed as text with a few escapes, so a large echo is written without a
