@@ -183,18 +183,22 @@ public struct JSONStreamWriter {
 
     @usableFromInline
     mutating func writeString(joining parts: UnsafeBufferPointer<String>) {
-        guard !format.escapeNonASCII, !parts.isEmpty else { return string(parts.joined()) }
-        var lineBreak = beginItemDeferringLineBreak()
-        for index in parts.indices {
-            @inline(__always) func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-                quoted(utf8: bytes, after: lineBreak, isKey: false, opens: index == 0, closes: index == parts.count - 1)
+        guard !format.escapeNonASCII else { return string(parts.joined()) }
+        var total = 0
+        for index in parts.indices { total &+= parts[index].utf8.count }
+        // The parts side by side (on the stack, for a usual URL), then quoted as one string: part
+        // by part, each was a borrow, a room check, an escape scan and a write of its own.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { joined in
+            var end = 0
+            for index in parts.indices {
+                Self.withUTF8(parts[index]) { bytes in
+                    if let source = bytes.baseAddress, let target = joined.baseAddress {
+                        Self.copy(source, count: bytes.count, to: target + end)
+                    }
+                    end &+= bytes.count
+                }
             }
-            // Borrowed in place: copying the part out of the array retained and released it.
-            if parts[index].utf8.withContiguousStorageIfAvailable(write) == nil {
-                var part = parts[index]
-                part.withUTF8(write)
-            }
-            lineBreak = nil
+            quoted(utf8: UnsafeBufferPointer(joined), after: beginItemDeferringLineBreak(), isKey: false)
         }
     }
 
@@ -637,13 +641,13 @@ public struct JSONStreamWriter {
     /// short write.
     @inline(__always)
     private mutating func quoted(
-        utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool, opens: Bool = true, closes: Bool = true
+        utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool
     ) {
         let count = bytes.count
         if count <= 16, let source = bytes.baseAddress, !Self.shortNeedsEscape(source, count: count) {
-            writeShortQuoted(source, count: count, after: lineBreak, isKey: isKey, opens: opens, closes: closes)
+            writeShortQuoted(source, count: count, after: lineBreak, isKey: isKey)
         } else {
-            writeQuoted(utf8: bytes, after: lineBreak, isKey: isKey, opens: opens, closes: closes)
+            writeQuoted(utf8: bytes, after: lineBreak, isKey: isKey)
         }
     }
 
@@ -665,20 +669,16 @@ public struct JSONStreamWriter {
     /// cost about as much again as the writing.
     @inline(__always)
     private mutating func writeShortQuoted(
-        _ source: UnsafePointer<UInt8>, count: Int, after lineBreak: LineBreak?, isKey: Bool, opens: Bool, closes: Bool
+        _ source: UnsafePointer<UInt8>, count: Int, after lineBreak: LineBreak?, isKey: Bool
     ) {
         let keySeparator = isKey && format.indent > 0
         write(room: (lineBreak?.room ?? 0) &+ count &+ 4) { base, start in
-            var end = lineBreak?.write(to: base, at: start) ?? start
-            if opens {
-                base[end] = UInt8(ascii: "\"")
-                end &+= 1
-            }
-            Self.copy(source, count: count, to: base + end)
-            end &+= count
-            return closes ? Self.writeClosingQuote(to: base, at: end, keySeparator: keySeparator) : end
+            let end = lineBreak?.write(to: base, at: start) ?? start
+            base[end] = UInt8(ascii: "\"")
+            Self.copy(source, count: count, to: base + (end &+ 1))
+            return Self.writeClosingQuote(to: base, at: end &+ 1 &+ count, keySeparator: keySeparator)
         }
-        if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
+        if isKey && !keySeparator { appendText(format.compactKeySeparator) }
     }
 
     /// The closing quote and, for a key in an indented layout, `: `; returns where they end.
@@ -694,12 +694,8 @@ public struct JSONStreamWriter {
     /// `bytes` quoted, after `lineBreak` and, for a key, with the key separator: one write for each
     /// run that needs no escape, with its escape (or the rest) in the same write, so a key or value
     /// without escapes is a single write, and a large body one `memcpy` per run.
-    /// `opens` and `closes` say whether this piece starts and ends the string: `string(joining:)`
-    /// writes one string from several pieces.
     @inline(never)
-    private mutating func writeQuoted(
-        utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool, opens: Bool = true, closes: Bool = true
-    ) {
+    private mutating func writeQuoted(utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool) {
         let count = bytes.count
         // An empty buffer may have no address; nothing is read through this one then.
         let source = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
@@ -715,22 +711,20 @@ public struct JSONStreamWriter {
                 var end = start
                 if first {
                     end = lineBreak?.write(to: base, at: end) ?? end
-                    if opens {
-                        base[end] = UInt8(ascii: "\"")
-                        end += 1
-                    }
+                    base[end] = UInt8(ascii: "\"")
+                    end += 1
                 }
                 Self.copy(source + runStart, count: run, to: base + end)
                 end += run
                 if !last { return Self.writeEscape(UInt16(source[runEnd]), to: base, at: end) }
-                return closes ? Self.writeClosingQuote(to: base, at: end, keySeparator: keySeparator) : end
+                return Self.writeClosingQuote(to: base, at: end, keySeparator: keySeparator)
             }
             if last { break }
             runStart = runEnd + 1
             first = false
             lead = 0
         }
-        if isKey && closes && !keySeparator { appendText(format.compactKeySeparator) }
+        if isKey && !keySeparator { appendText(format.compactKeySeparator) }
     }
 }
 
