@@ -801,17 +801,23 @@ extension JSONObject: CustomStringConvertible {
 /// UTF-8 validation without copying: a word-at-a-time scan while the bytes are ASCII (the common
 /// case), then the standard decoder for the rest.
 enum UTF8Validation {
+    /// Inlined, for the ASCII words; the decoder is called only from the first non-ASCII byte.
+    @inline(__always)
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                index += 8
+            while index &+ 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index &+= 8
             }
         }
-        while index < count, bytes[index] < 0x80 { index += 1 }
-        if index == count { return true }
+        while index < count, bytes[index] < 0x80 { index &+= 1 }
+        return index == count || isValid(bytes, from: index)
+    }
+
+    @inline(never)
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {
         var iterator = UnsafeBufferPointer(rebasing: bytes[index...]).makeIterator()
         var decoder = Unicode.UTF8()
         while true {
