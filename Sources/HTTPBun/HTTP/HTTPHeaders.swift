@@ -72,6 +72,19 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.compactMap { $0.name.equalsASCIICaseInsensitive(name) ? $0.value : nil }
     }
 
+    /// Every value of each of two names, in wire order, from one pass over the fields.
+    func values(for first: String, _ second: String) -> (first: [String], second: [String]) {
+        var values: (first: [String], second: [String]) = ([], [])
+        for index in fields.indices {
+            if fields[index].name.equalsASCIICaseInsensitive(first) {
+                values.first.append(fields[index].value)
+            } else if fields[index].name.equalsASCIICaseInsensitive(second) {
+                values.second.append(fields[index].value)
+            }
+        }
+        return values
+    }
+
     public func contains(_ name: String) -> Bool {
         fields.contains { $0.name.equalsASCIICaseInsensitive(name) }
     }

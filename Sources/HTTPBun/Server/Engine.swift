@@ -118,10 +118,8 @@ final class Engine: Sendable {
             // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
             // Headers are complete at the first call: read them once, for the checks here and the request.
             exchange.headers = readHeaders(connection)
-            let contentLengths = exchange.headers.values(for: "Content-Length")
-            if let problem = RequestFraming.problem(
-                contentLengths: contentLengths, transferEncodings: exchange.headers.values(for: "Transfer-Encoding"))
-            {
+            let (contentLengths, transferEncodings) = exchange.headers.values(for: "Content-Length", "Transfer-Encoding")
+            if let problem = RequestFraming.problem(contentLengths: contentLengths, transferEncodings: transferEncodings) {
                 exchange.phase = .sent
                 return queue(.error(400, problem), on: connection, exchange: exchange, closing: true)
             }
