@@ -285,8 +285,8 @@ public struct JSONStreamWriter {
     }
 
     /// Writes a run of members fixed in advance, as `key` and `value` for each would, in one copy
-    /// when the run was laid out beforehand for where the writer is (inside an object at the top
-    /// level, after other members, 2-space indent: an echo's last members).
+    /// when the run was laid out beforehand for where the writer is (a member of a top-level
+    /// object, 2-space indent: an echo's first and last members).
     ///
     /// ```swift
     /// static let tail = JSONMembers(["form": [:], "data": "", "json": nil, "files": [:]])
@@ -294,12 +294,16 @@ public struct JSONStreamWriter {
     /// ```
     public mutating func members(_ run: JSONMembers) {
         if depth == 1, !afterKey, format.indent == 2, !format.escapeNonASCII || run.isASCII, !format.sortKeys || run.sortsAlike,
-            currentHasItems
+            !run.laidOut.isEmpty
         {
+            // The layout starts with the separator: a first member skips it.
+            let skip = currentHasItems ? 0 : 1
+            currentHasItems = true
             run.laidOut.withUnsafeBufferPointer { bytes in
-                write(room: bytes.count) { base, start in
-                    Self.copy(bytes.baseAddress.unsafelyUnwrapped, count: bytes.count, to: base + start)
-                    return start + bytes.count
+                let count = bytes.count &- skip
+                write(room: count) { base, start in
+                    Self.copy(bytes.baseAddress.unsafelyUnwrapped + skip, count: count, to: base + start)
+                    return start &+ count
                 }
             }
             return

@@ -63,8 +63,12 @@ enum Echo {
     /// the object the writer is in.
     static func write(_ request: Request, body: RequestBody, into writer: inout JSONStreamWriter) {
         let keys = Keys.shared
-        writer.key(keys.method)
-        writer.string(request.method)
+        if let method = keys.methods.first(where: { $0.method == request.method }) {
+            writer.members(method.member)
+        } else {
+            writer.key(keys.method)
+            writer.string(request.method)
+        }
         writer.key(keys.args)
         writeArgs(request, into: &writer)
         writer.key(keys.headers)
@@ -181,6 +185,11 @@ enum Echo {
         let headers = JSONKey("headers")
         let origin = JSONKey("origin")
         let url = JSONKey("url")
+        /// `"method": "GET"` and the other usual methods' members, laid out whole: the method
+        /// is nearly always one of these.
+        let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].map {
+            (method: $0, member: JSONMembers(["method": .string($0)]))
+        }
         /// One static for all five: each static is a `swift_once` check at every use.
         static let shared = Keys()
     }

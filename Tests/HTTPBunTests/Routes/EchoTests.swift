@@ -244,6 +244,37 @@ struct EchoGroupingTests {
         }
     }
 
+    @Test("the echo is what the tree serialiser writes for it, laid-out method or not, first member or not")
+    func echoMatchesTheTree() {
+        // Formats that keep the writer's key order (the tree serialiser would sort the echo's own keys).
+        let formats: [JSONFormat] = [.pretty, .compact, JSONFormat(indent: 4), JSONFormat(indent: 2, escapeNonASCII: true)]
+        for format in formats {
+            for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "PROPFIND", "get", "M\u{e9}THOD"] {
+                for leading in [false, true] {
+                    let request = Request(
+                        method: method, target: "/anything/x?a=1&b=2", headers: ["Host": "h.test", "User-Agent": "u"],
+                        remoteAddress: "10.0.0.1")
+                    let echo = Echo.json(
+                        request, body: .empty, format: format,
+                        leading: { writer in
+                            if leading {
+                                writer.key("id")
+                                writer.number(7)
+                            }
+                        })
+                    var members: [(key: String, value: JSON)] = leading ? [("id", 7)] : []
+                    members += [
+                        ("method", .string(method)), ("args", ["a": "1", "b": "2"]), ("headers", ["Host": "h.test", "User-Agent": "u"]),
+                        ("origin", "10.0.0.1"), ("url", "http://h.test/anything/x?a=1&b=2"), ("form", [:]), ("data", ""),
+                        ("json", nil), ("files", [:]),
+                    ]
+                    let tree = JSON.object(JSONObject(members))
+                    #expect(echo == tree.serializedBytes(format), "\(method), leading: \(leading), \(format)")
+                }
+            }
+        }
+    }
+
     @Test("headers written field by field are what the grouping path writes")
     func headersMatchTheGroupingPath() {
         let sets: [HTTPHeaders] = [
