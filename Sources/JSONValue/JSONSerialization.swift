@@ -144,26 +144,8 @@ public struct JSONStreamWriter {
         guard depth == key.depth, !afterKey, format.indent == 2, !format.escapeNonASCII || key.isASCII else {
             return self.key(key.text)
         }
-        // The layout starts with the separator: the first member skips it.
-        let skip = currentHasItems ? 0 : 1
-        currentHasItems = true
-        key.laidOut.withUnsafeBufferPointer { bytes in
-            let count = bytes.count &- skip
-            write(room: count) { base, start in
-                Self.copy(bytes.baseAddress.unsafelyUnwrapped + skip, count: count, to: base + start)
-                return start &+ count
-            }
-        }
+        writeLaidOut(key.laidOut)
         afterKey = true
-    }
-
-    /// Writes `bytes` as a key when they are valid UTF-8 and returns true; otherwise writes nothing
-    /// and returns false. As `string(ifValidUTF8:)`: no `String` is made of them.
-    @discardableResult
-    public mutating func key(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard writeIfValidUTF8(bytes, isKey: true) else { return false }
-        afterKey = true
-        return true
     }
 
     public mutating func string(_ string: String) {
@@ -223,9 +205,7 @@ public struct JSONStreamWriter {
     public mutating func member(utf8Key key: UnsafeBufferPointer<UInt8>, utf8String value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard UTF8Validation.isValid(key), UTF8Validation.isValid(value) else { return false }
         if format.escapeNonASCII {
-            writeString(String(decoding: key, as: UTF8.self), isKey: true)
-            afterKey = true
-            writeString(String(decoding: value, as: UTF8.self), isKey: false)
+            member(String(decoding: key, as: UTF8.self), string: String(decoding: value, as: UTF8.self))
         } else {
             writeMember(key, value)
         }
@@ -270,16 +250,11 @@ public struct JSONStreamWriter {
     /// straight into the output.
     @discardableResult
     public mutating func string(ifValidUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        writeIfValidUTF8(bytes, isKey: false)
-    }
-
-    /// `bytes` as a string or a key when they are valid UTF-8, as `writeString` would write their text.
-    private mutating func writeIfValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, isKey: Bool) -> Bool {
         guard UTF8Validation.isValid(bytes) else { return false }
         if format.escapeNonASCII {
-            writeString(String(decoding: bytes, as: UTF8.self), isKey: isKey)
+            string(String(decoding: bytes, as: UTF8.self))
         } else {
-            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: isKey)
+            quoted(utf8: bytes, after: beginItemDeferringLineBreak(), isKey: false)
         }
         return true
     }
@@ -296,22 +271,44 @@ public struct JSONStreamWriter {
         if depth == 1, !afterKey, format.indent == 2, !format.escapeNonASCII || run.isASCII, !format.sortKeys || run.sortsAlike,
             !run.laidOut.isEmpty
         {
-            // The layout starts with the separator: a first member skips it.
-            let skip = currentHasItems ? 0 : 1
-            currentHasItems = true
-            run.laidOut.withUnsafeBufferPointer { bytes in
-                let count = bytes.count &- skip
-                write(room: count) { base, start in
-                    Self.copy(bytes.baseAddress.unsafelyUnwrapped + skip, count: count, to: base + start)
-                    return start &+ count
-                }
-            }
+            writeLaidOut(run.laidOut)
             return
         }
         for member in run.members {
             key(member.key)
             value(member.value)
         }
+    }
+
+    /// Text laid out in advance for this depth after another member (`layOutAfterAMember`), as
+    /// the next member: its leading separator is skipped when it is the object's first.
+    @inline(__always)
+    private mutating func writeLaidOut(_ laidOut: [UInt8]) {
+        let skip = currentHasItems ? 0 : 1
+        currentHasItems = true
+        laidOut.withUnsafeBufferPointer { bytes in
+            let count = bytes.count &- skip
+            write(room: count) { base, start in
+                Self.copy(bytes.baseAddress.unsafelyUnwrapped + skip, count: count, to: base + start)
+                return start &+ count
+            }
+        }
+    }
+
+    /// What `body` writes as members of an object at `depth`, after another member, in a 2-space
+    /// layout: the bytes `writeLaidOut` copies, starting with `,\n` and the indent.
+    static func layOutAfterAMember(depth: Int, sortKeys: Bool = false, _ body: (inout JSONStreamWriter) -> Void) -> [UInt8] {
+        var writer = JSONStreamWriter(format: JSONFormat(indent: 2, sortKeys: sortKeys, trailingNewline: false))
+        for _ in 1..<depth {
+            writer.beginObject()
+            writer.key("outer")
+        }
+        writer.beginObject()
+        writer.key("before")
+        writer.null()
+        let start = writer.count
+        body(&writer)
+        return Array(writer.finish()[start...])
     }
 
     public mutating func null() { writeItem("null") }
@@ -747,17 +744,7 @@ public struct JSONKey: Sendable {
         precondition(depth >= 1, "a key is a member of an object, at depth 1 or more")
         self.text = text
         self.depth = depth
-        var writer = JSONStreamWriter(format: JSONFormat(indent: 2, trailingNewline: false))
-        for _ in 1..<depth {
-            writer.beginObject()
-            writer.key("outer")
-        }
-        writer.beginObject()
-        writer.key("before")
-        writer.null()
-        let start = writer.count
-        writer.key(text)
-        laidOut = Array(writer.finish()[start...])
+        laidOut = JSONStreamWriter.layOutAfterAMember(depth: depth) { $0.key(text) }
         isASCII = text.utf8.allSatisfy { $0 < 0x80 }
     }
 }
@@ -780,16 +767,12 @@ public struct JSONMembers: Sendable {
     }
 
     private static func layOut(_ members: [(key: String, value: JSON)], sortKeys: Bool) -> [UInt8] {
-        var writer = JSONStreamWriter(format: JSONFormat(indent: 2, sortKeys: sortKeys, trailingNewline: false))
-        writer.beginObject()
-        writer.key("before")
-        writer.null()
-        let start = writer.count
-        for member in members {
-            writer.key(member.key)
-            writer.value(member.value)
+        JSONStreamWriter.layOutAfterAMember(depth: 1, sortKeys: sortKeys) { writer in
+            for member in members {
+                writer.key(member.key)
+                writer.value(member.value)
+            }
         }
-        return Array(writer.finish()[start...])
     }
 }
 
