@@ -79,12 +79,7 @@ enum Echo {
         // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
         writer.key(keys.url)
         let (scheme, host) = schemeAndHost(request, proxy)
-        // A literal for the usual schemes: each part costs a borrow and an escape check.
-        switch scheme {
-        case "http": writer.string(joining: "http://", host, request.target)
-        case "https": writer.string(joining: "https://", host, request.target)
-        default: writer.string(joining: scheme, "://", host, request.target)
-        }
+        writer.string(joining: scheme, "://", host, request.target)
         if case .empty = body {
             writer.members(bodilessMembers)
             return
@@ -190,7 +185,7 @@ enum Echo {
         let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].map {
             (method: $0, member: JSONMembers(["method": .string($0)]))
         }
-        /// One static for all five: each static is a `swift_once` check at every use.
+        /// One static for all of them: each static is a `swift_once` check at every use.
         static let shared = Keys()
     }
 
