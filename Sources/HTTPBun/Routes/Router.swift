@@ -6,12 +6,7 @@ public struct RouteContext: Sendable {
     public internal(set) var parameters: [String: String]
     public var configuration: ServerConfiguration { settings.value }
     /// The request path below the path prefix, still percent-encoded (`/get`).
-    public var routePath: Substring {
-        let path = request.rawPath
-        guard prefixLength > 0 else { return path }
-        let rest = Substring(path.utf8.dropFirst(prefixLength))
-        return rest.isEmpty ? "/" : rest
-    }
+    public var routePath: Substring { Self.path(request.rawPath, below: prefixLength) }
     /// UTF-8 length of the path prefix the router took off (`--path-prefix`), 0 without one. The
     /// route path is worked out when asked for: few handlers ask, and slicing it cost every request.
     var prefixLength: Int
@@ -25,6 +20,14 @@ public struct RouteContext: Sendable {
     }
 
     public subscript(parameter name: String) -> String { parameters[name] ?? "" }
+
+    /// `path` without its first `prefixLength` UTF-8 bytes (a path prefix), and `/` when that
+    /// leaves nothing: the router's rule and `routePath`'s.
+    static func path(_ path: Substring, below prefixLength: Int) -> Substring {
+        guard prefixLength > 0 else { return path }
+        let rest = Substring(path.utf8.dropFirst(prefixLength))
+        return rest.isEmpty ? "/" : rest
+    }
 }
 
 /// One router's configuration, shared by every context it makes: a context holding its own copy
@@ -255,8 +258,7 @@ public struct Router: Sendable {
     private func stripPrefix(_ path: Substring) -> Substring? {
         guard !prefix.isEmpty else { return path }
         guard path.hasPrefix(prefix) else { return nil }
-        let rest = path.dropFirst(prefix.count)
-        if rest.isEmpty { return "/" }
+        let rest = RouteContext.path(path, below: prefix.utf8.count)
         return rest.hasPrefix("/") ? rest : nil
     }
 }
