@@ -70,6 +70,13 @@ struct LiveServerTests {
         let json = try JSON.parse(response.body)
         #expect(json["origin"] == "127.0.0.1")
         #expect(json["url"] == "http://127.0.0.1/get?a=1")
+        // The address is worked out once per connection: every request on a kept-alive one has it.
+        let keptAlive = try RawConnection(port: server.port)
+        for target in ["/get", "/ip", "/anything/x"] {
+            let answer = try keptAlive.exchange("GET", target)
+            #expect(answer.status == 200)
+            #expect(try JSON.parse(answer.body)["origin"] == "127.0.0.1", "\(target)")
+        }
     }
 
     @Test("200 concurrent /delay/1 on one thread all finish within 2 s")
