@@ -3,9 +3,11 @@ import Synchronization
 
 /// One request/response on a connection, from the request line to the last byte sent.
 ///
-/// MHD holds it (retained, through `*con_cls`) from the URI-log callback until the
-/// request-completed callback. Its fields are touched only on the thread of the daemon that owns
-/// the connection; suspension is guarded by `Engine.suspensions`.
+/// A connection reuses one exchange for its requests, one after another (`ConnectionState`):
+/// making and freeing one per request was a tenth of what our code adds to libmicrohttpd's on a
+/// `/get`. MHD holds it (retained, through `*con_cls`) from the URI-log callback (`begin`) until
+/// the request-completed callback (`end`). Its fields are touched only on the thread of the daemon
+/// that owns the connection; suspension is guarded by `Engine.suspensions`.
 final class Exchange: @unchecked Sendable {
 
     enum Phase {
@@ -19,11 +21,13 @@ final class Exchange: @unchecked Sendable {
         case sent
     }
 
-    let target: String
+    private(set) var target = ""
     /// The client's IP address, from its connection.
     let remoteAddress: String
-    /// Counts this exchange while it lives, so a stopped server can prove it released every one.
-    private let liveCount: LiveCount
+    /// Counts requests in flight, so a stopped server can prove it ended every one.
+    fileprivate let liveCount: LiveCount
+    /// Between `begin` and `end`: a request uses it.
+    private(set) var inFlight = false
     var phase: Phase = .new
     var method = ""
     var headers = HTTPHeaders()
@@ -34,28 +38,53 @@ final class Exchange: @unchecked Sendable {
     var bodyTooLarge = false
     var discardedBytes = 0
 
-    init(target: String, remoteAddress: String, liveCount: LiveCount) {
-        self.target = target
+    init(remoteAddress: String, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
         self.liveCount = liveCount
-        liveCount.value.add(1, ordering: .relaxed)
     }
 
-    deinit {
+    /// A request line arrived: the exchange is this request's until `end`.
+    func begin(target: String) {
+        precondition(!inFlight, "an exchange serves one request at a time")
+        inFlight = true
+        liveCount.value.add(1, ordering: .relaxed)
+        self.target = target
+    }
+
+    /// The request is over (answered, failed, or the daemon stops): nothing of it is kept, so the
+    /// next request starts as a new exchange would and a held body or response is freed now.
+    func end() {
+        guard inFlight else { return }
+        inFlight = false
         liveCount.value.subtract(1, ordering: .relaxed)
+        phase = .new
+        method = ""
+        headers = HTTPHeaders()
+        body = []
+        announcedLength = nil
+        bodyTooLarge = false
+        discardedBytes = 0
     }
 }
 
-/// What every request on one connection shares, worked out once when the connection opens: the
-/// address was formatted and made a `String` on every request before.
+/// What every request on one connection shares, made once when the connection opens: its
+/// formatted address (made on every request before) and the exchange its requests reuse.
 ///
 /// MHD holds it (retained, through the connection's socket context) from the connection-notify
 /// callback's start to its close.
 final class ConnectionState: Sendable {
     let remoteAddress: String
+    private let exchange: Exchange
 
-    init(remoteAddress: String) {
+    init(remoteAddress: String, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
+        exchange = Exchange(remoteAddress: remoteAddress, liveCount: liveCount)
+    }
+
+    /// The connection's exchange, or a new one should MHD ever start a request before it said the
+    /// last one was over: a request never shares its state with another.
+    func exchangeForNextRequest() -> Exchange {
+        exchange.inFlight ? Exchange(remoteAddress: remoteAddress, liveCount: exchange.liveCount) : exchange
     }
 }
 

@@ -165,36 +165,44 @@ public final class HTTPBunServer: Sendable {
                 },
                 engineContext,
                 { _, _, context, _ in
-                    // The request is over (answered, failed, or the daemon stops): release its state.
+                    // The request is over (answered, failed, or the daemon stops): end it and let go.
                     guard let context, let pointer = context.pointee else { return }
-                    Unmanaged<Exchange>.fromOpaque(pointer).release()
+                    let exchange = Unmanaged<Exchange>.fromOpaque(pointer)
+                    exchange._withUnsafeGuaranteedRef { $0.end() }
+                    exchange.release()
                     context.pointee = nil
                 },
                 engineContext,
                 { cls, uri, connection in
-                    // Called with the raw request target before anything else; its result becomes `*con_cls`.
+                    // Called with the raw request target before anything else; its result becomes
+                    // `*con_cls`, retained, so it lives until `completed` whichever MHD ends first,
+                    // the request or its connection.
                     let target = uri.map { String(cString: $0) } ?? "/"
-                    let remoteAddress = connection.flatMap { httpbun_socket_context($0) }.map {
-                        Unmanaged<ConnectionState>.fromOpaque($0)._withUnsafeGuaranteedRef { $0.remoteAddress }
-                    }
-                    let exchange = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { engine in
-                        Exchange(target: target, remoteAddress: remoteAddress ?? "", liveCount: engine.liveExchanges)
-                    }
+                    let exchange =
+                        connection.flatMap { httpbun_socket_context($0) }.map {
+                            Unmanaged<ConnectionState>.fromOpaque($0)._withUnsafeGuaranteedRef { $0.exchangeForNextRequest() }
+                        }
+                        ?? Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
+                            Exchange(remoteAddress: "", liveCount: $0.liveExchanges)
+                        }
+                    exchange.begin(target: target)
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,
-                { _, connection, socketContext, event in
+                { cls, connection, socketContext, event in
                     // A connection opens or closes: what its requests share is made once, not per request.
                     guard let connection, let socketContext else { return }
                     if event == .CONNECTION_NOTIFY_STARTED {
-                        let state = ConnectionState(remoteAddress: Engine.clientAddress(connection))
+                        let state = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
+                            ConnectionState(remoteAddress: Engine.clientAddress(connection), liveCount: $0.liveExchanges)
+                        }
                         socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
                     } else if let pointer = socketContext.pointee {
                         Unmanaged<ConnectionState>.fromOpaque(pointer).release()
                         socketContext.pointee = nil
                     }
                 },
-                nil,
+                engineContext,
                 trampoline.pointer)
         }
     }

@@ -79,6 +79,27 @@ struct LiveServerTests {
         }
     }
 
+    @Test("requests on one kept-alive connection share nothing, though they reuse its exchange")
+    func keptAliveRequestsStartFresh() throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let first = try connection.exchange("POST", "/anything/one?a=1", headers: [("X-First", "1")], body: Array("first body".utf8))
+        #expect(try JSON.parse(first.body)["data"] == "first body")
+        // A delayed answer parks the exchange with its response; the next request must not see it.
+        #expect(try connection.exchange("GET", "/delay/0.05").status == 200)
+        let second = try JSON.parse(try connection.exchange("GET", "/anything/two").body)
+        #expect(second["method"] == "GET")
+        #expect(second["url"] == "http://127.0.0.1/anything/two")
+        #expect(second["args"] == JSON.object([:]))
+        #expect(second["data"] == "")
+        #expect(second["headers"]?["X-First"] == nil)
+        // Each request is counted while it lives, and not after: a reused exchange is not a live one.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while server.liveRequests > 0 && ContinuousClock.now < deadline { usleep(1_000) }
+        #expect(server.liveRequests == 0)
+    }
+
     @Test("200 concurrent /delay/1 on one thread all finish within 2 s")
     func concurrentDelays() throws {
         let server = try HTTPBunServer.start(ServerConfiguration(threads: 1))

@@ -1,0 +1,56 @@
+@testable import HTTPBun
+import Testing
+
+@Suite("A connection's exchange, reused request after request")
+struct ExchangeTests {
+    @Test("the connection's exchange serves one request at a time; an overlap gets its own")
+    func oneRequestAtATime() {
+        let live = LiveCount()
+        let connection = ConnectionState(remoteAddress: "192.0.2.7", liveCount: live)
+        let first = connection.exchangeForNextRequest()
+        first.begin(target: "/post")
+        #expect(live.current == 1)
+        // Should MHD start a request before it ends the last, the two must not share state.
+        let overlapping = connection.exchangeForNextRequest()
+        #expect(overlapping !== first)
+        #expect(overlapping.remoteAddress == "192.0.2.7")
+        overlapping.begin(target: "/get")
+        #expect(live.current == 2)
+        overlapping.end()
+        first.end()
+        #expect(live.current == 0)
+        #expect(connection.exchangeForNextRequest() === first)
+    }
+
+    @Test("end forgets the request: the next starts as a new exchange would")
+    func endForgetsTheRequest() {
+        let live = LiveCount()
+        let exchange = ConnectionState(remoteAddress: "::1", liveCount: live).exchangeForNextRequest()
+        exchange.begin(target: "/post?a=1")
+        exchange.phase = .waiting(.error(503, "held"))
+        exchange.method = "POST"
+        exchange.headers.add("X-First", "1")
+        exchange.body = Array("body".utf8)
+        exchange.announcedLength = 4
+        exchange.bodyTooLarge = true
+        exchange.discardedBytes = 9
+        exchange.end()
+        exchange.end()  // a second end (MHD never sends one) counts nothing twice
+        #expect(live.current == 0)
+        exchange.begin(target: "/get")
+        #expect(exchange.target == "/get")
+        #expect(exchange.inFlight)
+        guard case .new = exchange.phase else {
+            Issue.record("phase \(exchange.phase) left from the last request")
+            return
+        }
+        #expect(exchange.method == "")
+        #expect(exchange.headers.fields.isEmpty)
+        #expect(exchange.body.isEmpty)
+        #expect(exchange.announcedLength == nil)
+        #expect(!exchange.bodyTooLarge)
+        #expect(exchange.discardedBytes == 0)
+        exchange.end()
+        #expect(live.current == 0)
+    }
+}
