@@ -165,8 +165,8 @@ public struct Router: Sendable {
                 if byte < 0x20 || byte == 0x7F { return .malformed }
                 if pathEnd == bytes.count && (byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")) { pathEnd = offset }
             }
-            let isAsterisk = bytes.count == 1 && bytes[0] == UInt8(ascii: "*") && method == "OPTIONS"
-            guard bytes.first == UInt8(ascii: "/") || isAsterisk else { return .malformed }
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") && method == "OPTIONS" { return .wholeServer }
+            guard bytes.first == UInt8(ascii: "/") else { return .malformed }
             guard unprefixed, let found = table.findLiteral(UnsafeBufferPointer(rebasing: bytes[..<pathEnd]), method: method) else {
                 return .search
             }
@@ -176,6 +176,13 @@ public struct Router: Sendable {
         switch shortcut {
         case .malformed:
             return .error(400, "malformed request target: send a path that starts with / and has no control characters")
+        case .wholeServer:
+            // RFC 9110 §9.3.7: `OPTIONS *` asks about the server, not a resource. Go's servers (httpbun,
+            // go-httpbin) answer it 200 with no body; this is the preflight any route gives, with the
+            // methods the server takes.
+            var response = configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
+            response.headers.add("Allow", Self.serverWideMethods)
+            return response
         case .found(let literal):
             found = literal
         case .search:
@@ -211,9 +218,14 @@ public struct Router: Sendable {
         return notFound(context.request)
     }
 
+    /// What `OPTIONS *` lists: every method some route takes (`/anything` takes any).
+    static let serverWideMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+
     /// What the one pass over a target found.
     private enum LiteralLookup {
         case malformed
+        /// `OPTIONS *`: a question about the server as a whole.
+        case wholeServer
         /// A literal route's own path, answered from the precomputed table.
         case found(RouteTable.Found)
         /// Anything else: the general search decides.

@@ -95,8 +95,27 @@ struct RouterTests {
         #expect(respond("GET", "/get\u{7F}").status == 400)
         #expect(respond("GET", "/get?a=\u{1}").status == 400)
         #expect(respond("GET", "/get?a=1").status == 200)
-        // `OPTIONS *` passes the check (no route answers it yet: 404).
-        #expect(respond("OPTIONS", "*").status == 404)
+        // Only `OPTIONS` may ask about `*`.
+        #expect(respond("GET", "*").status == 400)
+    }
+
+    @Test("OPTIONS * is about the whole server: 200, no body, the methods it takes, CORS as any preflight")
+    func optionsAsterisk() {
+        let response = respond("OPTIONS", "*", headers: ["Origin": "https://a.test", "Access-Control-Request-Method": "PUT"])
+        #expect(response.status == 200)
+        guard case .bytes(let body) = response.body, body.isEmpty else {
+            Issue.record("OPTIONS * has a body: \(response.body)")
+            return
+        }
+        #expect(response.headers["Allow"] == "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+        #expect(response.headers["Access-Control-Allow-Methods"] == "PUT")
+        #expect(response.headers["Access-Control-Allow-Origin"] == "https://a.test")
+        let httpbin = Router(configuration: ServerConfiguration(flavor: .httpbin)).respond(to: Request(method: "OPTIONS", target: "*"))
+        #expect(httpbin.status == 200)
+        #expect(httpbin.headers["Allow"] == "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+        // A path prefix does not apply to `*`: it names no path.
+        let prefixed = Router(configuration: ServerConfiguration(pathPrefix: "/bun")).respond(to: Request(method: "OPTIONS", target: "*"))
+        #expect(prefixed.status == 200)
     }
 
     @Test("unknown routes are 404 with the path in the error")
