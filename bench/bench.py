@@ -70,6 +70,18 @@ def tree_rss_kb(pid: int) -> int:
     return total + sum(tree_rss_kb(int(c)) for c in children)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process and its children have used so far."""
+    try:
+        # Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return own + sum(tree_cpu_seconds(int(c)) for c in children)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Servers
 
@@ -207,9 +219,14 @@ def bench_get(p: Peers, r: Results, runs: int, seconds: float) -> None:
             server = start()
             try:
                 wrk(server.base + url_path, 1)                       # warm-up
+                cpu_before = tree_cpu_seconds(server.proc.pid)
                 result = wrk(server.base + url_path, seconds)
-                log(f"get run {i + 1}/{runs} {label}: {result['rps']:.0f} req/s")
+                # The server's CPU time per request: steadier than req/s on a shared machine, where
+                # wrk and other tenants take CPU from the server unevenly from run to run.
+                result["cpu_us"] = (tree_cpu_seconds(server.proc.pid) - cpu_before) * 1e6 / max(result["requests"], 1)
+                log(f"get run {i + 1}/{runs} {label}: {result['rps']:.0f} req/s, {result['cpu_us']:.2f} µs CPU per request")
                 r.add("get", label, result["rps"], {k: v for k, v in result.items() if k != "raw"})
+                r.add("get cpu", label, result["cpu_us"])
                 if result["non2xx"] or result["socket_errors"]:
                     r.notes.append(f"/get {label} run {i + 1}: non-2xx {result['non2xx']}, socket errors {result['socket_errors']}")
             finally:
@@ -423,13 +440,17 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, start
     # /get
     w("## `GET /get?a=1&b=2`, keep-alive, `wrk -t2 -c64`\n")
     w(f"{args.seconds:g} s per run after a 1 s warm-up; a fresh server per run.\n")
-    w("| server | req/s (median) | runs | vs C floor, same threads |")
-    w("| --- | ---: | --- | ---: |")
+    w("| server | req/s (median) | runs | vs C floor, same threads | server CPU per request (median) | vs C floor |")
+    w("| --- | ---: | --- | ---: | ---: | ---: |")
     get = r.rows.get("get", {})
     for label, values in get.items():
         floor_label = label.replace("httpbun", "C floor") if label.startswith("httpbun") else None
+        cpu = r.med("get cpu", label)
+        # As a throughput ratio (the floor's CPU over ours), so that above 1 is better, like req/s.
         w(f"| {label} | {fmt(median(values))} | {', '.join(fmt(v) for v in values)} | "
-          f"{ratio(median(values), r.med('get', floor_label)) if floor_label else ''} |")
+          f"{ratio(median(values), r.med('get', floor_label)) if floor_label else ''} | "
+          f"{fmt(cpu, '.2f', ' µs') if cpu else ''} | "
+          f"{ratio(r.med('get cpu', floor_label), cpu) if floor_label and cpu else ''} |")
     for t in (1, 2):
         ours, floor = r.med("get", f"httpbun t{t}"), r.med("get", f"C floor t{t}")
         if ours and floor:
@@ -438,6 +459,10 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, start
     hb = r.med("get", "python httpbin")
     if hb:
         targets.append(("/get ≥ 20x python httpbin (best thread count)", f"{best / hb:.1f}x", verdict(best / hb >= 20)))
+    w("\nServer CPU per request: the server's user and system time during the run (its children's too, "
+      "for gunicorn), over the requests wrk counted. On a shared machine it moves less than req/s, which "
+      "also depends on how much CPU wrk and other tenants leave the server; its ratio is the floor's "
+      "CPU over ours, so above 1 is better, as for req/s.")
     if not peers.go_httpbin:
         w("\ngo-httpbin: skipped (set `GO_HTTPBIN_BIN` to a go-httpbin binary to include it).")
     w("\npython httpbin 0.10.4: gunicorn, 2 sync workers (one per core); sync workers close every "
