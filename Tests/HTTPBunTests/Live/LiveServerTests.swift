@@ -100,6 +100,23 @@ struct LiveServerTests {
         #expect(server.liveRequests == 0)
     }
 
+    @Test("bodies either side of the size MHD copies arrive whole, on one connection", arguments: [0, 1, 4095, 4096, 4097, 65_536])
+    func bodiesAroundTheCopyLimit(_ size: Int) throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let expected = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        for _ in 0..<2 {
+            let answer = try connection.exchange("GET", "/range/\(size)")
+            #expect(answer.status == 200)
+            #expect(answer.body.count == size)
+            #expect(answer.body.indices.allSatisfy { answer.body[$0] == expected[$0 % 26] })
+        }
+        // The echo's JSON, copied, then a body sent in place, then the echo again.
+        #expect(try JSON.parse(try connection.exchange("POST", "/post", body: [UInt8](repeating: 0x61, count: 5000)).body)["data"]?.stringValue?.count == 5000)
+        #expect(try connection.exchange("GET", "/get").status == 200)
+    }
+
     @Test("200 concurrent /delay/1 on one thread all finish within 2 s")
     func concurrentDelays() throws {
         let server = try HTTPBunServer.start(ServerConfiguration(threads: 1))
