@@ -184,8 +184,10 @@ final class ResponseBytes: @unchecked Sendable {
     }
 }
 
-/// A shared counter of live objects.
+/// A counter of live requests, one per daemon thread.
 final class LiveCount: Sendable {
     let value = Atomic<Int>(0)
+    /// Keeps two counters (allocated side by side, one per thread) off each other's cache line.
+    private let padding: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
     var current: Int { value.load(ordering: .relaxed) }
 }

@@ -24,7 +24,10 @@ public final class HTTPBunServer: Sendable {
     public let listensOnAllInterfaces: Bool
     public let configuration: ServerConfiguration
 
-    private let engine: Engine
+    /// One per daemon thread, each with its own router: what a request touches (route table,
+    /// settings, counters, the authority's lock) is then its own thread's. One shared engine made
+    /// every request's retains and atomics bounce their cache lines between the cores.
+    private let engines: [Engine]
     private let daemons: Mutex<[DaemonHandle]>
     private let logTrampolines: [LogTrampoline]
     /// MHD reads the PEM text through pointers it keeps: they live as long as the server.
@@ -61,8 +64,6 @@ public final class HTTPBunServer: Sendable {
     private init(configuration: ServerConfiguration, logger: Logger) throws(ServerStartError) {
         self.configuration = configuration
         self.host = configuration.host
-        let engine = Engine(router: Router(configuration: configuration), logger: logger)
-        self.engine = engine
         try configuration.validate()
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
@@ -70,9 +71,12 @@ public final class HTTPBunServer: Sendable {
         let tlsMaterial = configuration.tls.map(TLSMaterial.init)
         var started: [DaemonHandle] = []
         var trampolines: [LogTrampoline] = []
+        var engines: [Engine] = []
         var boundPort = 0
         for index in 0..<configuration.threads {
             if index > 0 { address.port = boundPort }
+            let engine = Engine(router: Router(configuration: configuration), logger: logger)
+            engines.append(engine)
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)
             guard
@@ -89,12 +93,13 @@ public final class HTTPBunServer: Sendable {
             if index == 0 { boundPort = Int(httpbun_daemon_port(daemon)) }
         }
         self.port = boundPort
+        self.engines = engines
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
         self.tlsMaterial = tlsMaterial
         self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)"
         self.listensOnAllInterfaces = address.isWildcard
-        engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" }
+        for engine in engines { engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" } }
     }
 
     deinit { stop() }
@@ -111,7 +116,8 @@ public final class HTTPBunServer: Sendable {
             let listener = MHD_quiesce_daemon(daemon.pointer)
             if listener >= 0 { close(listener) }
         }
-        engine.beginStopping()
+        let deadline = ContinuousClock.now + .seconds(2)
+        for engine in engines { engine.beginStopping(waitingAtMost: max(.zero, deadline - .now)) }
         for daemon in stopping { MHD_stop_daemon(daemon.pointer) }
         withExtendedLifetime(logTrampolines) {}
     }
@@ -122,10 +128,10 @@ public final class HTTPBunServer: Sendable {
     }
 
     /// Requests parked right now (in a delay, or between stream chunks).
-    public var suspendedRequests: Int { engine.suspendedCount }
+    public var suspendedRequests: Int { engines.reduce(0) { $0 + $1.suspendedCount } }
 
     /// Requests whose state is held right now (in flight, waiting or streaming); 0 after `stop()`.
-    public var liveRequests: Int { engine.liveExchanges.current }
+    public var liveRequests: Int { engines.reduce(0) { $0 + $1.liveExchanges.current } }
 
     private static func startDaemon(
         engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline, tls: TLSMaterial?
