@@ -3,6 +3,7 @@
 import Foundation
 import JSONValue
 import Requests
+import Synchronization
 import Testing
 
 enum DocExamples {
@@ -11,6 +12,28 @@ enum DocExamples {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         _ = FileManager.default.changeCurrentDirectoryPath(root.path)
     }()
+
+    /// What an example printed, line by line, so that the outputs the document shows can be checked.
+    final class Printed: Sendable {
+        private let lines = Mutex<[String]>([])
+
+        func append(_ line: String) {
+            Swift.print(line)
+            lines.withLock { $0.append(line) }
+        }
+
+        /// A printed line that reads as `expected`, spaces aside (the document writes JSON with
+        /// spaces, `JSON` prints it compact); a leading `...` matches any start.
+        func contains(_ expected: String) -> Bool {
+            let squeeze = { (text: String) in text.filter { $0 != " " } }
+            let wanted = squeeze(expected)
+            return lines.withLock { lines in
+                lines.contains { line in
+                    wanted.hasPrefix("...") ? squeeze(line).hasSuffix(wanted.dropFirst(3)) : squeeze(line) == wanted
+                }
+            }
+        }
+    }
 }
 
 @Suite struct DocExamplesTests {
@@ -19,6 +42,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         let r = try await Requests.get(base + "/get")
         print(r.statusCode, try r.json()["method"]!)
 
@@ -33,6 +58,7 @@ enum DocExamples {
         } catch is TimeoutError {
             print("timed out")
         }
+        #expect(printed.contains(".../get?q=python&page=2"), "prints .../get?q=python&page=2")
     }
 
     @Test("docs/client.md: POST: a form, JSON, files") func postAFormJsonFiles() async throws {
@@ -40,6 +66,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         let form = try await Requests.post(base + "/post", data: ["username": "test", "password": "1234"])
         print(try form.json()["form"]!)
 
@@ -61,6 +89,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         _ = try await Requests.put(base + "/put", data: ["key": "value"])
         _ = try await Requests.patch(base + "/patch", json: ["stock": 5])
         _ = try await Requests.delete(base + "/delete")
@@ -72,12 +102,16 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         try await Session.with { s in
             print(try await s.get(base + "/cookies").json())      // {"cookies": {}}
             _ = try await s.get(base + "/cookies/set?mycookie=value")
             print(try await s.get(base + "/cookies").json())      // {"cookies": {"mycookie": "value"}}
             print(s.cookies.dictionary)
         }   // closed for you; or `let s = Session()` ... `try await s.close()`
+        #expect(printed.contains("{\"cookies\": {}}"), "prints {\"cookies\": {}}")
+        #expect(printed.contains("{\"cookies\": {\"mycookie\": \"value\"}}"), "prints {\"cookies\": {\"mycookie\": \"value\"}}")
     }
 
     @Test("docs/client.md: A session keeps a cookie") func aSessionKeepsACookie2() async throws {
@@ -85,6 +119,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         let s = Session()
         s.headers.update(["User-Agent": "Mozilla/5.0"])
         s.timeout = 10
@@ -98,6 +134,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         let strategy = Retry(total: 3, backoffFactor: 1, statusForcelist: [429, 500, 502, 503, 504])
         let adapter = Adapter(retry: strategy)
         let s = Session()
@@ -113,6 +151,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         func safeGet(_ url: String) async -> JSON? {
             do {
                 let r = try await Requests.get(url, timeout: 10)
@@ -138,6 +178,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         _ = try await Requests.get(base + "/basic-auth/user/pass", auth: .basic("user", "pass"))
         _ = try await Requests.get(base + "/digest-auth/auth/user/pass/SHA-256", auth: .digest("user", "pass"))
         _ = try await Requests.get(base + "/bearer", headers: ["Authorization": "Bearer \(token)"])
@@ -158,6 +200,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         func getUsers(_ ids: [Int]) async throws -> [JSON] {
             try await Session.with(baseURL: base + "/anything", headers: ["Authorization": "Bearer token"], timeout: 15) { client in
                 let results = await client.gather(ids.map { "/users/\($0)" })
@@ -169,6 +213,7 @@ enum DocExamples {
         }
         let users = try await getUsers([1, 2, 3, 4, 5])
         print(users.count)   // 5
+        #expect(printed.contains("5"), "prints 5")
     }
 
     @Test("docs/client.md: An API client with a base URL and a bearer token") func anApiClientWithABaseUrlAndABearerToken() async throws {
@@ -176,6 +221,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         final class APIClient: Sendable {
             let session: Session
             init(baseURL: String, apiKey: String) {
@@ -203,6 +250,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         let get = try await Requests.get(base + "/get", params: ["key": "value"], timeout: 10)
         print(try get.json())
 
@@ -216,6 +265,8 @@ enum DocExamples {
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         // Streaming: the head returns at once; read chunks or lines as they come.
         let r = try await Requests.get(base + "/stream/5", stream: true)
         for try await line in r.body.lines { print(line) }
@@ -234,13 +285,15 @@ enum DocExamples {
             Response(statusCode: 200, json: ["path": .string(request.url.path)])
         })
         print(try await mock.get("http://api.test/users").json())   // {"path": "/users"}
+        #expect(printed.contains("[302, 302, 302]"), "prints [302, 302, 302]")
+        #expect(printed.contains("{\"path\": \"/users\"}"), "prints {\"path\": \"/users\"}")
     }
 }
 
 /* The generator: save as gen.py, run `python3 gen.py` from the repository root:
 
 # Regenerates Tests/RequestsTests/DocExamplesTests.swift from docs/client.md.
-import re, pathlib
+import json, re, pathlib
 root = pathlib.Path(__file__).resolve().parent if (pathlib.Path(__file__).resolve().parent / "docs").exists() else pathlib.Path.cwd()
 text = (root / "docs/client.md").read_text()
 sections = re.split(r"^## ", text, flags=re.M)
@@ -249,6 +302,7 @@ out = ['''// Generated from docs/client.md: every ```swift block of the client's
 import Foundation
 import JSONValue
 import Requests
+import Synchronization
 import Testing
 
 enum DocExamples {
@@ -257,6 +311,28 @@ enum DocExamples {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         _ = FileManager.default.changeCurrentDirectoryPath(root.path)
     }()
+
+    /// What an example printed, line by line, so that the outputs the document shows can be checked.
+    final class Printed: Sendable {
+        private let lines = Mutex<[String]>([])
+
+        func append(_ line: String) {
+            Swift.print(line)
+            lines.withLock { $0.append(line) }
+        }
+
+        /// A printed line that reads as `expected`, spaces aside (the document writes JSON with
+        /// spaces, `JSON` prints it compact); a leading `...` matches any start.
+        func contains(_ expected: String) -> Bool {
+            let squeeze = { (text: String) in text.filter { $0 != " " } }
+            let wanted = squeeze(expected)
+            return lines.withLock { lines in
+                lines.contains { line in
+                    wanted.hasPrefix("...") ? squeeze(line).hasSuffix(wanted.dropFirst(3)) : squeeze(line) == wanted
+                }
+            }
+        }
+    }
 }
 ''']
 tests = []
@@ -268,13 +344,18 @@ for section in sections[1:]:
         name = re.sub(r"[^A-Za-z0-9]+", " ", title).title().replace(" ", "")
         name = name[0].lower() + name[1:] + (str(index + 1) if index else "")
         body = "\n".join(("        " + l) if l.strip() else "" for l in block.splitlines())
+        # `print(x)   // shown` in the document: the test checks that a line read as `shown`.
+        shown = re.findall(r"print\(.*\)[ \t]+//[ \t]+([\[{\d.\"][^\n]*?)[ \t]*$", block, re.M)
+        checks = "".join(f"        #expect(printed.contains({json.dumps(s)}), {json.dumps('prints ' + s)})\n" for s in shown)
         tests.append(f'''    @Test("docs/client.md: {title}") func {name}() async throws {{
         _ = DocExamples.root
         let base = E2E.base
         let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
         _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") {{ printed.append(items.map {{ "\\($0)" }}.joined(separator: separator)) }}
 {body}
-    }}
+{checks}    }}
 ''')
 out.append("@Suite struct DocExamplesTests {\n" + "\n".join(tests) + "}\n")
 out.append("/* The generator: save as gen.py, run `python3 gen.py` from the repository root:\n\n" + pathlib.Path(__file__).read_text() + "*/\n")
