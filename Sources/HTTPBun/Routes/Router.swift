@@ -179,9 +179,9 @@ public struct Router: Sendable {
         case .wholeServer:
             // RFC 9110 §9.3.7: `OPTIONS *` asks about the server, not a resource. Go's servers (httpbun,
             // go-httpbin) answer it 200 with no body; this is the preflight any route gives, with the
-            // methods the server takes.
-            var response = configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
-            response.headers.add("Allow", Self.serverWideMethods)
+            // methods the server's routes take, listed as a 405 lists a route's.
+            var response = preflight(for: context.request)
+            response.headers.add("Allow", Self.allowValue(table.methodsTaken))
             return response
         case .found(let literal):
             found = literal
@@ -198,28 +198,33 @@ public struct Router: Sendable {
             }
         }
         if let found {
-            if method == "OPTIONS" {
-                return configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: context.request) : Cors.preflight(for: context.request)
-            }
+            if method == "OPTIONS" { return preflight(for: context.request) }
             context.parameters = found.parameters
             context.prefixLength = prefix.utf8.count
             return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {
-            if allowed.contains("GET") { allowed.insert("HEAD") }
-            allowed.insert("OPTIONS")
-            if configuration.flavor == .httpbin {
-                return HTTPBinShape.methodNotAllowed(allow: allowed.sorted().joined(separator: ", "))
-            }
-            var response = Response.error(405, "method \(context.request.method) not allowed on \(context.request.path); use \(allowed.sorted().joined(separator: ", "))")
-            response.headers.add("Allow", allowed.sorted().joined(separator: ", "))
+            let allow = Self.allowValue(allowed)
+            if configuration.flavor == .httpbin { return HTTPBinShape.methodNotAllowed(allow: allow) }
+            var response = Response.error(405, "method \(context.request.method) not allowed on \(context.request.path); use \(allow)")
+            response.headers.add("Allow", allow)
             return response
         }
         return notFound(context.request)
     }
 
-    /// What `OPTIONS *` lists: every method some route takes (`/anything` takes any).
-    static let serverWideMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+    /// An `Allow` value for routes that take `methods`: with `HEAD` wherever `GET` is, and `OPTIONS`
+    /// (a preflight on any route), sorted.
+    private static func allowValue(_ methods: Set<String>) -> String {
+        var methods = methods
+        if methods.contains("GET") { methods.insert("HEAD") }
+        methods.insert("OPTIONS")
+        return methods.sorted().joined(separator: ", ")
+    }
+
+    private func preflight(for request: Request) -> Response {
+        configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: request) : Cors.preflight(for: request)
+    }
 
     /// What the one pass over a target found.
     private enum LiteralLookup {
@@ -285,15 +290,18 @@ final class RouteTable: Sendable {
     /// For each method a literal route takes, what `find` answers for that route's own path, worked
     /// out once: `GET /get` is then one lookup of its bytes, not a split, a search and a match.
     private let literalPaths: [(method: String, found: BytesIndex<Found>)]
+    /// Every method some route names (a route that takes any method, such as `/anything`, names none).
+    let methodsTaken: Set<String>
 
     private init(
         byFirstSegment: BytesIndex<[Route]>, parameterFirst: [Route], httpbin: Bool,
-        literalPaths: [(method: String, found: BytesIndex<Found>)]
+        literalPaths: [(method: String, found: BytesIndex<Found>)], methodsTaken: Set<String>
     ) {
         self.byFirstSegment = byFirstSegment
         self.parameterFirst = parameterFirst
         self.httpbin = httpbin
         self.literalPaths = literalPaths
+        self.methodsTaken = methodsTaken
     }
 
     convenience init(routes: [Route], httpbin: Bool) {
@@ -307,7 +315,8 @@ final class RouteTable: Sendable {
             }
         }
         // The general search, as it is without the shortcut, answers for each literal path.
-        let searching = RouteTable(byFirstSegment: BytesIndex(byFirst), parameterFirst: parameterFirst, httpbin: httpbin, literalPaths: [])
+        let searching = RouteTable(
+            byFirstSegment: BytesIndex(byFirst), parameterFirst: parameterFirst, httpbin: httpbin, literalPaths: [], methodsTaken: [])
         var foundByMethod: [String: [String: Found]] = [:]
         for route in routes {
             let literals = route.segments.compactMap { segment -> String? in
@@ -325,7 +334,8 @@ final class RouteTable: Sendable {
         }
         self.init(
             byFirstSegment: searching.byFirstSegment, parameterFirst: parameterFirst, httpbin: httpbin,
-            literalPaths: foundByMethod.sorted { $0.key < $1.key }.map { (method: $0.key, found: BytesIndex($0.value)) })
+            literalPaths: foundByMethod.sorted { $0.key < $1.key }.map { (method: $0.key, found: BytesIndex($0.value)) },
+            methodsTaken: Set(routes.flatMap { $0.methods ?? [] }))
     }
 
     /// Where a matching route lies, and its parameters.
