@@ -67,24 +67,23 @@ final class Exchange: @unchecked Sendable {
     }
 }
 
-/// What every request on one connection shares, made once when the connection opens: its
-/// formatted address (made on every request before) and the exchange its requests reuse.
+/// What every request on one connection shares, made once when the connection opens: the
+/// exchange its requests reuse, holding the connection's formatted address (made on every request
+/// before).
 ///
 /// MHD holds it (retained, through the connection's socket context) from the connection-notify
 /// callback's start to its close.
 final class ConnectionState: Sendable {
-    let remoteAddress: String
     private let exchange: Exchange
 
     init(remoteAddress: String, liveCount: LiveCount) {
-        self.remoteAddress = remoteAddress
         exchange = Exchange(remoteAddress: remoteAddress, liveCount: liveCount)
     }
 
     /// The connection's exchange, or a new one should MHD ever start a request before it said the
     /// last one was over: a request never shares its state with another.
     func exchangeForNextRequest() -> Exchange {
-        exchange.inFlight ? Exchange(remoteAddress: remoteAddress, liveCount: exchange.liveCount) : exchange
+        exchange.inFlight ? Exchange(remoteAddress: exchange.remoteAddress, liveCount: exchange.liveCount) : exchange
     }
 }
 
