@@ -85,7 +85,9 @@ struct LiveServerTests {
         defer { server.stop() }
         let connection = try RawConnection(port: server.port)
         let first = try connection.exchange("POST", "/anything/one?a=1", headers: [("X-First", "1")], body: Array("first body".utf8))
-        #expect(try JSON.parse(first.body)["data"] == "first body")
+        let firstEcho = try JSON.parse(first.body)
+        #expect(firstEcho["data"] == "first body")
+        #expect(firstEcho["headers"]?["X-First"] == "1")
         // A delayed answer parks the exchange with its response; the next request must not see it.
         #expect(try connection.exchange("GET", "/delay/0.05").status == 200)
         let second = try JSON.parse(try connection.exchange("GET", "/anything/two").body)
@@ -93,6 +95,7 @@ struct LiveServerTests {
         #expect(second["url"] == "http://127.0.0.1/anything/two")
         #expect(second["args"] == JSON.object([:]))
         #expect(second["data"] == "")
+        #expect(second["headers"]?["Host"] == "127.0.0.1")
         #expect(second["headers"]?["X-First"] == nil)
         // Each request is counted while it lives, and not after: a reused exchange is not a live one.
         let deadline = ContinuousClock.now + .seconds(2)
@@ -239,6 +242,7 @@ struct LiveServerTests {
             try connection.send("GET /delay/10 HTTP/1.1\r\nHost: x\r\n\r\n")
             let deadline = ContinuousClock.now + .seconds(2)
             while server.suspendedRequests < 1 && ContinuousClock.now < deadline { usleep(1_000) }
+            #expect(server.suspendedRequests == 1)
             #expect(server.liveRequests == 1)
             if index % 2 == 0 { withExtendedLifetime(connection) {} }  // the client may leave first
             server.stop()
