@@ -37,6 +37,10 @@ public struct ServerConfiguration: Sendable {
     public var allowedRedirectHosts: [String]
     /// Serve HTTPS with this certificate and key; plain HTTP when nil.
     public var tls: TLSIdentity?
+    /// How long `stop()` lets requests in flight finish (their answers then close their
+    /// connections) before it ends the rest. Zero, the default, stops at once: a fixture's
+    /// teardown stays instant.
+    public var drainTimeout: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -50,7 +54,8 @@ public struct ServerConfiguration: Sendable {
         connectionMemoryLimit: Int = 32 * 1024,
         flavor: Flavor = .httpbun,
         allowedRedirectHosts: [String] = [],
-        tls: TLSIdentity? = nil
+        tls: TLSIdentity? = nil,
+        drainTimeout: Duration = .zero
     ) {
         self.host = host
         self.port = port
@@ -64,6 +69,7 @@ public struct ServerConfiguration: Sendable {
         self.flavor = flavor
         self.allowedRedirectHosts = allowedRedirectHosts
         self.tls = tls
+        self.drainTimeout = drainTimeout
     }
 
     /// Every limit in its range, or why not (the flag that sets it is named for CLI users). The
@@ -79,6 +85,8 @@ public struct ServerConfiguration: Sendable {
         // `/delay` and the timers count nanoseconds in an Int64: past ~292 years that traps.
         try check(maxDuration >= .zero && maxDuration <= .seconds(1_000_000_000),
                   "the longest wait must be between 0 and 1000000000 seconds (--max-duration), not \(maxDuration)")
+        try check(drainTimeout >= .zero && drainTimeout <= .seconds(1_000_000_000),
+                  "the drain timeout must be between 0 and 1000000000 seconds (--drain-timeout), not \(drainTimeout)")
         try check((1...256).contains(threads), "threads must be between 1 and 256 (--threads), not \(threads)")
         // MHD takes the next three as C unsigned ints.
         try check((1...1_000_000).contains(connectionLimit),

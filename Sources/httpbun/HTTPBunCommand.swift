@@ -60,6 +60,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Answer in the shapes of httpbun or of python httpbin (httpbun|httpbin).")
     var flavor: String = Environment.string("FLAVOR") ?? "httpbun"
 
+    @Option(help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing them (0: stop at once).")
+    var drainTimeout: Double = Environment.double("DRAIN_TIMEOUT") ?? 0
+
     @Option(help: "Log format on standard error: human or json.")
     var logFormat: String = Environment.string("LOG_FORMAT") ?? "human"
 
@@ -101,7 +104,8 @@ struct HTTPBunCommand: ParsableCommand {
         var configuration = ServerConfiguration(
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
-            idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor) ?? .httpbun)
+            idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor) ?? .httpbun,
+            drainTimeout: .nanoseconds(Int64(drainTimeout * 1e9)))
         // Array options cannot have a default from the environment: HTTPBUN_ALLOW_REDIRECT_HOST is a comma list.
         configuration.allowedRedirectHosts = allowRedirectHosts.isEmpty
             ? (Environment.string("ALLOW_REDIRECT_HOST") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -113,6 +117,9 @@ struct HTTPBunCommand: ParsableCommand {
         // Converted to nanoseconds in an Int64 to build the configuration: past ~292 years that traps.
         guard maxDuration.isFinite, maxDuration >= 0, maxDuration <= 1e9 else {
             throw ValidationError("--max-duration must be a number of seconds from 0 to 1000000000")
+        }
+        guard drainTimeout.isFinite, drainTimeout >= 0, drainTimeout <= 1e9 else {
+            throw ValidationError("--drain-timeout must be a number of seconds from 0 to 1000000000")
         }
         guard ServerConfiguration.Flavor(rawValue: flavor) != nil else { throw ValidationError("--flavor must be httpbun or httpbin") }
         // The limits themselves are the library's to judge: one set of ranges for both.

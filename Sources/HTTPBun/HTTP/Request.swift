@@ -22,6 +22,9 @@ public struct Request: Sendable {
     public var version: String
     /// `host:port` the server is bound to: the URL's authority when the client sent no `Host`.
     public var serverAuthority: String
+    /// The authority of an absolute-form target (`GET http://host:port/get`), which the server
+    /// turned into `target`'s origin form; nil for the usual origin-form target.
+    public var targetAuthority: String?
 
     public init(
         method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
@@ -40,6 +43,36 @@ public struct Request: Sendable {
 
     /// `host[:port]` as the client addressed us: its `Host` header, else the bound address.
     public var authority: String { headers["Host"] ?? serverAuthority }
+
+    /// An absolute-form target (RFC 9112 §3.2.2, `http://host:port/path?query`, which a server must
+    /// accept) split into its authority, without user info, and the origin form a server routes by;
+    /// nil for any other form.
+    ///
+    /// ```swift
+    /// Request.absoluteForm("http://127.0.0.1:8080/get?a=1")   // ("127.0.0.1:8080", "/get?a=1")
+    /// Request.absoluteForm("HTTPS://example.com")             // ("example.com", "/")
+    /// Request.absoluteForm("/get")                            // nil
+    /// ```
+    public static func absoluteForm(_ target: String) -> (authority: String, originForm: String)? {
+        let bytes = Array(target.utf8)
+        guard let first = bytes.first, first == UInt8(ascii: "h") || first == UInt8(ascii: "H") else { return nil }
+        let schemeEnd: Int
+        if bytes.count > 7, String(decoding: bytes[0..<7], as: UTF8.self).lowercased() == "http://" {
+            schemeEnd = 7
+        } else if bytes.count > 8, String(decoding: bytes[0..<8], as: UTF8.self).lowercased() == "https://" {
+            schemeEnd = 8
+        } else {
+            return nil
+        }
+        let rest = bytes[schemeEnd...]
+        let authorityEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        var authority = bytes[schemeEnd..<authorityEnd]
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
+        guard !authority.isEmpty else { return nil }
+        let path = bytes[authorityEnd...]
+        let originForm = path.first == UInt8(ascii: "/") ? Array(path) : [UInt8(ascii: "/")] + path
+        return (String(decoding: authority, as: UTF8.self), String(decoding: originForm, as: UTF8.self))
+    }
 
     /// The raw path: the target up to `?` (or `#`).
     public var rawPath: Substring {

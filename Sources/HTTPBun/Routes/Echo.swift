@@ -304,8 +304,9 @@ enum Echo {
         {
             scheme = forwarded
         }
-        // `Request.authority`'s rule, from the field already found.
-        return (scheme, proxy.host ?? request.serverAuthority)
+        // Go's servers take an absolute-form target's authority over `Host`; else `Request.authority`'s
+        // rule, from the field already found.
+        return (scheme, request.targetAuthority ?? proxy.host ?? request.serverAuthority)
     }
 
     /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when

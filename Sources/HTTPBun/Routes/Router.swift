@@ -1,6 +1,6 @@
 /// What a handler gets: the request, its path parameters, and the server's configuration.
 public struct RouteContext: Sendable {
-    public let request: Request
+    public internal(set) var request: Request
     /// Path parameters by name, percent-decoded (`/delay/{seconds}` gives `parameters["seconds"]`).
     /// A rest parameter (`{path*}`) holds the remaining segments joined by `/`.
     public internal(set) var parameters: [String: String]
@@ -172,6 +172,14 @@ public struct Router: Sendable {
             }
             return .found(found)
         }
+        if method == "CONNECT" {
+            // The client takes us for a proxy. Any 2xx would tell it a tunnel is open (and
+            // libmicrohttpd sends a 2xx to CONNECT without a length); closing keeps it from sending
+            // tunnel bytes that would be read as the next request.
+            var response = Response.error(501, "CONNECT is not supported: this server is not a proxy")
+            response.headers.add("Connection", "close")
+            return response
+        }
         var found: RouteTable.Found?
         switch shortcut {
         case .malformed:
@@ -201,6 +209,10 @@ public struct Router: Sendable {
             if method == "OPTIONS" { return preflight(for: context.request) }
             context.parameters = found.parameters
             context.prefixLength = prefix.utf8.count
+            // RFC 9110 §9.3.2: HEAD answers with the header fields GET would have, Content-Length
+            // included, so the handler renders the GET (an echo would otherwise name HEAD and
+            // announce a length one byte off). The transport sends no body for HEAD.
+            if method == "HEAD" { context.request.method = "GET" }
             return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {

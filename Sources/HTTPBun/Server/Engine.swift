@@ -22,6 +22,12 @@ final class Engine: Sendable {
     /// Read once: asking the log handler its level cost 200 instructions on every request, and the
     /// engine's logger (a `let`) cannot change level.
     private let logsAccess: Bool
+    /// Plain HTTP: a peek at the socket tells whether the client has half-closed. Under TLS the
+    /// socket holds records (a close_notify comes before the FIN) and GnuTLS may hold decrypted
+    /// bytes the peek cannot see, so a half-close is left to libmicrohttpd and the idle timeout.
+    private let watchesHalfClose: Bool
+    /// Stopping with a drain: in-flight requests finish, and every answer closes its connection.
+    private let draining = Atomic<Bool>(false)
     /// `host:port` as clients reach us, for URLs when a request has no `Host`.
     let authority: Mutex<String>
     /// Requests whose state MHD holds right now.
@@ -45,10 +51,16 @@ final class Engine: Sendable {
         self.configuration = router.configuration
         self.logger = logger
         self.logsAccess = logger.logLevel <= .info
+        self.watchesHalfClose = router.configuration.tls == nil
         self.authority = Mutex("\(router.configuration.host):\(router.configuration.port)")
     }
 
     var isStopping: Bool { suspensions.withLock { $0.stopping } }
+
+    /// From now on every answer carries `Connection: close`: the server is draining to stop.
+    func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
 
     var suspendedCount: Int { suspensions.withLock { $0.pending.count } }
 
@@ -114,14 +126,21 @@ final class Engine: Sendable {
         case .new:
             exchange.method = method.map { WireText.method($0) } ?? "GET"
             exchange.phase = .receiving
-            // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is too
-            // big or framed ambiguously (MHD takes the first of two Content-Lengths: smuggling).
+            // Answering here would force `Connection: close` (MHD 0.9.75), so only refuse what is
+            // malformed, too big or framed ambiguously; each refusal closes the connection, so bytes
+            // that a lenient reading would take for a body can never be read as the next request.
             // Headers are complete at the first call: read them once, for the checks here and the request.
-            exchange.headers = readHeaders(connection)
+            let scan = readHeaders(connection, requestLine: method)
+            exchange.headers = scan.headers
+            if let problem = scan.problem {
+                return refuse(RequestFraming.Refusal(400, problem), on: connection, exchange: exchange)
+            }
             let (contentLengths, transferEncodings) = exchange.headers.values(for: "Content-Length", "Transfer-Encoding")
-            if let problem = RequestFraming.problem(contentLengths: contentLengths, transferEncodings: transferEncodings) {
-                exchange.phase = .sent
-                return queue(.error(400, problem), on: connection, exchange: exchange, closing: true)
+            if let refusal = RequestFraming.refusal(
+                contentLengths: contentLengths, transferEncodings: transferEncodings,
+                version: transferEncodings.isEmpty ? "HTTP/1.1" : version.map { WireText.version($0) } ?? "HTTP/1.1")
+            {
+                return refuse(refusal, on: connection, exchange: exchange)
             }
             if let length = contentLengths.first.flatMap({ Int($0) }) {
                 if length > configuration.maxBodySize {
@@ -131,6 +150,12 @@ final class Engine: Sendable {
                 // Only a first slice: a client may announce 16 MiB and send nothing, on every connection.
                 exchange.body.reserveCapacity(min(length, 64 * 1024))
                 exchange.announcedLength = length
+            }
+            if !transferEncodings.isEmpty { exchange.consumedBytesExact = false }
+            if (exchange.announcedLength ?? 0) > 0 || !transferEncodings.isEmpty {
+                // The body may still be in libmicrohttpd's buffer, so a half-closed client's request
+                // can still complete: give it a second, not the idle timeout.
+                shortenTimeoutIfHalfClosed(connection)
             }
             return .YES
         case .receiving:
@@ -154,6 +179,18 @@ final class Engine: Sendable {
                 uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
                     exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
                 }
+                if let announced = exchange.announcedLength {
+                    // libmicrohttpd hands over every body byte it holds in one call, so a body still
+                    // short of its length after the client's FIN can never complete: close now.
+                    if exchange.body.count < announced && watchesHalfClose && httpbun_peer_has_closed(connection) != 0 {
+                        exchange.phase = .sent
+                        logEnd(exchange, "client closed before its body was complete")
+                        return .NO
+                    }
+                } else {
+                    // Chunked: more chunks may wait in libmicrohttpd's buffer.
+                    shortenTimeoutIfHalfClosed(connection)
+                }
                 return .YES
             }
             if exchange.bodyTooLarge {
@@ -163,7 +200,14 @@ final class Engine: Sendable {
             let request = makeRequest(connection, exchange: exchange, version: version)
             exchange.body = []
             let response = router.respond(to: request)
-            if response.delay > .zero && suspend(connection, for: response.delay) {
+            if response.delay > .zero {
+                exchange.answerDue = ContinuousClock.now + response.delay
+                guard suspend(connection, for: response.delay) else {
+                    // Stopping: the wait cannot be kept, and answering early would be a lie.
+                    exchange.phase = .sent
+                    logEnd(exchange, "server stopping before the answer was due")
+                    return .NO
+                }
                 exchange.phase = .waiting(response)
                 return .YES
             }
@@ -172,9 +216,50 @@ final class Engine: Sendable {
         case .waiting(let response):
             unpark()
             exchange.phase = .sent
+            // A stop resumes every parked request at once; one whose wait is not over is closed
+            // without an answer rather than answered early.
+            if let due = exchange.answerDue, ContinuousClock.now < due, isStopping {
+                logEnd(exchange, "server stopping before the answer was due")
+                return .NO
+            }
             return queue(response, on: connection, exchange: exchange)
         case .sent:
             return .YES
+        }
+    }
+
+    /// Answers a request refused before its body is read, and closes the connection after it.
+    private func refuse(_ refusal: RequestFraming.Refusal, on connection: OpaquePointer, exchange: Exchange) -> MHD_Result {
+        exchange.phase = .sent
+        return queue(.error(refusal.status, refusal.message), on: connection, exchange: exchange, closing: true)
+    }
+
+    /// A client that has half-closed has sent all it will: its connection gets a one-second timeout
+    /// instead of the idle timeout, so a request it cut short is closed soon.
+    private func shortenTimeoutIfHalfClosed(_ connection: OpaquePointer) {
+        if watchesHalfClose && httpbun_peer_has_closed(connection) != 0 {
+            httpbun_set_connection_timeout(connection, 1)
+        }
+    }
+
+    /// The request is over (MHD's completion callback, before `exchange.end()`): a client that
+    /// half-closed after it is closed now, where 0.9.75's epoll loop would hold it for the idle
+    /// timeout. That loop misses a FIN that arrives in the same read as the request (a short read
+    /// clears its read-ready flag), and `shutdown` makes epoll report the socket.
+    ///
+    /// A peek at the socket cannot see what libmicrohttpd has already read: a pipelined request may
+    /// wait in its buffer, and closing would lose its answer. So the socket is shut only when every
+    /// byte the kernel received belongs to a request already answered; otherwise the connection
+    /// gets a one-second timeout, and the check runs again when the next request completes.
+    func requestCompleted(_ connection: OpaquePointer, _ termination: MHD_RequestTerminationCode, exchange: Exchange) {
+        guard watchesHalfClose && termination == .REQUEST_TERMINATED_COMPLETED_OK else { return }
+        exchange.consumedBytes += httpbun_request_header_size(connection) + (exchange.announcedLength ?? 0)
+        guard httpbun_peer_has_closed(connection) != 0 else { return }
+        // The kernel counts the FIN as one byte received (it takes a sequence number).
+        if exchange.consumedBytesExact && httpbun_bytes_received(connection) == Int64(exchange.consumedBytes) + 1 {
+            httpbun_shutdown_connection(connection)
+        } else {
+            httpbun_set_connection_timeout(connection, 1)
         }
     }
 
@@ -183,21 +268,45 @@ final class Engine: Sendable {
         return .error(413, "\(size) is over the server's limit of \(configuration.maxBodySize) bytes (--max-body-size)")
     }
 
-    /// Every request header, in wire order, names as sent (values may hold NUL: the `_n` variant).
-    private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
-        var headers = HTTPHeaders(reservingCapacity: 12)
-        withUnsafeMutablePointer(to: &headers) { headers in
+    /// What one pass over libmicrohttpd's field list gathers: the fields, and the first reason to
+    /// refuse them.
+    struct HeaderScan {
+        var headers: HTTPHeaders
+        var problem: String?
+        /// Where the previous field's value ends in libmicrohttpd's read buffer.
+        var previousValueEnd: UnsafeRawPointer?
+    }
+
+    /// Every request header, in wire order, names as sent (values may hold NUL: the `_n` variant),
+    /// each checked as RFC 9110 §5 asks and for what libmicrohttpd's parsing hides (`FieldLayout`).
+    /// `requestLine` is where libmicrohttpd's buffer holds the request (its `method` pointer).
+    private func readHeaders(_ connection: OpaquePointer, requestLine: UnsafePointer<CChar>?) -> HeaderScan {
+        var scan = HeaderScan(headers: HTTPHeaders(reservingCapacity: 12))
+        withUnsafeMutablePointer(to: &scan) { scan in
             _ = httpbun_connection_values(
                 connection, Int32(MHD_ValueKind.HEADER_KIND.rawValue),
                 { cls, _, key, keySize, value, valueSize in
-                    let headers = cls!.assumingMemoryBound(to: HTTPHeaders.self)
-                    let name = key.map { WireText.headerName(UnsafeRawBufferPointer(start: $0, count: keySize)) } ?? ""
+                    let scan = cls!.assumingMemoryBound(to: HeaderScan.self)
+                    let nameBytes = UnsafeRawBufferPointer(start: key, count: keySize)
+                    let valueBytes = UnsafeRawBufferPointer(start: value, count: valueSize)
+                    let common = WireText.commonHeaderName(nameBytes)
+                    if scan.pointee.problem == nil {
+                        scan.pointee.problem =
+                            FieldLayout.problem(name: nameBytes, value: valueBytes, previousValueEnd: scan.pointee.previousValueEnd)
+                            ?? (common == nil ? FieldSyntax.nameProblem(nameBytes) : nil)
+                            ?? FieldSyntax.valueProblem(valueBytes, name: nameBytes)
+                    }
+                    scan.pointee.previousValueEnd = value.map { UnsafeRawPointer($0) + valueSize }
                     let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
-                    headers.pointee.add(name, text)
+                    scan.pointee.headers.add(common ?? String(decoding: nameBytes, as: UTF8.self), text)
                     return .YES
-                }, UnsafeMutableRawPointer(headers))
+                }, UnsafeMutableRawPointer(scan))
         }
-        return headers
+        if scan.problem == nil, let lastValueEnd = scan.previousValueEnd, let requestLine {
+            let blockEnd = UnsafeRawPointer(requestLine) + httpbun_request_header_size(connection)
+            scan.problem = FieldLayout.endProblem(lastValueEnd: lastValueEnd, blockEnd: blockEnd)
+        }
+        return scan
     }
 
     /// The client's IP address (no port; IPv4-mapped IPv6 as IPv4), or "" when MHD has none.
@@ -213,11 +322,18 @@ final class Engine: Sendable {
         // cost a retain now and a release when the exchange ends.
         let headers = exchange.headers
         exchange.headers = HTTPHeaders()
-        return Request(
+        var request = Request(
             method: exchange.method, target: exchange.target, headers: headers, body: exchange.body,
             remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 })
+        // RFC 9112 §3.2.2: a server must accept an absolute-form target (clients whose proxy is set
+        // to this server send one); it is routed by its path, and its authority is kept.
+        if exchange.target.utf8.first != UInt8(ascii: "/"), let (targetAuthority, originForm) = Request.absoluteForm(exchange.target) {
+            request.target = originForm
+            request.targetAuthority = targetAuthority
+        }
+        return request
     }
 
     // MARK: Responses
@@ -243,7 +359,7 @@ final class Engine: Sendable {
         // By index: iterating the fields copied (retained) each name and value.
         let fields = response.headers.fields
         for index in fields.indices { addHeader(fields[index].name, fields[index].value, to: mhdResponse) }
-        if closing { addHeader("Connection", "close", to: mhdResponse) }
+        if closing || draining.load(ordering: .relaxed) { addHeader("Connection", "close", to: mhdResponse) }
         let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)
         return result
@@ -292,6 +408,14 @@ final class Engine: Sendable {
         return response
     }
 
+    /// A request that ends without an answer.
+    private func logEnd(_ exchange: Exchange, _ reason: String) {
+        guard logsAccess else { return }
+        logger.info(
+            "\(exchange.method) \(exchange.target) closed without an answer: \(reason)",
+            metadata: ["method": "\(exchange.method)", "target": "\(exchange.target)"])
+    }
+
     private func logAccess(_ exchange: Exchange, _ response: Response) {
         guard logsAccess else { return }
         logger.info(
@@ -324,12 +448,58 @@ enum WireText {
         ("Content-Length", "Content-Length"), ("Cookie", "Cookie"), ("Authorization", "Authorization"),
     ]
 
-    static func headerName(_ bytes: UnsafeRawBufferPointer) -> String {
+    /// The literal for a name clients send on nearly every request, or nil for any other name.
+    static func commonHeaderName(_ bytes: UnsafeRawBufferPointer) -> String? {
         if let base = bytes.baseAddress {
             for name in commonHeaderNames where name.bytes.utf8CodeUnitCount == bytes.count {
                 if memcmp(name.bytes.utf8Start, base, bytes.count) == 0 { return name.text }
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return nil
+    }
+}
+
+/// Where libmicrohttpd 0.9.75 leaves a field line's pieces, and what that shows which the parsed
+/// name and value hide. It keeps each field as two pointers into its read buffer: the name, whose
+/// colon it overwrote with NUL, then the value after the optional whitespace, cut at a NUL or at the
+/// line end (CR LF or LF, also overwritten with NULs). So:
+/// - an obs-fold continuation line is glued onto the *name*, which is moved to a new block of the
+///   connection's pool (`X-A: 1` + ` folded` arrives as `X-Afolded: 1`): the value no longer
+///   follows its name;
+/// - a NUL inside a value cuts it: the next field's name then starts further than one line end
+///   after the value, or the blank line further than two after the last value. (A NUL right
+///   before a bare LF stays invisible.)
+/// - a line with an empty name (`: x`) gets its colon overwritten and so looks blank: libmicrohttpd
+///   ends the header block there and reads what follows as the next request (a smuggled one). The
+///   block then ends further than two line ends after the last value.
+enum FieldLayout {
+    /// Why the bytes between the last field's value and the end of the header block are not just
+    /// that line's end and the blank line (each CR LF or LF, overwritten with NULs), or nil.
+    static func endProblem(lastValueEnd: UnsafeRawPointer, blockEnd: UnsafeRawPointer) -> String? {
+        let gap = lastValueEnd.distance(to: blockEnd)
+        guard (2...4).contains(gap), UnsafeRawBufferPointer(start: lastValueEnd, count: gap).allSatisfy({ $0 == 0 }) else {
+            return "the header block holds a line with an empty field name, or a NUL byte in the last field's value"
+        }
+        return nil
+    }
+
+    static func problem(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, previousValueEnd: UnsafeRawPointer?) -> String? {
+        guard let nameStart = name.baseAddress, let valueStart = value.baseAddress else { return nil }
+        let nameEnd = nameStart + name.count
+        let gap = nameEnd.distance(to: valueStart)
+        // The colon's NUL, then only the spaces and tabs libmicrohttpd skipped. The pool is one block
+        // of the connection's memory limit: a gap beyond that cannot be between name and value.
+        guard gap >= 1, gap <= 64 * 1024 * 1024, nameEnd.load(as: UInt8.self) == 0,
+            UnsafeRawBufferPointer(start: nameEnd + 1, count: gap - 1).allSatisfy({ $0 == 0x20 || $0 == 0x09 })
+        else {
+            return "header field \(String(decoding: name, as: UTF8.self).debugDescription) continues on a folded line (obs-fold is not allowed)"
+        }
+        if let previousValueEnd {
+            let lineEnd = previousValueEnd.distance(to: nameStart)
+            guard lineEnd == 1 || (lineEnd == 2 && (previousValueEnd + 1).load(as: UInt8.self) == 0) else {
+                return "a header field value before \(String(decoding: name, as: UTF8.self).debugDescription) holds a NUL byte"
+            }
+        }
+        return nil
     }
 }

@@ -15,7 +15,8 @@ final class Exchange: @unchecked Sendable {
         case new
         /// Headers seen; body bytes (if any) are arriving.
         case receiving
-        /// The response is computed and waits for its delay to pass (suspended).
+        /// The response is computed and waits (suspended) until `answerDue`; a stop that resumes
+        /// it earlier must not send it.
         case waiting(Response)
         /// The response was queued.
         case sent
@@ -37,6 +38,17 @@ final class Exchange: @unchecked Sendable {
     /// The body grew past the limit: the rest is discarded and the answer is 413.
     var bodyTooLarge = false
     var discardedBytes = 0
+    /// Bytes of this connection's requests that libmicrohttpd has consumed (request lines, header
+    /// blocks, `Content-Length` bodies), summed over the requests that reuse this exchange: `end`
+    /// keeps them. Compared with what the kernel received, it tells whether libmicrohttpd still
+    /// holds a pipelined request in its buffer.
+    var consumedBytes = 0
+    /// False once a request's size on the wire was not counted (a chunked body): the sum is then a
+    /// lower bound only.
+    var consumedBytesExact = true
+    /// When a waiting response may be sent. Apart from `Phase.waiting`: a second payload there made
+    /// the enum's copies go through the runtime's generic tuple witnesses, hundreds of instructions.
+    var answerDue: ContinuousClock.Instant?
 
     init(remoteAddress: String, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
@@ -64,6 +76,7 @@ final class Exchange: @unchecked Sendable {
         announcedLength = nil
         bodyTooLarge = false
         discardedBytes = 0
+        answerDue = nil
     }
 }
 

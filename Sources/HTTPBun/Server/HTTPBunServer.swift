@@ -68,6 +68,10 @@ public final class HTTPBunServer: Sendable {
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
+        if configuration.port != 0 && address.hasListener() {
+            throw ServerStartError(
+                message: "cannot listen on \(address.display(port: configuration.port)): port \(configuration.port) is already in use (another server, perhaps one left running, listens there)")
+        }
         let tlsMaterial = configuration.tls.map(TLSMaterial.init)
         var started: [DaemonHandle] = []
         var trampolines: [LogTrampoline] = []
@@ -104,9 +108,19 @@ public final class HTTPBunServer: Sendable {
 
     deinit { stop() }
 
-    /// Stops accepting, ends waiting requests and streams, and returns when every MHD thread has
-    /// exited. Safe to call more than once.
-    public func stop() {
+    /// Stops accepting, lets requests in flight finish for at most the configuration's
+    /// `drainTimeout` (none by default), then ends the rest: a delayed answer that is not yet due
+    /// is never sent, and a stream is cut so that the client sees it incomplete. Returns when every
+    /// MHD thread has exited. Safe to call more than once.
+    public func stop() { stop(drainingFor: configuration.drainTimeout) }
+
+    /// `stop()`, with requests in flight given `drainTimeout` to finish; their answers close their
+    /// connections.
+    ///
+    /// ```swift
+    /// server.stop(drainingFor: .seconds(5))   // a /delay/2 in flight still gets its answer
+    /// ```
+    public func stop(drainingFor drainTimeout: Duration) {
         let stopping = daemons.withLock { daemons in
             defer { daemons.removeAll() }
             return daemons
@@ -115,6 +129,11 @@ public final class HTTPBunServer: Sendable {
         for daemon in stopping {
             let listener = MHD_quiesce_daemon(daemon.pointer)
             if listener >= 0 { close(listener) }
+        }
+        if drainTimeout > .zero {
+            for engine in engines { engine.beginDraining() }
+            let drained = ContinuousClock.now + drainTimeout
+            while liveRequests > 0 && ContinuousClock.now < drained { usleep(2_000) }
         }
         let deadline = ContinuousClock.now + .seconds(2)
         for engine in engines { engine.beginStopping(waitingAtMost: max(.zero, deadline - .now)) }
@@ -126,6 +145,9 @@ public final class HTTPBunServer: Sendable {
     public var openConnections: Int {
         daemons.withLock { daemons in daemons.reduce(0) { $0 + Int(httpbun_daemon_connections($1.pointer)) } }
     }
+
+    /// A stop is letting requests in flight finish (`stop(drainingFor:)`).
+    var isDraining: Bool { engines.contains { $0.isDraining } }
 
     /// Requests parked right now (in a delay, or between stream chunks).
     public var suspendedRequests: Int { engines.reduce(0) { $0 + $1.suspendedCount } }
@@ -170,11 +192,18 @@ public final class HTTPBunServer: Sendable {
                     }
                 },
                 engineContext,
-                { _, _, context, _ in
+                { cls, connection, context, termination in
                     // The request is over (answered, failed, or the daemon stops): end it and let go.
                     guard let context, let pointer = context.pointee else { return }
                     let exchange = Unmanaged<Exchange>.fromOpaque(pointer)
-                    exchange._withUnsafeGuaranteedRef { $0.end() }
+                    exchange._withUnsafeGuaranteedRef { exchange in
+                        if let connection {
+                            Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
+                                $0.requestCompleted(connection, termination, exchange: exchange)
+                            }
+                        }
+                        exchange.end()
+                    }
                     exchange.release()
                     context.pointee = nil
                 },

@@ -99,6 +99,35 @@ struct RouterTests {
         #expect(respond("GET", "*").status == 400)
     }
 
+    /// A 2xx to CONNECT tells a client its tunnel is open, even on a route that takes every method.
+    @Test("CONNECT is 501 and closes, whatever the target: this server is no proxy")
+    func connectIsNotImplemented() throws {
+        for flavor in ServerConfiguration.Flavor.allCases {
+            for target in ["127.0.0.1:443", "/anything", "/get"] {
+                let response = respond("CONNECT", target, configuration: ServerConfiguration(flavor: flavor))
+                #expect(response.status == 501, "\(flavor) \(target)")
+                #expect(response.headers["Connection"] == "close")
+                #expect(try response.json["error"] != nil)
+            }
+        }
+        // Any other method with an authority for a target is a malformed target.
+        #expect(respond("GET", "127.0.0.1:443").status == 400)
+    }
+
+    /// RFC 9110 §9.3.2: a HEAD answer carries the header fields GET's would, Content-Length
+    /// included; the echo once named HEAD in its body and announced a length one byte off.
+    @Test("HEAD announces the GET answer's length", arguments: ["/get", "/anything/x?a=1", "/headers", "/ip", "/json", "/bytes/10?seed=1", "/status/418"])
+    func headMatchesGet(target: String) {
+        for flavor in ServerConfiguration.Flavor.allCases {
+            let configuration = ServerConfiguration(flavor: flavor)
+            let get = respond("GET", target, configuration: configuration)
+            let head = respond("HEAD", target, configuration: configuration)
+            #expect(head.status == get.status, "\(flavor) \(target)")
+            #expect(head.bodyBytes == get.bodyBytes, "\(flavor) \(target)")
+            #expect(head.headers["Content-Type"] == get.headers["Content-Type"], "\(flavor) \(target)")
+        }
+    }
+
     @Test("OPTIONS * is about the whole server: 200, no body, the methods it takes, CORS as any preflight")
     func optionsAsterisk() {
         let response = respond("OPTIONS", "*", headers: ["Origin": "https://a.test", "Access-Control-Request-Method": "PUT"])

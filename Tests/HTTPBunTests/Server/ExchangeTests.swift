@@ -28,6 +28,7 @@ struct ExchangeTests {
         let exchange = ConnectionState(remoteAddress: "::1", liveCount: live).exchangeForNextRequest()
         exchange.begin(target: "/post?a=1")
         exchange.phase = .waiting(.error(503, "held"))
+        exchange.answerDue = .now
         exchange.method = "POST"
         exchange.headers.add("X-First", "1")
         exchange.body = Array("body".utf8)
@@ -50,6 +51,7 @@ struct ExchangeTests {
         #expect(exchange.announcedLength == nil)
         #expect(!exchange.bodyTooLarge)
         #expect(exchange.discardedBytes == 0)
+        #expect(exchange.answerDue == nil)
         exchange.end()
         #expect(live.current == 0)
     }
