@@ -136,13 +136,17 @@ static inline void *httpbun_socket_context(struct MHD_Connection *connection) {
     return info == NULL ? NULL : info->socket_context;
 }
 
+/** The connection's socket, or -1. */
+static inline int httpbun_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 /** True when the client has half-closed its side (sent FIN) and the kernel holds nothing more
  * from it: a peek that never blocks. libmicrohttpd may still hold bytes in its own buffer. */
-static inline int httpbun_peer_has_closed(struct MHD_Connection *connection) {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info == NULL) return 0;
+static inline int httpbun_socket_peer_closed(int fd) {
     char byte;
-    return recv(info->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    return fd >= 0 && recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 /** Bytes of the current request's line and header block, blank line included, as libmicrohttpd
@@ -152,29 +156,27 @@ static inline size_t httpbun_request_header_size(struct MHD_Connection *connecti
     return info == NULL ? 0 : info->header_size;
 }
 
-/** Bytes the kernel has received on the connection so far, or -1. Linux's TCP_INFO has counted
- * them (tcpi_bytes_received) since 4.1, but glibc's `struct tcp_info` ends before that field and
- * <linux/tcp.h> clashes with it in Swift's module map, so the field is read at its offset: 8 bytes
- * after glibc's struct, the pacing rates and bytes_acked (Linux's uapi layout only ever grows). */
-static inline long long httpbun_bytes_received(struct MHD_Connection *connection) {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info == NULL) return -1;
+/** Bytes the kernel has received on the socket so far, the FIN counted as one, or -1. Linux's
+ * TCP_INFO has counted them (tcpi_bytes_received) since 4.1, but glibc's `struct tcp_info` ends
+ * before that field and <linux/tcp.h> clashes with it in Swift's module map, so the field is read at
+ * its offset: after glibc's struct come the two pacing rates and bytes_acked (Linux's uapi layout
+ * only ever grows). */
+static inline long long httpbun_socket_bytes_received(int fd) {
     enum { bytes_received_offset = sizeof(struct tcp_info) + 3 * sizeof(uint64_t) };
     _Static_assert(sizeof(struct tcp_info) == 104, "glibc's struct tcp_info ends at tcpi_total_retrans");
     unsigned char raw[256];
     socklen_t length = sizeof raw;
-    if (getsockopt(info->connect_fd, IPPROTO_TCP, TCP_INFO, raw, &length) != 0) return -1;
+    if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, raw, &length) != 0) return -1;
     if (length < bytes_received_offset + sizeof(uint64_t)) return -1;
     uint64_t received;
     memcpy(&received, raw + bytes_received_offset, sizeof received);
     return (long long)received;
 }
 
-/** Shuts the connection's socket down both ways: epoll then reports it and libmicrohttpd closes it.
- * What was queued for sending is still delivered (shutdown is not close). */
-static inline void httpbun_shutdown_connection(struct MHD_Connection *connection) {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (info != NULL) shutdown(info->connect_fd, SHUT_RDWR);
+/** Shuts a socket down both ways: epoll then reports it and libmicrohttpd closes it. What was
+ * queued for sending is still delivered (shutdown is not close). */
+static inline void httpbun_socket_shutdown(int fd) {
+    if (fd >= 0) shutdown(fd, SHUT_RDWR);
 }
 
 /** This connection's idle timeout, in seconds (0: none). */

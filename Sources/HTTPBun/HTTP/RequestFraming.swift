@@ -143,11 +143,12 @@ public enum FieldSyntax {
             if below | delete != 0 { return true }
             offset += 8
         }
-        while offset < bytes.count {
-            if isControl(bytes[offset]) { return true }
-            offset += 1
-        }
-        return false
+        guard offset < bytes.count else { return false }
+        // The last few bytes as one word too, the rest of it filled with spaces (never flagged).
+        var tail: UInt64 = 0x2020_2020_2020_2020
+        withUnsafeMutableBytes(of: &tail) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset...])) }
+        let flipped = tail ^ (ones &* 0x7F)
+        return ((tail &- ones &* 0x20) & ~tail & highBits) | ((flipped &- ones) & ~flipped & highBits) != 0
     }
 
     private static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ lowercasePrefix: String) -> Bool {

@@ -1,6 +1,6 @@
 /// What a handler gets: the request, its path parameters, and the server's configuration.
 public struct RouteContext: Sendable {
-    public internal(set) var request: Request
+    public let request: Request
     /// Path parameters by name, percent-decoded (`/delay/{seconds}` gives `parameters["seconds"]`).
     /// A rest parameter (`{path*}`) holds the remaining segments joined by `/`.
     public internal(set) var parameters: [String: String]
@@ -172,7 +172,8 @@ public struct Router: Sendable {
             }
             return .found(found)
         }
-        if method == "CONNECT" {
+        // The length first: `==` takes a slow path whenever two small strings differ, on every request.
+        if method.utf8.count == 7 && method == "CONNECT" {
             // The client takes us for a proxy. Any 2xx would tell it a tunnel is open (and
             // libmicrohttpd sends a 2xx to CONNECT without a length); closing keeps it from sending
             // tunnel bytes that would be read as the next request.
@@ -212,7 +213,11 @@ public struct Router: Sendable {
             // RFC 9110 §9.3.2: HEAD answers with the header fields GET would have, Content-Length
             // included, so the handler renders the GET (an echo would otherwise name HEAD and
             // announce a length one byte off). The transport sends no body for HEAD.
-            if method == "HEAD" { context.request.method = "GET" }
+            if method.utf8.count == 4 && method == "HEAD" {
+                var request = context.request
+                request.method = "GET"
+                context = RouteContext(request: request, parameters: context.parameters, settings: settings, prefixLength: context.prefixLength)
+            }
             return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {

@@ -130,9 +130,10 @@ final class Engine: Sendable {
             // malformed, too big or framed ambiguously; each refusal closes the connection, so bytes
             // that a lenient reading would take for a body can never be read as the next request.
             // Headers are complete at the first call: read them once, for the checks here and the request.
-            let scan = readHeaders(connection, requestLine: method)
-            exchange.headers = scan.headers
-            if let problem = scan.problem {
+            let headerSize = httpbun_request_header_size(connection)
+            let (headers, problem) = readHeaders(connection, requestLine: method, headerSize: headerSize)
+            exchange.headers = headers
+            if let problem {
                 return refuse(RequestFraming.Refusal(400, problem), on: connection, exchange: exchange)
             }
             let (contentLengths, transferEncodings) = exchange.headers.values(for: "Content-Length", "Transfer-Encoding")
@@ -151,11 +152,13 @@ final class Engine: Sendable {
                 exchange.body.reserveCapacity(min(length, 64 * 1024))
                 exchange.announcedLength = length
             }
+            // What this request takes of the connection's bytes once it is read (`requestCompleted`).
+            exchange.consumedBytes += headerSize + (exchange.announcedLength ?? 0)
             if !transferEncodings.isEmpty { exchange.consumedBytesExact = false }
             if (exchange.announcedLength ?? 0) > 0 || !transferEncodings.isEmpty {
                 // The body may still be in libmicrohttpd's buffer, so a half-closed client's request
                 // can still complete: give it a second, not the idle timeout.
-                shortenTimeoutIfHalfClosed(connection)
+                shortenTimeoutIfHalfClosed(connection, exchange)
             }
             return .YES
         case .receiving:
@@ -182,14 +185,14 @@ final class Engine: Sendable {
                 if let announced = exchange.announcedLength {
                     // libmicrohttpd hands over every body byte it holds in one call, so a body still
                     // short of its length after the client's FIN can never complete: close now.
-                    if exchange.body.count < announced && watchesHalfClose && httpbun_peer_has_closed(connection) != 0 {
+                    if exchange.body.count < announced && watchesHalfClose && httpbun_socket_peer_closed(exchange.socket) != 0 {
                         exchange.phase = .sent
                         logEnd(exchange, "client closed before its body was complete")
                         return .NO
                     }
                 } else {
                     // Chunked: more chunks may wait in libmicrohttpd's buffer.
-                    shortenTimeoutIfHalfClosed(connection)
+                    shortenTimeoutIfHalfClosed(connection, exchange)
                 }
                 return .YES
             }
@@ -236,8 +239,8 @@ final class Engine: Sendable {
 
     /// A client that has half-closed has sent all it will: its connection gets a one-second timeout
     /// instead of the idle timeout, so a request it cut short is closed soon.
-    private func shortenTimeoutIfHalfClosed(_ connection: OpaquePointer) {
-        if watchesHalfClose && httpbun_peer_has_closed(connection) != 0 {
+    private func shortenTimeoutIfHalfClosed(_ connection: OpaquePointer, _ exchange: Exchange) {
+        if watchesHalfClose && httpbun_socket_peer_closed(exchange.socket) != 0 {
             httpbun_set_connection_timeout(connection, 1)
         }
     }
@@ -252,12 +255,12 @@ final class Engine: Sendable {
     /// byte the kernel received belongs to a request already answered; otherwise the connection
     /// gets a one-second timeout, and the check runs again when the next request completes.
     func requestCompleted(_ connection: OpaquePointer, _ termination: MHD_RequestTerminationCode, exchange: Exchange) {
-        guard watchesHalfClose && termination == .REQUEST_TERMINATED_COMPLETED_OK else { return }
-        exchange.consumedBytes += httpbun_request_header_size(connection) + (exchange.announcedLength ?? 0)
-        guard httpbun_peer_has_closed(connection) != 0 else { return }
+        guard watchesHalfClose && termination == .REQUEST_TERMINATED_COMPLETED_OK,
+            httpbun_socket_peer_closed(exchange.socket) != 0
+        else { return }
         // The kernel counts the FIN as one byte received (it takes a sequence number).
-        if exchange.consumedBytesExact && httpbun_bytes_received(connection) == Int64(exchange.consumedBytes) + 1 {
-            httpbun_shutdown_connection(connection)
+        if exchange.consumedBytesExact && httpbun_socket_bytes_received(exchange.socket) == Int64(exchange.consumedBytes) + 1 {
+            httpbun_socket_shutdown(exchange.socket)
         } else {
             httpbun_set_connection_timeout(connection, 1)
         }
@@ -280,7 +283,9 @@ final class Engine: Sendable {
     /// Every request header, in wire order, names as sent (values may hold NUL: the `_n` variant),
     /// each checked as RFC 9110 §5 asks and for what libmicrohttpd's parsing hides (`FieldLayout`).
     /// `requestLine` is where libmicrohttpd's buffer holds the request (its `method` pointer).
-    private func readHeaders(_ connection: OpaquePointer, requestLine: UnsafePointer<CChar>?) -> HeaderScan {
+    private func readHeaders(
+        _ connection: OpaquePointer, requestLine: UnsafePointer<CChar>?, headerSize: Int
+    ) -> (headers: HTTPHeaders, problem: String?) {
         var scan = HeaderScan(headers: HTTPHeaders(reservingCapacity: 12))
         withUnsafeMutablePointer(to: &scan) { scan in
             _ = httpbun_connection_values(
@@ -290,10 +295,15 @@ final class Engine: Sendable {
                     let nameBytes = UnsafeRawBufferPointer(start: key, count: keySize)
                     let valueBytes = UnsafeRawBufferPointer(start: value, count: valueSize)
                     let common = WireText.commonHeaderName(nameBytes)
-                    if scan.pointee.problem == nil {
+                    // Yes-or-no checks first; the reason is worked out only for a field that fails one.
+                    let wellFormed =
+                        FieldLayout.fits(name: nameBytes, value: valueBytes, previousValueEnd: scan.pointee.previousValueEnd)
+                        && (common != nil || FieldSyntax.nameProblem(nameBytes) == nil)
+                        && !FieldSyntax.mayHoldControlByte(valueBytes)
+                    if !wellFormed && scan.pointee.problem == nil {
                         scan.pointee.problem =
                             FieldLayout.problem(name: nameBytes, value: valueBytes, previousValueEnd: scan.pointee.previousValueEnd)
-                            ?? (common == nil ? FieldSyntax.nameProblem(nameBytes) : nil)
+                            ?? FieldSyntax.nameProblem(nameBytes)
                             ?? FieldSyntax.valueProblem(valueBytes, name: nameBytes)
                     }
                     scan.pointee.previousValueEnd = value.map { UnsafeRawPointer($0) + valueSize }
@@ -303,10 +313,10 @@ final class Engine: Sendable {
                 }, UnsafeMutableRawPointer(scan))
         }
         if scan.problem == nil, let lastValueEnd = scan.previousValueEnd, let requestLine {
-            let blockEnd = UnsafeRawPointer(requestLine) + httpbun_request_header_size(connection)
+            let blockEnd = UnsafeRawPointer(requestLine) + headerSize
             scan.problem = FieldLayout.endProblem(lastValueEnd: lastValueEnd, blockEnd: blockEnd)
         }
-        return scan
+        return (scan.headers, scan.problem)
     }
 
     /// The client's IP address (no port; IPv4-mapped IPv6 as IPv4), or "" when MHD has none.
@@ -322,18 +332,19 @@ final class Engine: Sendable {
         // cost a retain now and a release when the exchange ends.
         let headers = exchange.headers
         exchange.headers = HTTPHeaders()
-        var request = Request(
-            method: exchange.method, target: exchange.target, headers: headers, body: exchange.body,
-            remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
-            version: version.map { WireText.version($0) } ?? "HTTP/1.1",
-            serverAuthority: authority.withLock { $0 })
         // RFC 9112 §3.2.2: a server must accept an absolute-form target (clients whose proxy is set
         // to this server send one); it is routed by its path, and its authority is kept.
-        if exchange.target.utf8.first != UInt8(ascii: "/"), let (targetAuthority, originForm) = Request.absoluteForm(exchange.target) {
-            request.target = originForm
-            request.targetAuthority = targetAuthority
+        var target = exchange.target
+        var targetAuthority: String?
+        if !target.withUTF8({ $0.first == UInt8(ascii: "/") }), let split = Request.absoluteForm(target) {
+            target = split.originForm
+            targetAuthority = split.authority
         }
-        return request
+        return Request(
+            method: exchange.method, target: target, headers: headers, body: exchange.body,
+            remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
+            version: version.map { WireText.version($0) } ?? "HTTP/1.1",
+            serverAuthority: authority.withLock { $0 }, targetAuthority: targetAuthority)
     }
 
     // MARK: Responses
@@ -481,6 +492,18 @@ enum FieldLayout {
             return "the header block holds a line with an empty field name, or a NUL byte in the last field's value"
         }
         return nil
+    }
+
+    @inline(__always)
+    static func fits(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, previousValueEnd: UnsafeRawPointer?) -> Bool {
+        guard let nameStart = name.baseAddress, let valueStart = value.baseAddress else { return true }
+        let nameEnd = nameStart + name.count
+        let gap = nameEnd.distance(to: valueStart)
+        // The usual field: `Name: value`, one space after the colon (NUL now), and its line right
+        // after the previous one's CR LF. Anything else takes the full check.
+        guard gap == 2, nameEnd.load(as: UInt8.self) == 0, (nameEnd + 1).load(as: UInt8.self) == 0x20 else { return false }
+        guard let previousValueEnd else { return true }
+        return previousValueEnd.distance(to: nameStart) == 2 && (previousValueEnd + 1).load(as: UInt8.self) == 0
     }
 
     static func problem(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, previousValueEnd: UnsafeRawPointer?) -> String? {

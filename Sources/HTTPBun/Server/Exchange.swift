@@ -25,6 +25,8 @@ final class Exchange: @unchecked Sendable {
     private(set) var target = ""
     /// The client's IP address, from its connection.
     let remoteAddress: String
+    /// The connection's socket, for the peeks that tell a half-closed client (-1: unknown).
+    let socket: Int32
     /// Counts requests in flight, so a stopped server can prove it ended every one.
     fileprivate let liveCount: LiveCount
     /// Between `begin` and `end`: a request uses it.
@@ -50,8 +52,9 @@ final class Exchange: @unchecked Sendable {
     /// the enum's copies go through the runtime's generic tuple witnesses, hundreds of instructions.
     var answerDue: ContinuousClock.Instant?
 
-    init(remoteAddress: String, liveCount: LiveCount) {
+    init(remoteAddress: String, socket: Int32 = -1, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
+        self.socket = socket
         self.liveCount = liveCount
     }
 
@@ -89,14 +92,14 @@ final class Exchange: @unchecked Sendable {
 final class ConnectionState: Sendable {
     private let exchange: Exchange
 
-    init(remoteAddress: String, liveCount: LiveCount) {
-        exchange = Exchange(remoteAddress: remoteAddress, liveCount: liveCount)
+    init(remoteAddress: String, socket: Int32 = -1, liveCount: LiveCount) {
+        exchange = Exchange(remoteAddress: remoteAddress, socket: socket, liveCount: liveCount)
     }
 
     /// The connection's exchange, or a new one should MHD ever start a request before it said the
     /// last one was over: a request never shares its state with another.
     func exchangeForNextRequest() -> Exchange {
-        exchange.inFlight ? Exchange(remoteAddress: exchange.remoteAddress, liveCount: exchange.liveCount) : exchange
+        exchange.inFlight ? Exchange(remoteAddress: exchange.remoteAddress, socket: exchange.socket, liveCount: exchange.liveCount) : exchange
     }
 }
 

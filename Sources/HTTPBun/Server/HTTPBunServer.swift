@@ -229,7 +229,9 @@ public final class HTTPBunServer: Sendable {
                     guard let connection, let socketContext else { return }
                     if event == .CONNECTION_NOTIFY_STARTED {
                         let state = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
-                            ConnectionState(remoteAddress: Engine.clientAddress(connection), liveCount: $0.liveExchanges)
+                            ConnectionState(
+                                remoteAddress: Engine.clientAddress(connection), socket: httpbun_connection_fd(connection),
+                                liveCount: $0.liveExchanges)
                         }
                         socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
                     } else if let pointer = socketContext.pointee {
