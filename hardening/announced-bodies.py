@@ -12,11 +12,13 @@ what arrives, capped at the announced length.
 Usage: hardening/announced-bodies.py [--bin .build/release/httpbun] [--connections 300]
 """
 import argparse
+import os
 import resource
-import socket
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 
 
 def main():
@@ -36,14 +38,12 @@ def main():
 
 
 def attempt(args, constrain, sent):
-    proc = subprocess.Popen([args.bin, "--port", "0", "--log-level", "error"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, preexec_fn=constrain)
-    port = int(proc.stdout.readline().decode().rsplit(":", 1)[1])
+    proc, port = harness.start([args.bin, "--port", "0", "--log-level", "error"], preexec_fn=constrain)
     announced = 16 * 1024 * 1024 - 1
     socks = []
     for _ in range(args.connections):
         try:
-            s = socket.create_connection(("127.0.0.1", port))
+            s = harness.connect(port)
             s.sendall(b"POST /post HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % announced + b"x" * sent)
             socks.append(s)
         except OSError:
@@ -52,15 +52,13 @@ def attempt(args, constrain, sent):
     alive = proc.poll() is None
     answer = b""
     if alive:
-        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s = harness.connect(port, timeout=5)
         s.sendall(b"GET /get HTTP/1.1\r\nHost: x\r\n\r\n")
         answer = s.recv(12)
     for s in socks:
         s.close()
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(5)
-    err = proc.stderr.read().decode(errors="replace")
+    harness.stop(proc)
+    err = harness.stderr_of(proc)
     ok = alive and answer.startswith(b"HTTP/1.1 200")
     print(f"{len(socks)} connections announcing {announced} bytes and sending {sent} under a {args.address_space_mb} MB "
           f"address space: server {'alive' if alive else 'DIED (status %s)' % proc.returncode}, /get {answer!r} -> {'PASS' if ok else 'FAIL'}")

@@ -10,36 +10,27 @@ closed/reset, or answered after the holders finished (queued). Afterwards /get m
 Usage: hardening/overload.py [--bin .build/release/httpbun] [--limit 100] [--extra 200]
 """
 import argparse
-import resource
+import os
 import socket
-import subprocess
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
+
 REQ = b"GET /get HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-
-
-def start(binary, *extra):
-    proc = subprocess.Popen([binary, "--port", "0", "--log-level", "warning", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return proc, int(proc.stdout.readline().decode().strip().rsplit(":", 1)[1])
 
 
 def fetch(port, request, results, index, started):
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=15)
+        s = harness.connect(port, timeout=15)
     except OSError as e:
         results[index] = ("refused", time.monotonic() - started, str(e))
         return
     try:
         s.sendall(request)
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = harness.recv_until_close(s)
         outcome = data[:12].decode(errors="replace") if data else "closed"
         results[index] = (outcome, time.monotonic() - started, "")
     except socket.timeout:
@@ -56,9 +47,8 @@ def main():
     ap.add_argument("--limit", type=int, default=100)
     ap.add_argument("--extra", type=int, default=200)
     args = ap.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4096)), hard))
-    proc, port = start(args.bin, "--connection-limit", str(args.limit))
+    harness.raise_fd_limit(4096)
+    proc, port = harness.start([args.bin, "--port", "0", "--log-level", "warning", "--connection-limit", str(args.limit)])
     started = time.monotonic()
     hold = args.limit
     holders = [None] * hold
@@ -75,9 +65,8 @@ def main():
     alive = proc.poll() is None
     check = [None]
     fetch(port, REQ, check, 0, started)
-    proc.terminate()
-    status = proc.wait(5)
-    err = proc.stderr.read().decode(errors="replace")
+    status = harness.stop(proc)
+    err = harness.stderr_of(proc)
     def summary(results):
         counts = {}
         for r in results:

@@ -14,41 +14,32 @@ Usage: hardening/slowloris.py [--bin .build/release/httpbun] [--slow 1000] [--du
 """
 import argparse
 import asyncio
+import os
 import random
-import resource
 import socket
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness
 
 REQUEST = b"GET /get HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
 
 def start(binary, *extra):
-    proc = subprocess.Popen([binary, "--port", "0", "--log-level", "error", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    line = proc.stdout.readline().decode().strip()
-    return proc, int(line.rsplit(":", 1)[1])
+    return harness.start([binary, "--port", "0", "--log-level", "error", *extra])
 
 
 def read_response(sock):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1])
-    while len(body) < length:
-        body += sock.recv(65536)
-    assert head.startswith(b"HTTP/1.1 200"), head[:40]
+    status, _, _ = harness.read_answer(sock)
+    assert status == 200, status
 
 
 def measure(port, duration):
     """The normal client (run in its own process, so the slow clients' event loop cannot delay it)."""
     keep, fresh = [], []
     end = time.monotonic() + duration
-    s = socket.create_connection(("127.0.0.1", port))
+    s = harness.connect(port)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     while time.monotonic() < end:
         t = time.perf_counter()
@@ -56,7 +47,7 @@ def measure(port, duration):
         read_response(s)
         keep.append(time.perf_counter() - t)
         t = time.perf_counter()
-        f = socket.create_connection(("127.0.0.1", port))
+        f = harness.connect(port)
         f.sendall(REQUEST)
         read_response(f)
         f.close()
@@ -105,8 +96,7 @@ async def phase_slowloris(binary, slow, duration):
     stop.set()
     await asyncio.gather(*tasks)
     alive = proc.poll() is None
-    proc.terminate()
-    proc.wait(5)
+    harness.stop(proc)
     n, p50, p99, mx, fn, fp50, fp99, fmx = out.decode().split()
     print(f"normal client during slowloris, keep-alive: {n} requests, p50 {p50} ms, p99 {p99} ms, max {mx} ms")
     print(f"normal client during slowloris, new connection each: {fn} requests, p50 {fp50} ms, p99 {fp99} ms, max {fmx} ms")
@@ -117,10 +107,10 @@ async def phase_slowloris(binary, slow, duration):
 
 def phase_idle(binary, timeout=3):
     proc, port = start(binary, "--idle-timeout", str(timeout))
-    silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(50)]
+    silent = [harness.connect(port) for _ in range(50)]
     kept = []
     for _ in range(50):
-        s = socket.create_connection(("127.0.0.1", port))
+        s = harness.connect(port)
         s.sendall(REQUEST)
         read_response(s)
         kept.append(s)
@@ -143,8 +133,7 @@ def phase_idle(binary, timeout=3):
     ok = len(closed_at) == 100 and latest <= timeout + 2
     print(f"idle timeout {timeout}s: {len(closed_at)}/100 idle connections closed by the server "
           f"(50 silent, 50 keep-alive), last after {latest:.1f}s")
-    proc.terminate()
-    proc.wait(5)
+    harness.stop(proc)
     return ok
 
 
@@ -158,8 +147,7 @@ def main():
     if args.measure:
         measure(args.measure, args.duration)
         return 0
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, args.slow + 1024)), hard))
+    harness.raise_fd_limit(args.slow + 1024)
     ok1 = asyncio.run(phase_slowloris(args.bin, args.slow, args.duration))
     ok2 = phase_idle(args.bin)
     print("slowloris:", "PASS" if ok1 else "FAIL", "| idle timeout:", "PASS" if ok2 else "FAIL")
