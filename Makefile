@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test build release deps clean readme-check conformance bench release-deps
+.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -18,6 +18,13 @@ test: deps
 	@# The fuzz targets are built outside SwiftPM, so nothing else notices when they stop compiling
 	@# (they had, twice: TLSIdentity and the OAuth2 HMAC check). Building them is the check.
 	fuzz/build.sh
+	$(MAKE) test-outside
+
+## The release build judged by tools we did not write (about 3 minutes): the raw-socket battery,
+## half-closed clients beside the C floor, a second server on a port in use, and a minute of the
+## wire fuzzer with every answer parsed by h11 (the full 10 minutes: make wire-fuzz).
+test-outside: battery half-close port-in-use
+	$(MAKE) wire-fuzz WIRE_FUZZ_SECONDS=60
 
 ## A plain release build needs only libmicrohttpd and glibc at run time (readelf and ldd).
 release-deps: deps
@@ -58,15 +65,24 @@ conformance: deps
 FUZZ_SECONDS ?= 60
 HARDENING_BIN ?= .build/release/httpbun
 SOAK_REQUESTS ?= 1000000
+WIRE_FUZZ_SECONDS ?= 600
 
-.PHONY: hardening battery soak soak-asan slowloris overload shutdown announced-bodies fuzz fuzz-build
+.PHONY: hardening battery wire-fuzz soak soak-asan slowloris overload shutdown announced-bodies half-close port-in-use fuzz fuzz-build
 
 ## Every hardening check against the release build (about 5 minutes; soak excluded: make soak).
-hardening: battery slowloris overload shutdown announced-bodies
+## (make wire-fuzz, the h11-judged protocol fuzzer, is not in it either: it runs WIRE_FUZZ_SECONDS.)
+hardening: battery slowloris overload shutdown announced-bodies half-close port-in-use
 
 ## 300+ malformed and hostile requests over raw sockets; /get checked after each.
 battery: release
 	python3 hardening/battery.py --bin $(HARDENING_BIN)
+
+## Mutated requests, pipelines, half-closes and resets for WIRE_FUZZ_SECONDS (default 600), every answer
+## parsed by h11 (pip-installed into hardening/venv on first use); failing inputs in hardening/wire-fuzz-findings/.
+wire-fuzz: release
+	@test -x hardening/venv/bin/python || python3 -m venv hardening/venv
+	@hardening/venv/bin/python -c 'import h11' 2>/dev/null || hardening/venv/bin/pip install -q h11
+	hardening/venv/bin/python hardening/wire-fuzz.py --bin $(HARDENING_BIN) --seconds $(WIRE_FUZZ_SECONDS)
 
 ## ~1,000,000 mixed keep-alive requests (wrk); RSS growth after the first 100,000 must stay < 5%.
 soak: release
@@ -85,13 +101,29 @@ slowloris: release
 overload: release
 	python3 hardening/overload.py --bin $(HARDENING_BIN)
 
-## SIGTERM with 1,000 parked /delay requests, and during 100 MiB uploads.
+## SIGTERM with 1,000 parked /delay requests, during 100 MiB uploads, in-flight /delay and /drip
+## (closed without an answer or a last chunk), and with --drain-timeout.
 shutdown: release
 	python3 hardening/shutdown.py --bin $(HARDENING_BIN)
 
 ## 300 connections announcing 16 MiB bodies under a 2 GB address-space limit.
 announced-bodies: release
 	python3 hardening/announced-bodies.py --bin $(HARDENING_BIN)
+
+## Requests followed at once by a FIN (shutdown(SHUT_WR)): answered, then closed within 1 s.
+## 200 tries per variant; the C floor's figures beside ours (the baseline, not judged).
+half-close: release .build/bench/floor
+	python3 hardening/half-close.py --bin $(HARDENING_BIN) --floor .build/bench/floor
+
+## The C floor of bench/ (libmicrohttpd alone), the baseline of half-close.
+.build/bench/floor: bench/c-floor/floor.c | deps
+	mkdir -p .build/bench
+	cc -O2 -Wall -o $@ bench/c-floor/floor.c -lmicrohttpd -lpthread
+
+## A second server on a port already in use must exit non-zero, say so, and print no URL
+## (with --threads 1 and 2 on either side).
+port-in-use: release
+	python3 hardening/port-in-use.py --bin $(HARDENING_BIN)
 
 ## Build the libFuzzer binary (swiftc -sanitize=fuzzer,address) into .build-fuzz/.
 fuzz-build:
