@@ -213,6 +213,7 @@ public final class HTTPBunServer: Sendable {
                     // `*con_cls`, retained, so it lives until `completed` whichever MHD ends first,
                     // the request or its connection.
                     let target = uri.map { String(cString: $0) } ?? "/"
+                    if let uri { httpbun_hide_query_from_mhd(uri) }
                     let exchange =
                         connection.flatMap { httpbun_socket_context($0) }.map {
                             Unmanaged<ConnectionState>.fromOpaque($0)._withUnsafeGuaranteedRef { $0.exchangeForNextRequest() }
