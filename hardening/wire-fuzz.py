@@ -669,6 +669,11 @@ def request_oracle(sent):
             ev = c.next_event()
         except h11.RemoteProtocolError as e:
             end, err = "invalid", str(e)
+            # What h11 refuses may be no request yet: empty lines (which RFC 9112 section 2.2 lets
+            # a server skip before a request line) or a line not yet ended. A server may wait for
+            # more there, as for any unfinished head.
+            if b"\n" not in bytes(c.trailing_data[0]).lstrip(b"\r\n"):
+                end = "incomplete-head"
             break
         if ev is h11.NEED_DATA:
             buf = c.trailing_data[0]
