@@ -143,8 +143,7 @@ struct StrictFramingLiveTests {
         defer { server.stop() }
         for attempt in 0..<20 {
             let connection = try RawConnection(port: server.port)
-            try connection.send("GET /get?try=\(attempt) HTTP/1.1\r\nHost: x\r\n\r\n")
-            shutdown(connection.fd, Int32(SHUT_WR))
+            try connection.sendThenHalfClose("GET /get?try=\(attempt) HTTP/1.1\r\nHost: x\r\n\r\n")
             let response = try connection.readResponse(timeout: .seconds(3))
             #expect(response.status == 200)
             #expect(connection.waitForClose(timeout: .seconds(1)), "try \(attempt): held open after the answer")
@@ -159,8 +158,7 @@ struct StrictFramingLiveTests {
         defer { server.stop() }
         for attempt in 0..<20 {
             let connection = try RawConnection(port: server.port)
-            try connection.send("GET /get?n=1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /post HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /get?n=3 HTTP/1.1\r\nHost: x\r\n\r\n")
-            shutdown(connection.fd, Int32(SHUT_WR))
+            try connection.sendThenHalfClose("GET /get?n=1 HTTP/1.1\r\nHost: x\r\n\r\nPOST /post HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /get?n=3 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try JSON.parse(try connection.readResponse(timeout: .seconds(3)).body)["args"] == ["n": "1"], "try \(attempt)")
             #expect(try JSON.parse(try connection.readResponse(timeout: .seconds(3)).body)["data"] == "hello", "try \(attempt)")
             #expect(try JSON.parse(try connection.readResponse(timeout: .seconds(3)).body)["args"] == ["n": "3"], "try \(attempt)")
@@ -179,15 +177,13 @@ struct StrictFramingLiveTests {
         ]
         for request in shortBodies {
             let connection = try RawConnection(port: server.port)
-            try connection.send(request)
-            shutdown(connection.fd, Int32(SHUT_WR))
+            try connection.sendThenHalfClose(request)
             #expect(connection.waitForClose(timeout: .seconds(2.5)), "held open: \(request.debugDescription)")
         }
         // A complete chunked body followed by the FIN is still answered, then closed (within the
         // short timeout: its size on the wire is not counted, so what libmicrohttpd holds is unknown).
         let complete = try RawConnection(port: server.port)
-        try complete.send("POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
-        shutdown(complete.fd, Int32(SHUT_WR))
+        try complete.sendThenHalfClose("POST /post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
         #expect(try JSON.parse(try complete.readResponse(timeout: .seconds(3)).body)["data"] == .string("hello"))
         #expect(complete.waitForClose(timeout: .seconds(2.5)))
     }

@@ -233,6 +233,36 @@ struct CommandLineTests {
         #expect(plain.stop(SIGTERM) == 0)
     }
 
+    /// The flag and its variable reach `stop(drainingFor:)`; by default SIGTERM answers nothing early.
+    @Test("--drain-timeout (and HTTPBUN_DRAIN_TIMEOUT) lets a request in flight finish after SIGTERM")
+    func drainTimeout() throws {
+        for (arguments, environment) in [(["--drain-timeout", "5"], [:]), ([], ["HTTPBUN_DRAIN_TIMEOUT": "5"])] {
+            let command = try RunningCommand(["--port", "0", "--log-level", "warning"] + arguments, environment: environment)
+            let port = try #require(portNumber(in: command.firstLine()))
+            let connection = try RawConnection(port: port)
+            let sent = ContinuousClock.now
+            try connection.send("GET /delay/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(300_000)
+            kill(command.process.processIdentifier, SIGTERM)
+            let response = try connection.readResponse(timeout: .seconds(4))
+            #expect(response.status == 200, "\(arguments) \(environment)")
+            #expect(ContinuousClock.now - sent >= .milliseconds(950), "answered before its delay was over")
+            command.process.waitUntilExit()
+            #expect(command.process.terminationStatus == 0)
+        }
+        let undrained = try RunningCommand(["--port", "0", "--log-level", "warning"])
+        let port = try #require(portNumber(in: undrained.firstLine()))
+        let connection = try RawConnection(port: port)
+        try connection.send("GET /delay/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(300_000)
+        #expect(undrained.stop(SIGTERM) == 0)
+        #expect(throws: RawSocketError.self) { try connection.readResponse(timeout: .seconds(2)) }
+        let bad = try RunningCommand(["--port", "0", "--drain-timeout=-1"])
+        bad.process.waitUntilExit()
+        #expect(bad.process.terminationStatus != 0)
+        #expect(bad.errorText.contains("--drain-timeout must be a number of seconds"), "\(bad.errorText)")
+    }
+
     @Test("a port already in use is a clear error and a non-zero exit")
     func portInUse() throws {
         let server = try HTTPBunServer.start()

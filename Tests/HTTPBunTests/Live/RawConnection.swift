@@ -65,6 +65,13 @@ final class RawConnection {
         }
     }
 
+    /// Sends `text`, then shuts down our sending side (a FIN), as `nc -N` and some harnesses do: the
+    /// server sees the client has nothing more to say, and may still answer.
+    func sendThenHalfClose(_ text: String) throws {
+        try send(text)
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Reads more bytes into the buffer; false when the peer closed.
     private func fill(deadline: ContinuousClock.Instant) throws -> Bool {
         let remaining = deadline - .now
