@@ -1,7 +1,7 @@
 // libFuzzer entry point for the parsers of Sources/HTTPBun. Compiled into one module with the
 // server's HTTP and Routes sources (see fuzz/build.sh), so internal parsers are reachable too.
 // One binary, several targets: FUZZ_TARGET picks one (multipart, urlencoded, cookie, digest,
-// range, route). Each target checks invariants beyond "does not crash" with `check`, which
+// range, route, framing). Each target checks invariants beyond "does not crash" with `check`, which
 // traps, so libFuzzer records the input as a crash.
 
 import JSONValue
@@ -11,7 +11,7 @@ import JSONValue
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case multipart, urlencoded, cookie, digest, range, route
+    case multipart, urlencoded, cookie, digest, range, route, framing
 }
 
 let selectedTarget: FuzzTarget = {
@@ -48,8 +48,52 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .digest: fuzzDigest(bytes)
     case .range: fuzzRange(bytes)
     case .route: fuzzRoute(bytes)
+    case .framing: fuzzFraming(bytes)
     }
     return 0
+}
+
+/// First line: a request target; the rest: field lines (`name:value`, split at the first colon).
+/// What the server refuses before reading a body: every verdict agrees with the rule it applies.
+func fuzzFraming(_ bytes: [UInt8]) {
+    let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let target = String(decoding: lines.first ?? [], as: UTF8.self)
+    if let (authority, originForm) = Request.absoluteForm(target) {
+        check(originForm.hasPrefix("/"), "origin form \(originForm.debugDescription) of \(target.debugDescription)")
+        check(!authority.isEmpty && !authority.contains(where: { "/?#@".contains($0) }), "authority \(authority.debugDescription)")
+    }
+    var lengths: [String] = []
+    var codings: [String] = []
+    for line in lines.dropFirst() {
+        let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
+        let name = Array(line[..<colon])
+        let value = Array(line[min(colon + 1, line.endIndex)...])
+        let problem = name.withUnsafeBytes { name in value.withUnsafeBytes { FieldSyntax.problem(name: name, value: $0) } }
+        let token = !name.isEmpty && name.allSatisfy(HTTPToken.isTokenByte)
+        let clean = !value.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+        let quick = value.withUnsafeBytes { FieldSyntax.mayHoldControlByte($0) }
+        check(clean || quick, "the word check missed a control byte in \(value)")
+        if problem == nil {
+            check(token && clean, "accepted \(name) : \(value)")
+            let text = String(decoding: name, as: UTF8.self).lowercased()
+            if text == "content-length" { lengths.append(String(decoding: value, as: UTF8.self)) }
+            if text == "transfer-encoding" { codings.append(String(decoding: value, as: UTF8.self)) }
+        } else {
+            // A clean token is refused only as what MHD makes of a folded framing field.
+            let lower = String(decoding: name, as: UTF8.self).lowercased()
+            let foldedFraming = ["content-length", "transfer-encoding"].contains { lower.hasPrefix($0) && lower.count > $0.count }
+            check(!token || !clean || foldedFraming, "refused a well-formed field \(name) : \(value)")
+        }
+    }
+    for version in ["HTTP/1.1", "HTTP/1.0"] {
+        let refusal = RequestFraming.refusal(contentLengths: lengths, transferEncodings: codings, version: version)
+        if let refusal {
+            check(refusal.status == 400 || refusal.status == 501, "status \(refusal.status)")
+        } else if !codings.isEmpty {
+            check(lengths.isEmpty && version == "HTTP/1.1" && codings.count == 1 && codings[0].lowercased() == "chunked",
+                  "accepted Transfer-Encoding \(codings) with \(lengths) on \(version)")
+        }
+    }
 }
 
 /// First line: the Content-Type (or a bare boundary); the rest: the body.
