@@ -13,6 +13,7 @@ run: deps
 
 ## Build everything and run every test.
 test: deps
+	scripts/check-layers.sh
 	$(SWIFT) test
 	scripts/check-release-deps.sh
 	@# The fuzz targets are built outside SwiftPM, so nothing else notices when they stop compiling

@@ -23,6 +23,8 @@ let package = Package(
     products: [
         .executable(name: "httpbun", targets: ["httpbun"]),
         .library(name: "HTTPBun", targets: ["HTTPBun"]),
+        // The routes without the server, for tests that call them as functions.
+        .library(name: "HTTPBunCore", targets: ["HTTPBunCore"]),
         .library(name: "Requests", targets: ["Requests"]),
         .library(name: "JSONValue", targets: ["JSONValue"]),
     ],
@@ -47,20 +49,38 @@ let package = Package(
             name: "CMicroHTTPD",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        // zlib for /gzip and /deflate and the client's decoding, wrapped once in the Zlib target below.
+        // zlib, wrapped once in HTTPCompression.
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // The zlib wrapper both products use: the server compresses, the client decodes Content-Encoding.
-        .target(name: "Zlib", dependencies: ["CZlib"]),
         // The JSON value both products speak: ordered objects, exact numbers, httpbun's pretty printing.
         .target(name: "JSONValue"),
+        // The HTTP plumbing both products share, laid once: header fields, percent coding, HTTP dates,
+        // reason phrases, hex, digest arithmetic and auth-param lists. Pure Swift (scripts/check-layers.sh).
+        .target(name: "HTTPWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Content codings both products use: the server compresses, the client decodes. The one place,
+        // beside Server/, that may reach C (zlib linked, brotli loaded at run time).
+        .target(name: "HTTPCompression", dependencies: ["CZlib"]),
+        // The server's HTTP values, parsers and routes: no socket, no C, no Glibc, no Foundation
+        // (scripts/check-layers.sh), so every route is tested as a function. The clock, randomness and
+        // OAuth2 state come in through the route context.
+        .target(
+            name: "HTTPBunCore",
+            dependencies: [
+                "JSONValue",
+                "HTTPWire",
+                "HTTPCompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The server: libmicrohttpd (Server/), TLS material (TLS/), and the core's routes behind them.
         .target(
             name: "HTTPBun",
             dependencies: [
                 "CMicroHTTPD",
-                "Zlib",
+                "HTTPBunCore",
+                "HTTPWire",
                 "JSONValue",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -84,7 +104,8 @@ let package = Package(
             name: "Requests",
             dependencies: [
                 "JSONValue",
-                "Zlib",
+                "HTTPWire",
+                "HTTPCompression",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // Which certificates an https connection trusts (requests' verify=).
@@ -96,8 +117,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
-        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "Zlib"]),
-        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun", "Zlib"]),
+        .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
+        // Routes and parsers as functions: no socket.
+        .testTarget(name: "HTTPBunCoreTests", dependencies: ["HTTPBunCore", "HTTPWire", "HTTPCompression", "JSONValue"]),
+        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "HTTPBunCore", "HTTPWire", "JSONValue"]),
+        .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun", "HTTPWire", "HTTPCompression"]),
         // TLS needs a client that can trust our test CA: AsyncHTTPClient with NIOSSL.
         .testTarget(
             name: "HTTPBunTLSTests",

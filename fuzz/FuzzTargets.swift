@@ -1,9 +1,10 @@
-// libFuzzer entry point for the parsers of Sources/HTTPBun. Compiled into one module with the
-// server's HTTP and Routes sources (see fuzz/build.sh), so internal parsers are reachable too.
+// libFuzzer entry point for the parsers and routes of Sources/HTTPBunCore, linked against the core
+// built with -enable-testing (see fuzz/build.sh), so its internal parsers are reachable too.
 // One binary, several targets: FUZZ_TARGET picks one (multipart, urlencoded, cookie, digest,
 // range, route, framing). Each target checks invariants beyond "does not crash" with `check`, which
 // traps, so libFuzzer records the input as a crash.
 
+@testable import HTTPBunCore
 import JSONValue
 
 #if canImport(Glibc)
@@ -121,7 +122,7 @@ func fuzzURLEncoded(_ bytes: [UInt8]) {
     let query = String(decoding: bytes.filter { $0 != UInt8(ascii: "#") }, as: UTF8.self)
     let get = Request(method: "GET", target: "/get?" + query)
     checkResponse(fuzzRouter.respond(to: get), for: get)
-    _ = PercentDecoding.decode(bytes: bytes[...], plusAsSpace: false)
+    _ = PercentCoding.decode(bytes: bytes[...], plusAsSpace: false)
 }
 
 /// Lines are separate `Cookie` header values.
@@ -144,7 +145,7 @@ func fuzzDigest(_ bytes: [UInt8]) {
     let selector = Int(bytes.first ?? 0)
     let qop = ["auth", "auth-int", "auth,auth-int"][selector % 3]
     let algorithm = ["MD5", "SHA-256", "SHA-512"][(selector / 3) % 3]
-    let check = DigestCheck(qops: qop.split(separator: ",").map(String.init), user: "user", password: "pass", algorithm: DigestAlgorithm(name: algorithm)!, staleAfter: selector & 1 == 0 ? nil : 2)
+    let check = DigestCheck(qops: qop.split(separator: ",").map(String.init), user: "user", password: "pass", algorithm: DigestAlgorithm(name: algorithm)!, staleAfter: selector & 1 == 0 ? nil : 2, key: Array(repeating: 9, count: 32))
     _ = check.verify(authorization: text, method: "GET", target: "/digest-auth/\(qop)/user/pass", body: bytes, now: 1_700_000_000)
     let request = Request(method: "GET", target: "/digest-auth/\(qop)/user/pass/\(algorithm)", headers: ["Authorization": text])
     checkResponse(fuzzRouter.respond(to: request), for: request)
@@ -193,7 +194,7 @@ func fuzzRoute(_ bytes: [UInt8]) {
     default: break
     }
     // Same-origin policy for /redirect-to: an absolute Location must stay on loopback.
-    if let location = response.headers["Location"], request.target.hasPrefix("/redirect-to") {
+    if let location = response.headers.first("Location"), request.target.hasPrefix("/redirect-to") {
         let lower = location.lowercased()
         // Absolute for a browser: an http(s) scheme, or two leading slashes of either kind (`\\` reads as `/`).
         let leading = Array(lower.utf8.prefix(2))
@@ -207,7 +208,7 @@ func fuzzRoute(_ bytes: [UInt8]) {
 /// Invariants every answer keeps: a real status, no client-chosen HTML, JSON errors.
 func checkResponse(_ response: Response, for request: Request) {
     check((100...599).contains(response.status), "status \(response.status) for \(request.target)")
-    let type = response.headers["Content-Type"]?.lowercased() ?? ""
+    let type = response.headers.first("Content-Type")?.lowercased() ?? ""
     if type.contains("html") {
         let fixedHTML = ["/html", "/encoding/utf8", "/links/", "/forms/post", "/deny"]
         check(fixedHTML.contains { request.rawPath.hasPrefix($0) }, "HTML content type \(type) for \(request.target)")

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Builds .build-fuzz/fuzz-httpbun: the server's HTTP and Routes sources plus FuzzTargets.swift in
-# one module, with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address).
+# Builds .build-fuzz/fuzz-httpbun: the pure targets the parsers and routes live in (HTTPWire,
+# HTTPCompression, JSONValue, HTTPBunCore), each as its own module as SwiftPM builds them, plus
+# FuzzTargets.swift, with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address). The core
+# is built with -enable-testing so the fuzz targets reach its internal parsers by @testable import.
 # swift-crypto is replaced by fuzz/support/Crypto.swift (see there why).
 set -eu
 # (gold warns once per ASan helper symbol that it "cannot export" it: harmless, filtered.)
@@ -13,19 +15,27 @@ if [ ! -f "$out/libJSONValue.a" ] || [ -n "$(find Sources/JSONValue -newer "$out
 swiftc $flags -module-name JSONValue -emit-library -static -emit-module -emit-module-path "$out/JSONValue.swiftmodule" \
     Sources/JSONValue/*.swift -o "$out/libJSONValue.a"
 fi
-# The zlib wrapper the server shares with the client (Sources/Zlib, over the CZlib module map).
-if [ ! -f "$out/libZlib.a" ] || [ -n "$(find Sources/Zlib Sources/CZlib -newer "$out/libZlib.a")" ]; then
-swiftc $flags -module-name Zlib -I Sources/CZlib -emit-library -static -emit-module -emit-module-path "$out/Zlib.swiftmodule" \
-    Sources/Zlib/*.swift -o "$out/libZlib.a"
-fi
 if [ ! -f "$out/libCrypto.a" ] || [ fuzz/support/Crypto.swift -nt "$out/libCrypto.a" ]; then
 swiftc $flags -module-name Crypto -emit-library -static -emit-module -emit-module-path "$out/Crypto.swiftmodule" \
     fuzz/support/Crypto.swift -o "$out/libCrypto.a"
 fi
+# library NAME SOURCES-FOLDER [extra flags]: a static library and its module, rebuilt when one of
+# its sources, or a library built before it (one it may import), is newer.
+library() {
+    name=$1; folder=$2; shift 2
+    if [ ! -f "$out/lib$name.a" ] || [ -n "$(find "$folder" -name '*.swift' -newer "$out/lib$name.a")" ] \
+        || [ -n "$(find "$out" -maxdepth 1 -name '*.a' -newer "$out/lib$name.a")" ]; then
+        # shellcheck disable=SC2046
+        swiftc $flags -module-name "$name" -package-name httpbun -I "$out" -I Sources/CZlib "$@" -emit-library -static \
+            -emit-module -emit-module-path "$out/$name.swiftmodule" $(find "$folder" -name '*.swift' | sort) -o "$out/lib$name.a"
+    fi
+}
+library HTTPWire Sources/HTTPWire
+library HTTPCompression Sources/HTTPCompression
+library HTTPBunCore Sources/HTTPBunCore -enable-testing
 rm -f "$out/fuzz-httpbun"
-swiftc $flags -module-name HTTPBunFuzz -I "$out" -I Sources/CZlib \
-    Sources/HTTPBun/HTTP/*.swift Sources/HTTPBun/Routes/*.swift Sources/HTTPBun/Configuration.swift Sources/HTTPBun/Version.swift \
-    Sources/HTTPBun/TLS/TLSIdentity.swift \
-    fuzz/FuzzTargets.swift "$out/libJSONValue.a" "$out/libZlib.a" "$out/libCrypto.a" -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
+swiftc $flags -module-name HTTPBunFuzz -package-name httpbun -I "$out" -I Sources/CZlib fuzz/FuzzTargets.swift \
+    "$out/libHTTPBunCore.a" "$out/libHTTPCompression.a" "$out/libHTTPWire.a" "$out/libJSONValue.a" "$out/libCrypto.a" \
+    -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
 test -x "$out/fuzz-httpbun"
 echo "built $out/fuzz-httpbun"

@@ -1,3 +1,4 @@
+import HTTPWire
 import Crypto
 import Foundation
 import Synchronization
@@ -100,7 +101,7 @@ public final class DigestAuth: Authenticator {
     }
 
     @Sendable public static func randomCnonce() -> String {
-        (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
     }
 
     public func apply(to request: inout Request) async throws {
@@ -133,8 +134,9 @@ public final class DigestAuth: Authenticator {
     }
 
     static func parseChallenge(_ header: String) -> Challenge? {
-        let parameters = AuthHeaderParser.parameters(String(header.dropFirst("Digest".count)))
-        guard let nonce = parameters["nonce"] else { return nil }
+        guard let parameters = AuthParameters.parse(header.dropFirst("Digest".count)), let nonce = parameters["nonce"] else {
+            return nil
+        }
         return Challenge(
             realm: parameters["realm"] ?? "",
             nonce: nonce,
@@ -147,36 +149,24 @@ public final class DigestAuth: Authenticator {
     }
 
     func authorization(for request: Request, challenge: Challenge, nonceCount: Int) async throws -> String {
-        let sess = challenge.algorithm.hasSuffix("-SESS")
-        let base = sess ? String(challenge.algorithm.dropLast(5)) : challenge.algorithm
-        guard let hash = DigestAuth.hashFunction(base) else {
+        let session = challenge.algorithm.hasSuffix("-SESS")
+        guard let algorithm = DigestAlgorithm(name: session ? String(challenge.algorithm.dropLast(5)) : challenge.algorithm) else {
             throw AuthenticationFailed(url: request.url.absoluteString,
                                        reason: "the server asks for digest algorithm \(challenge.algorithm), which is not supported (MD5, SHA-256, SHA-512 are)")
         }
         let uri = URLBuilder.pathAndQuery(request.url)
         let cnonce = makeCnonce()
-        let nc = String(format: "%08x", nonceCount)
+        let nc = DigestAlgorithm.nonceCount(nonceCount)
         let qop: String? =
             challenge.qop.isEmpty ? nil : challenge.qop.contains("auth") ? "auth" : challenge.qop.contains("auth-int") ? "auth-int" : nil
         if !challenge.qop.isEmpty, qop == nil {
             throw AuthenticationFailed(url: request.url.absoluteString, reason: "the server offers digest qop \(challenge.qop), none of which is supported")
         }
-        var ha1 = hash("\(username):\(challenge.realm):\(password)")
-        if sess { ha1 = hash("\(ha1):\(challenge.nonce):\(cnonce)") }
-        let ha2: String
-        if qop == "auth-int" {
-            let body = try await request.body.collect()
-            ha2 = hash("\(request.method.rawValue):\(uri):\(DigestAuth.hex(DigestAuth.digest(base, body)!))")
-        } else {
-            ha2 = hash("\(request.method.rawValue):\(uri)")
-        }
-        let response: String
-        if let qop {
-            response = hash("\(ha1):\(challenge.nonce):\(nc):\(cnonce):\(qop):\(ha2)")
-        } else {
-            response = hash("\(ha1):\(challenge.nonce):\(ha2)")
-        }
-        let user = challenge.userhash ? hash("\(username):\(challenge.realm)") : username
+        let body = qop == "auth-int" ? try await request.body.collect() : []
+        let response = DigestAuthentication.response(
+            algorithm: algorithm, session: session, username: username, realm: challenge.realm, password: password,
+            method: request.method.rawValue, uri: uri, nonce: challenge.nonce, nc: nc, cnonce: cnonce, qop: qop, body: body)
+        let user = challenge.userhash ? algorithm.hexDigest("\(username):\(challenge.realm)") : username
         var fields = [
             "username=\"\(user)\"", "realm=\"\(challenge.realm)\"", "nonce=\"\(challenge.nonce)\"", "uri=\"\(uri)\"",
             "response=\"\(response)\"",
@@ -186,59 +176,5 @@ public final class DigestAuth: Authenticator {
         if let qop { fields += ["qop=\(qop)", "nc=\(nc)", "cnonce=\"\(cnonce)\""] }
         if challenge.userhash { fields.append("userhash=true") }
         return "Digest " + fields.joined(separator: ", ")
-    }
-
-    static func hashFunction(_ algorithm: String) -> ((String) -> String)? {
-        guard digest(algorithm, []) != nil else { return nil }
-        return { hex(digest(algorithm, Array($0.utf8))!) }
-    }
-
-    static func digest(_ algorithm: String, _ bytes: [UInt8]) -> [UInt8]? {
-        switch algorithm {
-        case "MD5": Array(Insecure.MD5.hash(data: bytes))
-        case "SHA-256": Array(SHA256.hash(data: bytes))
-        case "SHA-512": Array(SHA512.hash(data: bytes))
-        default: nil
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-}
-
-/// Reads `key=value, key="quoted, value"` lists from authentication headers.
-enum AuthHeaderParser {
-    static func parameters(_ text: String) -> [String: String] {
-        var result: [String: String] = [:]
-        var chars = Substring(text)
-        while true {
-            chars = chars.drop(while: { $0 == " " || $0 == "," || $0 == "\t" })
-            guard let equals = chars.firstIndex(of: "=") else { break }
-            let key = chars[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            chars = chars[chars.index(after: equals)...].drop(while: { $0 == " " })
-            var value = ""
-            if chars.first == "\"" {
-                chars = chars.dropFirst()
-                var escaped = false
-                while let c = chars.first {
-                    chars = chars.dropFirst()
-                    if escaped {
-                        value.append(c)
-                        escaped = false
-                    } else if c == "\\" {
-                        escaped = true
-                    } else if c == "\"" {
-                        break
-                    } else {
-                        value.append(c)
-                    }
-                }
-            } else {
-                let end = chars.firstIndex(of: ",") ?? chars.endIndex
-                value = chars[..<end].trimmingCharacters(in: .whitespaces)
-                chars = chars[end...]
-            }
-            result[key] = value
-        }
-        return result
     }
 }

@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// One stored cookie, as RFC 6265 §5.3 keeps it.
@@ -55,7 +56,7 @@ public struct Cookie: Sendable, Hashable, CustomStringConvertible {
             let attributeValue = pair.count > 1 ? pair[1].trimmingCharacters(in: .whitespaces) : ""
             switch key {
             case "expires":
-                if let date = HTTPDate.parse(attributeValue) { expires = date }
+                if let seconds = HTTPDate.parse(attributeValue) { expires = Date(timeIntervalSince1970: TimeInterval(seconds)) }
             case "max-age":
                 let digits = attributeValue.hasPrefix("-") ? attributeValue.dropFirst() : Substring(attributeValue)
                 if !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {

@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// Every error this library throws. Catch it to handle anything that went wrong with a call.

@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// A file to upload in a multipart form: from a path (streamed from disk), bytes, or a stream.

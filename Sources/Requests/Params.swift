@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 
 /// One value in query parameters or form data: a string, a number, a flag, or several values for one key.
 ///
@@ -116,74 +117,14 @@ public struct Params: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiter
     }
 }
 
+/// The client's two uses of the shared percent-encoder.
 enum FormEncoding {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                out += "%" + hex(byte)
-            }
-        }
-        return out
-    }
-
-    static func hex(_ byte: UInt8) -> String {
-        String(decoding: [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]], as: UTF8.self)
-    }
+    /// A form or query key or value: RFC 3986's unreserved bytes kept, a space as `+`.
+    static func escape(_ text: String) -> String { PercentCoding.encode(text, spaceAsPlus: true) }
 
     /// Percent-encodes the characters a URL may not carry (space, non-ASCII, quotes...) and leaves
     /// valid `%XX` escapes and reserved characters alone, so a URL is never encoded twice.
     static func requote(_ text: String) -> String {
-        var text = text
-        let quoted: String? = text.withUTF8 { bytes in
-            // Most URLs need nothing: hand back the same string rather than rebuilding it.
-            guard let first = bytes.indices.first(where: { !keeps(bytes, at: $0) }) else { return nil }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 16)
-            out.append(contentsOf: bytes[..<first])
-            for index in first..<bytes.count {
-                let byte = bytes[index]
-                if keeps(bytes, at: index) {
-                    out.append(byte)
-                } else {
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0x0F)])
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        return quoted ?? text
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    /// Whether `requote` keeps the byte at `index` as it is: a valid `%XX` escape's `%`, or printable
-    /// ASCII a URL may carry.
-    private static func keeps(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        switch bytes[index] {
-        case UInt8(ascii: "%"):
-            return index + 2 < bytes.count && isHex(bytes[index + 1]) && isHex(bytes[index + 2])
-        case UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\\"), UInt8(ascii: "^"),
-            UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"):
-            return false
-        case 0x21...0x7E:
-            return true
-        default:
-            return false
-        }
-    }
-
-    private static func isHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        PercentCoding.encode(text, keeping: PercentCoding.isURLByte, keepingEscapes: true)
     }
 }

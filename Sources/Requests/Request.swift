@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// One HTTP request as it goes on the wire: what middleware, hooks and transports see.

@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// The body of a request: nothing, bytes, a file, a stream, or a sequence of those (multipart).

@@ -1,7 +1,8 @@
+import HTTPWire
 import AsyncHTTPClient
 import Foundation
 import JSONValue
-import Zlib
+import HTTPCompression
 
 /// What the server answered.
 ///
@@ -39,7 +40,7 @@ public struct Response: Sendable {
     /// A response, mostly for `MockTransport` handlers and tests.
     public init(statusCode: Int, reason: String? = nil, headers: Headers = [:], body: [UInt8] = [], url: URL? = nil) {
         self.statusCode = statusCode
-        self.reason = reason ?? HTTPReason.phrase(for: statusCode)
+        self.reason = reason ?? StatusReason.phrase(for: statusCode)
         self.headers = headers
         self.url = url ?? URL(string: "http://mock.invalid/")!
         self.history = []
@@ -430,9 +431,9 @@ enum ContentCoding: String, Sendable, Hashable {
         while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
         while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
         let name = String(trimmed)
-        if Headers.same(name, "gzip") || Headers.same(name, "x-gzip") {
+        if name.equalsASCIICaseInsensitive("gzip") || name.equalsASCIICaseInsensitive("x-gzip") {
             self = .gzip
-        } else if Headers.same(name, "deflate") {
+        } else if name.equalsASCIICaseInsensitive("deflate") {
             self = .deflate
         } else {
             return nil
@@ -443,7 +444,7 @@ enum ContentCoding: String, Sendable, Hashable {
     init?(headers: Headers) {
         // A loop, not `headers[...]`: that joins values into a new string on every response.
         var found: String?
-        for field in headers.fields where Headers.same(field.name, "Content-Encoding") {
+        for field in headers.fields where field.name.equalsASCIICaseInsensitive("Content-Encoding") {
             if found != nil { return nil }   // several codings: left as sent
             found = field.value
         }
@@ -465,45 +466,6 @@ enum ContentCoding: String, Sendable, Hashable {
             return try body()
         } catch {
             throw ContentDecodingError(url: url, encoding: rawValue, reason: error.description)
-        }
-    }
-}
-
-enum HTTPReason {
-    static func phrase(for code: Int) -> String {
-        switch code {
-        case 100: "Continue"
-        case 101: "Switching Protocols"
-        case 200: "OK"
-        case 201: "Created"
-        case 202: "Accepted"
-        case 204: "No Content"
-        case 206: "Partial Content"
-        case 301: "Moved Permanently"
-        case 302: "Found"
-        case 303: "See Other"
-        case 304: "Not Modified"
-        case 307: "Temporary Redirect"
-        case 308: "Permanent Redirect"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 408: "Request Timeout"
-        case 409: "Conflict"
-        case 410: "Gone"
-        case 413: "Content Too Large"
-        case 415: "Unsupported Media Type"
-        case 418: "I'm a Teapot"
-        case 422: "Unprocessable Content"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 501: "Not Implemented"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        default: ""
         }
     }
 }

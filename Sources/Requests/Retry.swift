@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// When and how often to send a request again, with urllib3's `Retry` semantics.
@@ -85,8 +86,8 @@ public struct Retry: Sendable {
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return Int(trimmed).map { .seconds($0) }
         }
-        guard let date = HTTPDate.parse(trimmed) else { return nil }
-        return .seconds(max(0, date.timeIntervalSince(clock.now())))
+        guard let seconds = HTTPDate.parse(trimmed) else { return nil }
+        return .seconds(max(0, Date(timeIntervalSince1970: TimeInterval(seconds)).timeIntervalSince(clock.now())))
     }
 
     func isMethodRetryable(_ method: Method) -> Bool { allowedMethods?.contains(method) ?? true }

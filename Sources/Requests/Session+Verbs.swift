@@ -1,3 +1,4 @@
+import HTTPWire
 import JSONValue
 
 // Generated shape: every verb takes the same options as `request`.

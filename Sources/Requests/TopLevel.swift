@@ -1,3 +1,4 @@
+import HTTPWire
 import JSONValue
 
 /// A session for one top-level call: fresh cookies, the shared connection pool.

@@ -56,9 +56,9 @@ struct StandardErrorLogHandler: LogHandler {
 
     /// UTC time as RFC 3339 with milliseconds.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        let now = SystemClock.secondsSince1970()
+        var seconds = time_t(now.rounded(.down))
+        let milliseconds = Int32((now - now.rounded(.down)) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func pad(_ value: Int32, _ width: Int = 2) -> String {
@@ -66,6 +66,6 @@ struct StandardErrorLogHandler: LogHandler {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
-            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+            + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)).\(pad(milliseconds, 3))Z"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPWire
 import Testing
 @testable import Requests
 
@@ -12,7 +13,7 @@ import Testing
         let request = try Request(.get, url: "http://www.example.org/dir/index.html")
         let header = try await auth.authorization(for: request, challenge: challenge, nonceCount: 1)
         #expect(header.hasPrefix("Digest "))
-        return AuthHeaderParser.parameters(String(header.dropFirst(7)))
+        return (AuthParameters.parse(header.dropFirst(7)) ?? [:])
     }
 
     @Test func digestMD5MatchesRFC7616() async throws {
@@ -34,8 +35,8 @@ import Testing
         let auth = DigestAuth(username: "u", password: "p", cnonce: { "c" })
         let challenge = try #require(DigestAuth.parseChallenge(#"Digest realm="r", nonce="n", qop="auth-int", algorithm=SHA-512"#))
         let request = try Request(.post, url: "http://h.test/x?y=1", body: .text("body"))
-        let fields = AuthHeaderParser.parameters(String(try await auth.authorization(for: request, challenge: challenge, nonceCount: 2).dropFirst(7)))
-        func h(_ s: String) -> String { DigestAuth.hex(DigestAuth.digest("SHA-512", Array(s.utf8))!) }
+        let fields = (AuthParameters.parse(try await auth.authorization(for: request, challenge: challenge, nonceCount: 2).dropFirst(7)) ?? [:])
+        func h(_ s: String) -> String { DigestAlgorithm.sha512.hexDigest(s) }
         let ha1 = h("u:r:p")
         let ha2 = h("POST:/x?y=1:" + h("body"))
         #expect(fields["response"] == h("\(ha1):n:00000002:c:auth-int:\(ha2)"))
@@ -54,10 +55,10 @@ import Testing
                 return Response(statusCode: 401, headers: ["WWW-Authenticate": #"Digest realm="r", nonce="\#(nonce)", qop="auth", algorithm=MD5\#(stale ? ", stale=true" : "")"#])
             }
             guard let header = request.headers["Authorization"], header.hasPrefix("Digest ") else { return challenge(false) }
-            let fields = AuthHeaderParser.parameters(String(header.dropFirst(7)))
+            let fields = (AuthParameters.parse(header.dropFirst(7)) ?? [:])
             if staleOnce, nonces.count == 1 { return challenge(true) }
             guard fields["nonce"] == nonces.all.last else { return challenge(false) }
-            func md5(_ s: String) -> String { DigestAuth.hex(DigestAuth.digest("MD5", Array(s.utf8))!) }
+            func md5(_ s: String) -> String { DigestAlgorithm.md5.hexDigest(s) }
             let expected = md5("\(md5("user:r:pass")):\(fields["nonce"]!):\(fields["nc"]!):\(fields["cnonce"]!):auth:\(md5("\(request.method):\(fields["uri"]!)"))")
             return fields["response"] == expected ? Response(statusCode: 200, text: "ok " + fields["nc"]!) : Response(statusCode: 403)
         }

@@ -1,7 +1,7 @@
 import Foundation
 import JSONValue
 import Testing
-import Zlib
+import HTTPCompression
 @testable import Requests
 
 /// `Content-Encoding` decoding, which this library does itself (AsyncHTTPClient's decompressor is off).

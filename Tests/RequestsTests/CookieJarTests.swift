@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import HTTPWire
 import Testing
 @testable import Requests
 
@@ -58,8 +59,8 @@ import Testing
         let jar = CookieJar(now: { clock.withLock { $0 } })
         jar.store(from: Headers([
             ("Set-Cookie", "short=1; Max-Age=60"),
-            ("Set-Cookie", "dated=2; Expires=\(HTTPDate.format(now.addingTimeInterval(3600)))"),
-            ("Set-Cookie", "both=3; Expires=\(HTTPDate.format(now.addingTimeInterval(3600))); Max-Age=10"),
+            ("Set-Cookie", "dated=2; Expires=\(httpDate(now.addingTimeInterval(3600)))"),
+            ("Set-Cookie", "both=3; Expires=\(httpDate(now.addingTimeInterval(3600))); Max-Age=10"),
         ]), url: url("http://h.test/"))
         #expect(jar.dictionary == ["short": "1", "dated": "2", "both": "3"])
         clock.withLock { $0 = now.addingTimeInterval(30) }
@@ -88,13 +89,18 @@ import Testing
         #expect(jar.header(for: url("http://h.test/x/y")) == "a=3; a=2")
     }
 
-    @Test func readsTheThreeHTTPDateForms() {
-        let expected = Date(timeIntervalSince1970: 784_111_777)
-        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == expected)
-        #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == expected)
-        #expect(HTTPDate.parse("Sun Nov  6 08:49:37 1994") == expected)
-        #expect(HTTPDate.format(expected) == "Sun, 06 Nov 1994 08:49:37 GMT")
-        #expect(HTTPDate.parse("not a date") == nil)
+    @Test func readsTheThreeHTTPDateFormsInExpires() {
+        let jar = CookieJar(now: { Date(timeIntervalSince1970: 784_111_000) })
+        for (index, date) in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"].enumerated() {
+            jar.store(from: ["Set-Cookie": "c\(index)=1; Expires=\(date)"], url: url("http://h.test/"))
+        }
+        jar.store(from: ["Set-Cookie": "bad=1; Expires=not a date"], url: url("http://h.test/"))
+        #expect(jar.count == 4)
+        let later = CookieJar(now: { Date(timeIntervalSince1970: 784_111_778) })
+        for (index, date) in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"].enumerated() {
+            later.store(from: ["Set-Cookie": "c\(index)=1; Expires=\(date)"], url: url("http://h.test/"))
+        }
+        #expect(later.count == 0, "each form is read as 08:49:37, a second before this jar's clock")
     }
 
     @Test func malformedSetCookieIsIgnored() {
@@ -140,3 +146,6 @@ import Testing
         #expect(seen.all.last?.headers["Cookie"] == "stored=1")
     }
 }
+
+/// `date` as an IMF-fixdate, for Set-Cookie fixtures.
+private func httpDate(_ date: Date) -> String { HTTPDate.format(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down))) }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import HTTPWire
 import Testing
 @testable import Requests
 
@@ -46,17 +47,6 @@ import Testing
         _ = try await session.get("http://h.test/caf\u{E9}")
         _ = try await session.get("http://h.test/cafe\u{301}")
         #expect(seen.all.suffix(2).map(\.url.absoluteString) == ["http://h.test/caf%C3%A9", "http://h.test/cafe%CC%81"])
-    }
-
-    @Test("the last-parsed cache compares URL texts byte for byte")
-    func sameBytes() {
-        let long = String(repeating: "http://h.test/path/", count: 10)
-        #expect(Session.sameBytes("", ""))
-        #expect(Session.sameBytes(long + "a", long + "a"))
-        #expect(!Session.sameBytes(long + "a", long + "b"))
-        #expect(!Session.sameBytes("http://h.test/a", "http://h.test/ab"))
-        #expect(!Session.sameBytes("http://h.test/caf\u{E9}", "http://h.test/cafe\u{301}"))
-        #expect(!Session.sameBytes("", "a"))
     }
 
     @Test("data wins over json, as in requests; json goes when data is empty; files refuse raw data")

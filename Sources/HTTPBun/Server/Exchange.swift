@@ -1,3 +1,4 @@
+import HTTPBunCore
 import CMicroHTTPD
 import Synchronization
 

@@ -1,3 +1,4 @@
+import HTTPBunCore
 import CMicroHTTPD
 import Logging
 import Synchronization
@@ -77,9 +78,10 @@ public final class HTTPBunServer: Sendable {
         var trampolines: [LogTrampoline] = []
         var engines: [Engine] = []
         var boundPort = 0
+        let services = RouteServices.system()
         for index in 0..<configuration.threads {
             if index > 0 { address.port = boundPort }
-            let engine = Engine(router: Router(configuration: configuration), logger: logger)
+            let engine = Engine(router: Router(configuration: configuration, services: services), logger: logger)
             engines.append(engine)
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)

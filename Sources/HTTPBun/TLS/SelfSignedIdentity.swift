@@ -1,3 +1,4 @@
+import HTTPBunCore
 import Crypto
 import Foundation
 import SwiftASN1
@@ -14,7 +15,7 @@ extension TLSIdentity {
             let authorityKey = P256.Signing.PrivateKey()
             let authorityName = try DistinguishedName {
                 OrganizationName("httpbun")
-                CommonName("httpbun test CA \(RandomIdentifiers.uuid4().prefix(8))")
+                CommonName("httpbun test CA \({ var system = SystemRandomNumberGenerator(); return RandomIdentifiers.uuid4(using: &system) }().prefix(8))")
             }
             let now = Date()
             let authority = try Certificate(

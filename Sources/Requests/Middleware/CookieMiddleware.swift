@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// Sends the jar's cookies for each hop's URL (plus the call's own cookies) and stores every

@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// Follows redirects by requests' rules, keeping `history`.

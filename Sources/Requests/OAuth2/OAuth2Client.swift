@@ -1,3 +1,4 @@
+import HTTPWire
 import Crypto
 import Foundation
 import JSONValue

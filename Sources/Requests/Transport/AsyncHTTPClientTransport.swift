@@ -1,3 +1,4 @@
+import HTTPWire
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -132,7 +133,7 @@ public final class AsyncHTTPClientTransport: Transport {
         // In one go: `add(name:value:)` checked each name for non-ASCII bytes one byte at a time, and grew
         // the array field by field (~1.5k instructions for the three default headers). AsyncHTTPClient
         // still checks every name and value before sending; an invalid one throws (it used to trap).
-        outgoing.headers = HTTPHeaders(request.headers.fields.map { ($0.name, $0.value) })
+        outgoing.headers = NIOHTTP1.HTTPHeaders(request.headers.fields.map { ($0.name, $0.value) })
         if let bytes = request.body.inMemoryBytes {
             if !bytes.isEmpty || request.method == .post || request.method == .put || request.method == .patch {
                 outgoing.body = .bytes(bytes)
@@ -151,7 +152,7 @@ public final class AsyncHTTPClientTransport: Transport {
         } catch {
             throw Self.translate(error, url: urlText, timeout: request.timeout)
         }
-        let headers = Headers(fields: answer.headers.map { (name: $0.name, value: $0.value) })
+        let headers = Headers(answer.headers.map { ($0.name, $0.value) })
         let source = ResponseBody.Source.client(answer.body, url: urlText, readTimeout: request.timeout.read)
         let body = if decompress, let coding = ContentCoding(headers: headers) {
             ResponseBody(.decoded(.init(source, coding, url: urlText)))

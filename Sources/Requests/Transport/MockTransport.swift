@@ -1,3 +1,4 @@
+import HTTPWire
 import Foundation
 
 /// A transport that answers from a closure, with no network: for unit tests of code that uses `Requests`

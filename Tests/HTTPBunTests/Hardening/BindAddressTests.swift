@@ -1,4 +1,5 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 import Testing
 
 /// The server binds loopback unless told otherwise, and knows (so the command line can warn) when

@@ -1,4 +1,5 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 import Dispatch
 import Foundation
 import JSONValue

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HTTPBun
+@testable import HTTPBunCore
 import JSONValue
 import Testing
 

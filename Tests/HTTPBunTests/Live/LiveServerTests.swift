@@ -1,4 +1,5 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 import JSONValue
 import Testing
 import Synchronization

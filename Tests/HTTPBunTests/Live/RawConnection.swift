@@ -1,4 +1,5 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,8 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 import JSONValue
 import Testing
-import Zlib
+import HTTPCompression
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 @testable import HTTPBun
+@testable import HTTPBunCore
 import Testing
 
 @Suite("A connection's exchange, reused request after request")

@@ -1,0 +1,16 @@
+import HTTPBunCore
+
+// What `import HTTPBun` gives besides `HTTPBunServer`: the configuration and its errors. The routes,
+// requests and responses stay in `HTTPBunCore`, so this module's names never clash with the
+// `Requests` client's (`Request`, `Response`) in a test that imports both.
+
+/// Everything a server instance is told at start (see `HTTPBunCore.ServerConfiguration`).
+public typealias ServerConfiguration = HTTPBunCore.ServerConfiguration
+/// Why a server could not start.
+public typealias ServerStartError = HTTPBunCore.ServerStartError
+/// The certificate chain and private key served over HTTPS.
+public typealias TLSIdentity = HTTPBunCore.TLSIdentity
+/// Why TLS material could not be loaded or made.
+public typealias TLSSetupError = HTTPBunCore.TLSSetupError
+/// The release this build is.
+public typealias HTTPBunVersion = HTTPBunCore.HTTPBunVersion

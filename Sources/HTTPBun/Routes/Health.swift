@@ -1,6 +1,0 @@
-/// `/health`: readiness probes.
-enum HealthRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/health", { _ in .json(["status": "ok"]) })
-    ]
-}

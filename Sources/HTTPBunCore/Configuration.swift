@@ -1,0 +1,117 @@
+import HTTPWire
+
+/// Everything a server instance is told at start: where to listen, what to serve, and its limits.
+///
+/// ```swift
+/// var configuration = ServerConfiguration(port: 0)
+/// configuration.pathPrefix = "/api"
+/// configuration.maxDuration = .seconds(5)
+/// let server = try HTTPBunServer.start(configuration)
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// Which service's answer shapes to copy where httpbun and python httpbin differ.
+    public enum Flavor: String, Sendable, CaseIterable {
+        case httpbun
+        case httpbin
+    }
+
+    /// Address to bind: an IPv4 or IPv6 literal or a host name. `0.0.0.0` or `::` for every interface.
+    public var host: String
+    /// Port to bind; 0 lets the system choose (read the real one from `HTTPBunServer.port`).
+    public var port: Int
+    /// Serve every route under this prefix (`/api` serves `/api/get`); outside it, 404.
+    public var pathPrefix: String
+    /// Largest request body accepted, and largest generated body (`/bytes/n`, `/range/n`); 413 or 400 past it.
+    public var maxBodySize: Int
+    /// Longest wait any endpoint may be asked for (`/delay/n`, `/drip`); 400 past it.
+    public var maxDuration: Duration
+    /// Event-loop threads (each an epoll daemon on the same port).
+    public var threads: Int
+    /// Open connections allowed at once; past it, new connections are refused.
+    public var connectionLimit: Int
+    /// Seconds an idle keep-alive connection is kept before it is closed.
+    public var idleTimeout: Int
+    /// Memory per connection for the request line, headers and buffers; larger headers get 431, a
+    /// larger URL 414.
+    public var connectionMemoryLimit: Int
+    public var flavor: Flavor
+    /// Extra hosts `/redirect-to` may send clients to (`*.example.com` allowed).
+    public var allowedRedirectHosts: [String]
+    /// Serve HTTPS with this certificate and key; plain HTTP when nil.
+    public var tls: TLSIdentity?
+    /// How long `stop()` lets requests in flight finish (their answers then close their
+    /// connections) before it ends the rest. Zero, the default, stops at once: a fixture's
+    /// teardown stays instant.
+    public var drainTimeout: Duration
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        pathPrefix: String = "",
+        maxBodySize: Int = 16 * 1024 * 1024,
+        maxDuration: Duration = .seconds(60),
+        threads: Int = 1,
+        connectionLimit: Int = 10_000,
+        idleTimeout: Int = 60,
+        connectionMemoryLimit: Int = 32 * 1024,
+        flavor: Flavor = .httpbun,
+        allowedRedirectHosts: [String] = [],
+        tls: TLSIdentity? = nil,
+        drainTimeout: Duration = .zero
+    ) {
+        self.host = host
+        self.port = port
+        self.pathPrefix = pathPrefix
+        self.maxBodySize = maxBodySize
+        self.maxDuration = maxDuration
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.idleTimeout = idleTimeout
+        self.connectionMemoryLimit = connectionMemoryLimit
+        self.flavor = flavor
+        self.allowedRedirectHosts = allowedRedirectHosts
+        self.tls = tls
+        self.drainTimeout = drainTimeout
+    }
+
+    /// Every limit in its range, or why not (the flag that sets it is named for CLI users). The
+    /// server checks this at start, and the CLI before it starts anything: limits out of range
+    /// would otherwise trap later, in MHD's C unsigned ints, in `/delay`'s nanoseconds, or in a
+    /// route's `1...maxBodySize`.
+    public func validate() throws(ServerStartError) {
+        func check(_ valid: Bool, _ message: @autoclosure () -> String) throws(ServerStartError) {
+            if !valid { throw ServerStartError(message: message()) }
+        }
+        try check((0...65535).contains(port), "port must be between 0 and 65535 (--port), not \(port)")
+        try check(maxBodySize >= 1, "the body size limit must be at least 1 byte (--max-body-size), not \(maxBodySize)")
+        // `/delay` and the timers count nanoseconds in an Int64: past ~292 years that traps.
+        try check(maxDuration >= .zero && maxDuration <= .seconds(1_000_000_000),
+                  "the longest wait must be between 0 and 1000000000 seconds (--max-duration), not \(maxDuration)")
+        try check(drainTimeout >= .zero && drainTimeout <= .seconds(1_000_000_000),
+                  "the drain timeout must be between 0 and 1000000000 seconds (--drain-timeout), not \(drainTimeout)")
+        try check((1...256).contains(threads), "threads must be between 1 and 256 (--threads), not \(threads)")
+        // MHD takes the next three as C unsigned ints.
+        try check((1...1_000_000).contains(connectionLimit),
+                  "the connection limit must be between 1 and 1000000 (--connection-limit), not \(connectionLimit)")
+        try check((0...31_536_000).contains(idleTimeout),
+                  "the idle timeout must be between 0 and 31536000 seconds, a year (--idle-timeout), not \(idleTimeout)")
+        try check((4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit),
+                  "the connection memory limit must be between 4096 and 67108864 bytes (--connection-memory-limit), not \(connectionMemoryLimit)")
+    }
+
+    /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.
+    var normalizedPathPrefix: String {
+        var prefix = pathPrefix
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
+        return prefix
+    }
+}
+
+/// Why a server could not start: a configuration out of range (`ServerConfiguration.validate()`)
+/// or an address that cannot be bound.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    package init(message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,58 @@
+import HTTPWire
+
+/// Base64 (RFC 4648) without Foundation.
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next()
+            let third = iterator.next()
+            let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            output.append(alphabet[Int(value >> 18 & 63)])
+            output.append(alphabet[Int(value >> 12 & 63)])
+            output.append(second == nil ? UInt8(ascii: "=") : alphabet[Int(value >> 6 & 63)])
+            output.append(third == nil ? UInt8(ascii: "=") : alphabet[Int(value & 63)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes standard or URL-safe (`-_`) base64, padded or not. Whitespace is not allowed.
+    /// Returns nil for any other character or an impossible length.
+    public static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var padding = 0
+        var count = 0
+        for byte in text.utf8 {
+            let value: UInt32
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a") + 26)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0") + 52)
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "="):
+                padding += 1
+                count += 1
+                continue
+            default: return nil
+            }
+            if padding > 0 { return nil }  // data after padding
+            count += 1
+            accumulator = accumulator << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        if padding > 2 || (padding > 0 && count % 4 != 0) || (count - padding) % 4 == 1 { return nil }
+        return output
+    }
+}

@@ -1,0 +1,94 @@
+import HTTPWire
+import JSONValue
+
+/// `/basic-auth`, `/hidden-basic-auth`, `/bearer`, `/digest-auth`: endpoints that demand credentials.
+enum AuthRoutes {
+    /// httpbin's Basic challenge, which clients and their tests expect word for word.
+    static let basicChallenge = "Basic realm=\"Fake Realm\""
+
+    static let routes: [Route] = [
+        Route(nil, "/basic-auth/{user}/{passwd}", { basic($0, hidden: false) }),
+        Route(nil, "/hidden-basic-auth/{user}/{passwd}", { basic($0, hidden: true) }),
+        Route(nil, "/bearer", bearer),
+        Route(nil, "/bearer/{tok}", bearer),
+        // httpbun's short form, qop `auth`.
+        Route(nil, "/digest-auth/{user}/{passwd}", digest),
+        Route(nil, "/digest-auth/{qop}/{user}/{passwd}", digest),
+        Route(nil, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", digest),
+        Route(nil, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}", digest),
+    ]
+
+    static func basic(_ context: RouteContext, hidden: Bool) -> Response {
+        let credentials = context.request.headers.first("Authorization").flatMap(AuthorizationHeader.basicCredentials)
+        if let credentials, credentials.user == context[parameter: "user"], credentials.password == context[parameter: "passwd"] {
+            return .json(["authenticated": true, "user": .string(credentials.user)])
+        }
+        if hidden {
+            // The point of the hidden variant is that nothing tells a prober that credentials would help.
+            return .error(404, "not found: \(context.request.path)")
+        }
+        var response = Response.json(["authenticated": false], status: 401)
+        response.headers.add("WWW-Authenticate", AuthRoutes.basicChallenge)
+        return response
+    }
+
+    static func bearer(_ context: RouteContext) -> Response {
+        let token = context.request.headers.first("Authorization").flatMap(AuthorizationHeader.bearerToken)
+        let expected = context.parameters["tok"]
+        guard let token, expected == nil || token == expected else {
+            var response = Response.json(["authenticated": false], status: 401)
+            response.headers.add("WWW-Authenticate", "Bearer")
+            return response
+        }
+        return .json(["authenticated": true, "token": .string(token)])
+    }
+
+    static func digest(_ context: RouteContext) -> Response {
+        let check: DigestCheck
+        switch digestCheck(context) {
+        case .failure(let error): return .error(400, error.message)
+        case .success(let parsed): check = parsed
+        }
+        let now = context.services.secondsSinceEpoch
+        var generator = context.services.randomNumbers
+        let request = context.request
+        let verdict = check.verify(
+            authorization: request.headers.first("Authorization"), method: request.method, target: request.target,
+            body: request.body, now: now)
+        let reason: String
+        let stale: Bool
+        switch verdict {
+        case .authenticated: return .json(["authenticated": true, "user": .string(check.user)])
+        case .stale(let message): (reason, stale) = (message, true)
+        case .rejected(let message): (reason, stale) = (message, false)
+        }
+        var response = Response.json(["authenticated": false, "error": .string(reason)], status: 401)
+        response.headers.add("WWW-Authenticate", check.challenge(nonce: DigestNonce.issue(at: now, key: context.services.secret, using: &generator), stale: stale))
+        return response
+    }
+
+    /// What the path asks for: qop (`auth`, `auth-int`, or both comma-separated), user, password,
+    /// algorithm (MD5 by default) and `stale_after` (a count, or `never`).
+    static func digestCheck(_ context: RouteContext) -> Result<DigestCheck, BodyParseError> {
+        let qopText = context.parameters["qop"] ?? "auth"
+        let qops = qopText.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpaces)
+        guard !qops.isEmpty, qops.allSatisfy({ $0 == "auth" || $0 == "auth-int" }) else {
+            return .failure(BodyParseError("invalid qop \"\(qopText)\": use auth or auth-int"))
+        }
+        let algorithmText = context.parameters["algorithm"] ?? "MD5"
+        guard let algorithm = DigestAlgorithm(name: algorithmText) else {
+            return .failure(BodyParseError("invalid algorithm \"\(algorithmText)\": use MD5, SHA-256 or SHA-512"))
+        }
+        var staleAfter: Int?
+        if let text = context.parameters["stale_after"], text != "never" {
+            guard let count = DecimalNumber.whole(text), (1...1_000_000).contains(count) else {
+                return .failure(BodyParseError("invalid stale_after \"\(text)\": use a count from 1 to 1000000, or never"))
+            }
+            staleAfter = count
+        }
+        return .success(
+            DigestCheck(
+                qops: qops, user: context[parameter: "user"], password: context[parameter: "passwd"], algorithm: algorithm,
+                staleAfter: staleAfter, key: context.services.secret))
+    }
+}

@@ -1,0 +1,75 @@
+import HTTPWire
+import JSONValue
+
+/// `/cookies`, `/cookies/set`, `/cookies/set/{name}/{value}`, `/cookies/delete`.
+enum CookieRoutes {
+    static let routes: [Route] = [
+        Route(nil, "/cookies", { cookies($0.request) }),
+        Route(nil, "/cookies/set", { set($0, $0.request.query) }),
+        Route(nil, "/cookies/set/{name}/{value}", { set($0, [(name: $0[parameter: "name"], value: $0[parameter: "value"])]) }),
+        Route(nil, "/cookies/delete", delete),
+    ]
+
+    static func cookies(_ request: Request) -> Response {
+        var object = JSONObject()
+        for pair in CookieHeader.parse(request.headers.values(for: "Cookie")) {
+            object[pair.name] = .string(pair.value)
+        }
+        return .json(["cookies": .object(object)])
+    }
+
+    static func set(_ context: RouteContext, _ pairs: [(name: String, value: String)]) -> Response {
+        SetCookie.adding(pairs, to: redirectToCookies(context))
+    }
+
+    static func delete(_ context: RouteContext) -> Response {
+        SetCookie.expiring(context.request.query.map(\.name), on: redirectToCookies(context))
+    }
+
+    /// 302 to `/cookies` (under the path prefix).
+    static func redirectToCookies(_ context: RouteContext) -> Response {
+        Response(status: 302, headers: ["Location": context.configuration.normalizedPathPrefix + "/cookies"])
+    }
+}
+
+/// Rules for the `Set-Cookie` header (RFC 6265 section 4.1.1).
+enum SetCookie {
+    /// `response` with one `Set-Cookie: name=value; Path=/` per pair, or a 400 naming the first
+    /// pair no cookie can carry.
+    static func adding(_ pairs: [(name: String, value: String)], to response: Response) -> Response {
+        var response = response
+        for pair in pairs {
+            guard HTTPToken.isValid(pair.name) else {
+                return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
+            }
+            guard let value = encodeValue(pair.value) else {
+                return .error(400, "invalid cookie value for \"\(pair.name)\": control characters, ';', '\"' and '\\' are not allowed")
+            }
+            response.headers.add("Set-Cookie", "\(pair.name)=\(value); Path=/")
+        }
+        return response
+    }
+
+    /// `response` with a `Set-Cookie` that expires each valid name.
+    static func expiring(_ names: [String], on response: Response) -> Response {
+        var response = response
+        for name in names where HTTPToken.isValid(name) {
+            response.headers.add("Set-Cookie", "\(name)=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
+        }
+        return response
+    }
+
+    /// The value as it goes on the wire: as it is, or double-quoted when it holds a space or comma
+    /// (as Go does). Nil when it holds a byte no cookie value may carry.
+    static func encodeValue(_ value: String) -> String? {
+        var needsQuotes = false
+        for byte in value.utf8 {
+            switch byte {
+            case 0..<0x20, 0x7F, UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "\\"): return nil
+            case UInt8(ascii: " "), UInt8(ascii: ","): needsQuotes = true
+            default: break
+            }
+        }
+        return needsQuotes ? "\"" + value + "\"" : value
+    }
+}

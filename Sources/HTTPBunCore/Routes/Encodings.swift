@@ -1,0 +1,114 @@
+import HTTPWire
+import JSONValue
+import HTTPCompression
+
+/// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/base64/{value}`, `/encoding/utf8`.
+enum EncodingRoutes {
+    static let routes: [Route] = [
+        Route(["GET"], "/gzip", gzip),
+        Route(["GET"], "/deflate", deflate),
+        Route(["GET"], "/brotli", brotli),
+        // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
+        Route(["GET"], "/base64/{value*}", base64),
+        Route(["GET"], "/encoding/utf8", utf8),
+    ]
+
+    /// The pretty echo object with `flag: true` appended, or why the request body could not be read.
+    static func flaggedEcho(_ context: RouteContext, flag: String) -> Result<[UInt8], BodyParseError> {
+        Echo.json(context.request, trailing: { writer in
+            writer.key(flag)
+            writer.bool(true)
+        })
+    }
+
+    /// Sent compressed whatever `Accept-Encoding` says, as httpbin does: the point of these routes
+    /// is to test the client's decoding.
+    static func encoded(_ body: [UInt8], encoding: String) -> Response {
+        Response(headers: ["Content-Type": "application/json", "Content-Encoding": encoding], body: .bytes(body))
+    }
+
+    static func gzip(_ context: RouteContext) -> Response {
+        switch flaggedEcho(context, flag: "gzipped") {
+        case .failure(let error): .error(400, error.message)
+        case .success(let json): encoded(Compression.compress(json, format: .gzip), encoding: "gzip")
+        }
+    }
+
+    static func deflate(_ context: RouteContext) -> Response {
+        switch flaggedEcho(context, flag: "deflated") {
+        case .failure(let error): .error(400, error.message)
+        // zlib-wrapped, as RFC 9110's "deflate" coding is and as httpbin sends it.
+        case .success(let json): encoded(Compression.compress(json, format: .zlib), encoding: "deflate")
+        }
+    }
+
+    static func brotli(_ context: RouteContext) -> Response {
+        guard Brotli.canCompress else {
+            return .error(501, "brotli is not available on this server: install the brotli encoder library (libbrotlienc.so.1, Debian package libbrotli1) and restart it")
+        }
+        switch flaggedEcho(context, flag: "brotli") {
+        case .failure(let error): return .error(400, error.message)
+        case .success(let json):
+            guard let compressed = Brotli.compress(json) else {
+                return .error(500, "the brotli encoder failed to compress the answer")
+            }
+            return encoded(compressed, encoding: "br")
+        }
+    }
+
+    /// httpbin answers `text/html` here, which lets any page embed script in our origin through a
+    /// crafted link. Decoded bytes are sent as `text/plain` when they are UTF-8 text, else as
+    /// `application/octet-stream`: never as HTML.
+    static func base64(_ context: RouteContext) -> Response {
+        let value = context[parameter: "value"]
+        guard !value.isEmpty else {
+            return .error(400, "nothing to decode: put base64 text after /base64/, such as /base64/aGVsbG8=")
+        }
+        guard let bytes = Base64.decode(value) else {
+            return .error(400, "invalid base64 \"\(value)\": use the standard (+/) or URL-safe (-_) alphabet, with or without = padding")
+        }
+        if String(validating: bytes, as: UTF8.self) != nil {
+            return .bytes(bytes, contentType: "text/plain; charset=utf-8")
+        }
+        return .bytes(bytes, contentType: "application/octet-stream")
+    }
+
+    static func utf8(_ context: RouteContext) -> Response {
+        .text(utf8Page, contentType: "text/html; charset=utf-8")
+    }
+
+    static let utf8Page = """
+        <!DOCTYPE html>
+        <html>
+        <head>
+          <meta charset="utf-8">
+          <title>UTF-8 encoded sample text</title>
+        </head>
+        <body>
+          <h1>UTF-8 encoded sample text</h1>
+          <p>Every line below says "Hello, world" or a greeting like it, so that a client's decoding
+          can be checked by eye and by byte.</p>
+          <ul>
+            <li lang="en">English: Hello, world!</li>
+            <li lang="fr">French: Bonjour le monde, ça va très bien</li>
+            <li lang="de">German: Grüß Gott, schöne Welt</li>
+            <li lang="es">Spanish: ¡Hola, mundo! ¿Qué tal?</li>
+            <li lang="el">Greek: Γειά σου, κόσμε</li>
+            <li lang="ru">Russian: Привет, мир</li>
+            <li lang="he" dir="rtl">Hebrew: שלום עולם</li>
+            <li lang="ar" dir="rtl">Arabic: مرحبا بالعالم</li>
+            <li lang="hi">Hindi: नमस्ते दुनिया</li>
+            <li lang="th">Thai: สวัสดีชาวโลก</li>
+            <li lang="zh">Chinese: 你好，世界</li>
+            <li lang="ja">Japanese: こんにちは、世界</li>
+            <li lang="ko">Korean: 안녕하세요, 세계</li>
+            <li>Mathematics: ∀x ∈ ℝ, x² ≥ 0; ∑ 1/n² = π²/6</li>
+            <li>Currency: € £ ¥ ₩ ₹ ₿</li>
+            <li>Emoji: 👋 🌍 🎉 🐳 (four-byte sequences)</li>
+            <li>Combining marks: e\u{301} (e and U+0301) looks like é (U+00E9)</li>
+          </ul>
+        </body>
+        </html>
+
+        """
+}

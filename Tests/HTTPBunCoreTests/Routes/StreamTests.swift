@@ -1,0 +1,152 @@
+@testable import HTTPBunCore
+import JSONValue
+import Testing
+
+@Suite("/stream")
+struct StreamLineTests {
+    @Test("n newline-terminated compact echo lines, each with its id first")
+    func lines() throws {
+        let response = respond("GET", "/stream/3?a=1", headers: ["Host": "example.com", "X-Test": "t"])
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/x-ndjson")
+        let chunks = streamChunks(response)
+        #expect(chunks.count == 3)
+        for (index, chunk) in chunks.enumerated() {
+            #expect(chunk.bytes.last == UInt8(ascii: "\n"))
+            #expect(chunk.bytes.dropLast().contains(UInt8(ascii: "\n")) == false, "one line per chunk")
+            let line = try JSON.parse(chunk.bytes)
+            #expect(line.objectValue?.keys == ["id", "method", "args", "headers", "origin", "url", "form", "data", "json", "files"])
+            #expect(line["id"] == JSON(index))
+            #expect(line["args"] == ["a": "1"])
+            #expect(line["headers"]?["X-Test"] == "t")
+            #expect(line["url"] == "http://example.com/stream/3?a=1")
+        }
+        let first = String(decoding: chunks[0].bytes, as: UTF8.self)
+        #expect(first.hasPrefix(#"{"id":0,"method":"GET","args":{"a":"1"},"headers":{"Host":"example.com","X-Test":"t"},"origin":"127.0.0.1""#))
+        #expect(streamChunks(respond("GET", "/stream/0")).isEmpty)
+    }
+
+    @Test("more than 100 lines are cut to 100, as httpbin does")
+    func cap() {
+        #expect(streamChunks(respond("GET", "/stream/101")).count == 100)
+        #expect(streamChunks(respond("GET", "/stream/99999999999999999999")).count == 100)
+    }
+
+    @Test("a count that is not a whole number is 400")
+    func invalid() throws {
+        for bad in ["abc", "-1", "1.5", "1e3", "%20"] {
+            let response = respond("GET", "/stream/\(bad)")
+            #expect(response.status == 400, "\(bad)")
+            #expect(try response.json["error"]?.stringValue?.contains("from 0 to 100") == true)
+        }
+    }
+}
+
+@Suite("/drip and /drip-lines")
+struct DripTests {
+    @Test("defaults: 10 bytes over 2 seconds, one per chunk")
+    func defaults() {
+        let response = respond("GET", "/drip")
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/octet-stream")
+        let chunks = streamChunks(response)
+        #expect(chunks.count == 11)
+        #expect(chunks.prefix(10).allSatisfy { $0.bytes == [UInt8(ascii: "*")] })
+        #expect(chunks.last?.bytes == [])
+        #expect(chunks.map(\.pause) == [.zero] + Array(repeating: .milliseconds(200), count: 10))
+        #expect(response.bodyText == "**********")
+    }
+
+    @Test("delay comes first, code sets the status")
+    func delayAndCode() {
+        let response = respond("GET", "/drip?duration=1&numbytes=4&delay=0.5&code=418")
+        #expect(response.status == 418)
+        let chunks = streamChunks(response)
+        #expect(chunks.map(\.pause) == [.milliseconds(500), .milliseconds(250), .milliseconds(250), .milliseconds(250), .milliseconds(250)])
+        #expect(response.bodyText == "****")
+        let total = chunks.reduce(Duration.zero) { $0 + $1.pause }
+        #expect(total == .milliseconds(1500))
+    }
+
+    @Test("more bytes than 10,000 share chunks; zero bytes still wait")
+    func chunking() {
+        let chunks = streamChunks(respond("GET", "/drip?duration=1&numbytes=25000"))
+        #expect(chunks.count == 10_001)
+        #expect(chunks.prefix(5000).allSatisfy { $0.bytes.count == 3 })
+        #expect(chunks.dropFirst(5000).prefix(5000).allSatisfy { $0.bytes.count == 2 })
+        #expect(chunks.reduce(0) { $0 + $1.bytes.count } == 25_000)
+        let empty = respond("GET", "/drip?duration=1&numbytes=0&delay=0.5")
+        #expect(empty.status == 200)
+        #expect(streamChunks(empty).map(\.pause) == [.milliseconds(1500)])
+        #expect(empty.bodyBytes.isEmpty)
+        let noContent = respond("GET", "/drip?duration=1&numbytes=5&code=204")
+        #expect(noContent.status == 204)
+        #expect(noContent.bodyBytes.isEmpty)
+        #expect(noContent.delay == .seconds(1))
+    }
+
+    @Test("/drip-lines sends one *\\n per line as text/plain")
+    func lines() {
+        let response = respond("GET", "/drip-lines?duration=0&numbytes=3")
+        #expect(response.headers["Content-Type"] == "text/plain; charset=utf-8")
+        #expect(streamChunks(response).map(\.bytes) == [Array("*\n".utf8), Array("*\n".utf8), Array("*\n".utf8), []])
+        #expect(response.bodyText == "*\n*\n*\n")
+    }
+
+    @Test("bad or too long parameters are 400")
+    func invalid() throws {
+        let configuration = ServerConfiguration(maxBodySize: 100, maxDuration: .seconds(5))
+        for query in ["duration=-1", "duration=abc", "duration=6", "delay=6", "duration=3&delay=3", "numbytes=-1",
+                      "numbytes=101", "numbytes=x", "numbytes=1e3", "code=99", "code=600", "code=abc", "code=101"] {
+            let response = respond("GET", "/drip?" + query, configuration: configuration)
+            #expect(response.status == 400, "\(query)")
+            #expect(try response.json["error"] != nil, "\(query)")
+        }
+        #expect(respond("GET", "/drip-lines?numbytes=51", configuration: configuration).status == 400, "2 bytes a line")
+        #expect(respond("GET", "/drip-lines?numbytes=50&duration=1", configuration: configuration).status == 200)
+        #expect(try respond("GET", "/drip?duration=3&delay=3", configuration: configuration).json
+            == ["error": "duration plus delay is longer than the server's maximum of 5 seconds (--max-duration)"])
+        #expect(respond("GET", "/drip?duration=3&delay=2", configuration: configuration).status == 200)
+    }
+}
+
+@Suite("/sse")
+struct ServerSentEventTests {
+    @Test("count ping events, the first at once, then spaced by delay")
+    func events() throws {
+        let response = respond("GET", "/sse?count=3&delay=0.5")
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "text/event-stream")
+        #expect(response.headers["Cache-Control"] == "no-cache")
+        let chunks = streamChunks(response)
+        #expect(chunks.map(\.pause) == [.zero, .milliseconds(500), .milliseconds(500)])
+        var previous = 0
+        for (index, chunk) in chunks.enumerated() {
+            let text = String(decoding: chunk.bytes, as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == 5 && lines[3] == "" && lines[4] == "", "ends with a blank line: \(text)")
+            #expect(lines[0] == "event: ping")
+            #expect(lines[1] == "id: \(index)")
+            #expect(lines[2].hasPrefix("data: {\"id\":\(index),\"timestamp\":"))
+            let data = try JSON.parse(String(lines[2].dropFirst(6)))
+            let timestamp = try #require(data["timestamp"]?.intValue)
+            #expect(timestamp > 1_700_000_000_000, "milliseconds since 1970")
+            if index > 0 { #expect(timestamp - previous == 500) }
+            previous = timestamp
+        }
+        #expect(streamChunks(respond("GET", "/sse")).count == 10, "default count")
+        #expect(streamChunks(respond("GET", "/sse")).dropFirst().allSatisfy { $0.pause == .seconds(1) }, "default delay")
+    }
+
+    @Test("too many events, bad numbers, or count × delay past --max-duration are 400")
+    func invalid() throws {
+        let configuration = ServerConfiguration(maxDuration: .seconds(10))
+        for query in ["count=1001", "count=-1", "count=x", "delay=-1", "delay=x", "count=11&delay=1", "delay=11"] {
+            let response = respond("GET", "/sse?" + query, configuration: configuration)
+            #expect(response.status == 400, "\(query)")
+            #expect(try response.json["error"] != nil, "\(query)")
+        }
+        #expect(respond("GET", "/sse?count=10&delay=1", configuration: configuration).status == 200)
+        #expect(respond("GET", "/sse?count=1000&delay=0", configuration: configuration).status == 200)
+    }
+}
