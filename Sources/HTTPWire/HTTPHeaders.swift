@@ -16,6 +16,7 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     public struct Field: Sendable, Hashable {
         public var name: String
         public var value: String
+        @inlinable
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -23,32 +24,36 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// The fields in the order they were added, names as written.
-    public private(set) var fields: [Field]
+    public var fields: [Field] { storage }
+    // The server's hot path calls these methods from other modules on every request: they are
+    // inlinable, so the storage they reach is usable from inlinable code.
+    @usableFromInline var storage: [Field]
 
-    public init() { fields = [] }
+    @inlinable public init() { storage = [] }
     /// Empty, with room for `capacity` fields before the storage grows.
+    @inlinable
     public init(reservingCapacity capacity: Int) {
-        fields = []
-        fields.reserveCapacity(capacity)
+        storage = []
+        storage.reserveCapacity(capacity)
     }
     /// Fields from name-value pairs, keeping repeats and order.
     public init(_ pairs: [(String, String)]) {
         // Room for the few fields that are usually added next (CORS on every response), without a regrowth.
-        fields = []
-        fields.reserveCapacity(pairs.count + 4)
-        for (name, value) in pairs { fields.append(Field(name: name, value: value)) }
+        storage = []
+        storage.reserveCapacity(pairs.count + 4)
+        for (name, value) in pairs { storage.append(Field(name: name, value: value)) }
     }
     public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
 
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
+    @inlinable public var count: Int { storage.count }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
 
     /// All values of `name` joined by ", " (RFC 9110 §5.3, and what python requests shows), or nil
     /// when absent. Setting replaces every field of that name at the place of the first; nil removes them.
     public subscript(name: String) -> String? {
-        get {
+        @inlinable get {
             var found: String?
-            for field in fields where field.name.equalsASCIICaseInsensitive(name) {
+            for field in storage where field.name.equalsASCIICaseInsensitive(name) {
                 if let earlier = found { found = earlier + ", " + field.value } else { found = field.value }
             }
             return found
@@ -59,47 +64,52 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// The first value of `name`, as Go's `Header.Get` and werkzeug's `headers.get` read one.
+    @inlinable
     public func first(_ name: String) -> String? {
-        for field in fields where field.name.equalsASCIICaseInsensitive(name) { return field.value }
+        for field in storage where field.name.equalsASCIICaseInsensitive(name) { return field.value }
         return nil
     }
 
     /// Every value of `name`, in wire order.
+    @inlinable
     public func values(for name: String) -> [String] {
-        fields.compactMap { $0.name.equalsASCIICaseInsensitive(name) ? $0.value : nil }
+        storage.compactMap { $0.name.equalsASCIICaseInsensitive(name) ? $0.value : nil }
     }
 
     /// Every value of each of two names, in wire order, from one pass over the fields.
+    @inlinable
     public func values(for first: String, _ second: String) -> (first: [String], second: [String]) {
         var values: (first: [String], second: [String]) = ([], [])
-        for index in fields.indices {
-            if fields[index].name.equalsASCIICaseInsensitive(first) {
-                values.first.append(fields[index].value)
-            } else if fields[index].name.equalsASCIICaseInsensitive(second) {
-                values.second.append(fields[index].value)
+        for index in storage.indices {
+            if storage[index].name.equalsASCIICaseInsensitive(first) {
+                values.first.append(storage[index].value)
+            } else if storage[index].name.equalsASCIICaseInsensitive(second) {
+                values.second.append(storage[index].value)
             }
         }
         return values
     }
 
     /// Whether a field named `name` exists.
+    @inlinable
     public func contains(_ name: String) -> Bool {
-        fields.contains { $0.name.equalsASCIICaseInsensitive(name) }
+        storage.contains { $0.name.equalsASCIICaseInsensitive(name) }
     }
 
     /// Appends a value, keeping the ones already there. The strings move into the fields, so the
     /// server's header reader does not retain and release each one.
+    @inlinable
     public mutating func add(_ name: consuming String, _ value: consuming String) {
-        fields.append(Field(name: name, value: value))
+        storage.append(Field(name: name, value: value))
     }
 
     /// Replaces every value of `name` by one value, at the place of the first.
     public mutating func set(_ name: String, _ value: String) {
-        if let first = fields.firstIndex(where: { $0.name.equalsASCIICaseInsensitive(name) }) {
-            fields[first].value = value
-            var index = fields.index(after: first)
-            while index < fields.endIndex {
-                if fields[index].name.equalsASCIICaseInsensitive(name) { fields.remove(at: index) } else { index += 1 }
+        if let first = storage.firstIndex(where: { $0.name.equalsASCIICaseInsensitive(name) }) {
+            storage[first].value = value
+            var index = storage.index(after: first)
+            while index < storage.endIndex {
+                if storage[index].name.equalsASCIICaseInsensitive(name) { storage.remove(at: index) } else { index += 1 }
             }
         } else {
             add(name, value)
@@ -108,7 +118,7 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// Removes every field named `name`.
     public mutating func remove(_ name: String) {
-        fields.removeAll { $0.name.equalsASCIICaseInsensitive(name) }
+        storage.removeAll { $0.name.equalsASCIICaseInsensitive(name) }
     }
 
     /// Replaces, name by name, the fields of `self` with those of `other` (python's `dict.update`).
@@ -130,14 +140,22 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         return copy
     }
 
-    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+    @inlinable public func makeIterator() -> IndexingIterator<[Field]> { storage.makeIterator() }
 
     /// One `Name: value` line per field.
     public var description: String { fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n") }
 
+    /// Whether both hold the same fields, written the same way: the test `==` makes first, without
+    /// its case folding (a response still carrying a shared constant's fields, say).
+    @inlinable
+    public func hasIdenticalFields(to other: HTTPHeaders) -> Bool { storage == other.storage }
+
     /// Equal when the same names (ignoring ASCII case) carry the same values in the same order.
+    @inlinable
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.fields.count == rhs.fields.count
+        // Fields equal as written (the same storage, most often: a shared constant) need no case folding.
+        if lhs.storage == rhs.storage { return true }
+        return lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy { $0.name.equalsASCIICaseInsensitive($1.name) && $0.value == $1.value }
     }
 
@@ -169,6 +187,7 @@ extension StringProtocol {
     }
 
     /// Header-name canonical form, as Go writes it: `x-custom-header` → `X-Custom-Header`.
+    @inlinable
     public var canonicalHeaderName: String {
         let canonical = utf8.withContiguousStorageIfAvailable { ASCIICase.canonicalHeaderName($0) }
             ?? Array(utf8).withUnsafeBufferPointer { ASCIICase.canonicalHeaderName($0) }
@@ -192,6 +211,7 @@ public enum ASCIICase {
 
     /// The canonical form of a header name, or nil when `bytes` already are canonical or are not a
     /// token (Go leaves a name with a space or other non-token byte as it is).
+    @inlinable
     public static func canonicalHeaderName(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var upperNext = true
         var changes = false

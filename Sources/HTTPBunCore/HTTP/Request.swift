@@ -32,8 +32,10 @@ public struct Request: Sendable {
     }
     /// `targetAuthority`'s storage, empty for none: stored as an optional, it made every request's
     /// `Request` copy and destroy itself out of line (some 480 instructions of a `/get`).
-    private var absoluteFormAuthority: String
+    @usableFromInline var absoluteFormAuthority: String
 
+    // Inlinable: the server builds one per request from another module.
+    @inlinable
     public init(
         method: String, target: String, headers: HTTPHeaders = [:], body: [UInt8] = [],
         remoteAddress: String = "127.0.0.1", scheme: String = "http", version: String = "HTTP/1.1",

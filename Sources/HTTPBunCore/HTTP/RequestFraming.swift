@@ -129,7 +129,7 @@ public enum FieldSyntax {
 
     /// False when no byte is below 0x20 or DEL, eight bytes a step; true may be a tab. Every header
     /// value of every request passes here.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func mayHoldControlByte(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101

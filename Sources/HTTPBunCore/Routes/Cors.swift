@@ -6,7 +6,7 @@ enum Cors {
 
     static func decorate(_ response: inout Response, for request: Request) {
         let origin = request.headers.first("Origin")
-        if origin == nil && response.headers == .json {
+        if origin == nil && response.headers.hasIdenticalFields(to: .json) {
             // Shared, as `.json` is: building the array and freeing it cost more than the rest of
             // the decoration. (Comparing an array with one sharing its storage is one check.)
             response.headers = .jsonForAnyOrigin
