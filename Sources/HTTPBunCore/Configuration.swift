@@ -9,11 +9,9 @@ import HTTPWire
 /// let server = try HTTPBunServer.start(configuration)
 /// ```
 public struct ServerConfiguration: Sendable {
-    /// Which service's answer shapes to copy where httpbun and python httpbin differ.
-    public enum Flavor: String, Sendable, CaseIterable {
-        case httpbun
-        case httpbin
-    }
+    /// Which service's answer shapes to copy where httpbun and python httpbin differ (`.httpbun`,
+    /// `.httpbin`; `Flavor(rawValue:)` for a name).
+    public typealias Flavor = HTTPBunCore.Flavor
 
     /// Address to bind: an IPv4 or IPv6 literal or a host name. `0.0.0.0` or `::` for every interface.
     public var host: String

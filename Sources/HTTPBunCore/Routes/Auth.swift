@@ -6,17 +6,6 @@ enum AuthRoutes {
     /// httpbin's Basic challenge, which clients and their tests expect word for word.
     static let basicChallenge = "Basic realm=\"Fake Realm\""
 
-    static let routes: [Route] = [
-        Route(nil, "/basic-auth/{user}/{passwd}", { basic($0, hidden: false) }),
-        Route(nil, "/hidden-basic-auth/{user}/{passwd}", { basic($0, hidden: true) }),
-        Route(nil, "/bearer", bearer),
-        Route(nil, "/bearer/{tok}", bearer),
-        // httpbun's short form, qop `auth`.
-        Route(nil, "/digest-auth/{user}/{passwd}", digest),
-        Route(nil, "/digest-auth/{qop}/{user}/{passwd}", digest),
-        Route(nil, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", digest),
-        Route(nil, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}", digest),
-    ]
 
     static func basic(_ context: RouteContext, hidden: Bool) -> Response {
         let credentials = context.request.headers.first("Authorization").flatMap(AuthorizationHeader.basicCredentials)

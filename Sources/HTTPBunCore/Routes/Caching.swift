@@ -3,12 +3,6 @@ import JSONValue
 
 /// `/cache`, `/cache/{n}`, `/etag/{etag}`: conditional requests and caching headers.
 enum CachingRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/cache", cache),
-        Route(nil, "/cache/{n}", cacheFor),
-        Route(nil, "/etag/{etag}", etag),
-    ]
-
     /// RFC 9111 section 1.2.2: caches treat any larger max-age as this.
     static let maximumAge = 2_147_483_648
 

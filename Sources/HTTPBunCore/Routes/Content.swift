@@ -7,17 +7,6 @@ import JSONValue
 /// These server-authored pages are the only HTML the server sends: nothing a client puts in a
 /// request ever lands in them unescaped.
 enum ContentRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/html", { _ in .text(html, contentType: "text/html; charset=utf-8") }),
-        Route(["GET"], "/json", { _ in .json(slideshow) }),
-        Route(["GET"], "/xml", { _ in .text(xml, contentType: "application/xml") }),
-        Route(["GET"], "/robots.txt", { _ in .text(robots, contentType: "text/plain; charset=utf-8") }),
-        Route(["GET"], "/deny", { _ in .text(deny, contentType: "text/plain; charset=utf-8") }),
-        Route(["GET"], "/forms/post", { .text(form(prefix: $0.configuration.normalizedPathPrefix), contentType: "text/html; charset=utf-8") }),
-        Route(["GET"], "/links/{n}", links),
-        Route(["GET"], "/links/{n}/{offset}", links),
-    ]
-
     /// httpbin's limit, and a page size any client can parse.
     static let maximumLinks = 200
 

@@ -3,13 +3,6 @@ import JSONValue
 
 /// `/cookies`, `/cookies/set`, `/cookies/set/{name}/{value}`, `/cookies/delete`.
 enum CookieRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/cookies", { cookies($0.request) }),
-        Route(nil, "/cookies/set", { set($0, $0.request.query) }),
-        Route(nil, "/cookies/set/{name}/{value}", { set($0, [(name: $0[parameter: "name"], value: $0[parameter: "value"])]) }),
-        Route(nil, "/cookies/delete", delete),
-    ]
-
     static func cookies(_ request: Request) -> Response {
         var object = JSONObject()
         for pair in CookieHeader.parse(request.headers.values(for: "Cookie")) {

@@ -3,10 +3,6 @@ import JSONValue
 
 /// `/delay/{seconds}`: the echo object after a wait that holds no thread.
 enum DelayRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/delay/{seconds}", delay)
-    ]
-
     static func delay(_ context: RouteContext) -> Response {
         let text = context[parameter: "seconds"]
         switch DurationParameter.parse(text, name: "delay", maximum: context.configuration.maxDuration) {

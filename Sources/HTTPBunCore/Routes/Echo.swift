@@ -3,16 +3,6 @@ import JSONValue
 
 /// The echo object and the routes that answer with it: `/get /post /put /patch /delete /anything /any`.
 enum EchoRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/get", { echo($0) }),
-        Route(["POST"], "/post", { echo($0) }),
-        Route(["PUT"], "/put", { echo($0) }),
-        Route(["PATCH"], "/patch", { echo($0) }),
-        Route(["DELETE"], "/delete", { echo($0) }),
-        Route(nil, "/anything/{path*}", { echo($0) }),
-        Route(nil, "/any/{path*}", { echo($0) }),
-    ]
-
     static func echo(_ context: RouteContext) -> Response {
         switch Echo.json(context.request) {
         case .success(let bytes): .bytes(bytes, contentType: "application/json")

@@ -4,15 +4,6 @@ import HTTPCompression
 
 /// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/base64/{value}`, `/encoding/utf8`.
 enum EncodingRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/gzip", gzip),
-        Route(["GET"], "/deflate", deflate),
-        Route(["GET"], "/brotli", brotli),
-        // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
-        Route(["GET"], "/base64/{value*}", base64),
-        Route(["GET"], "/encoding/utf8", utf8),
-    ]
-
     /// The pretty echo object with `flag: true` appended, or why the request body could not be read.
     static func flaggedEcho(_ context: RouteContext, flag: String) -> Result<[UInt8], BodyParseError> {
         Echo.json(context.request, trailing: { writer in

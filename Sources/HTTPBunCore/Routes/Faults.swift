@@ -4,12 +4,6 @@ import JSONValue
 /// `/unstable`, `/fault/close`, `/fault/truncate/{n}`: failures on demand, for testing clients'
 /// retry and timeout paths.
 enum FaultRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/unstable", unstable),
-        Route(nil, "/fault/close", { _ in Response(body: .closeConnection) }),
-        Route(nil, "/fault/truncate/{n}", truncate),
-    ]
-
     /// The echo object, or a 500 with probability `failure_rate` (default 0.5). With `seed`, the
     /// outcome is the same on every call, so a test can pin a failure or a success.
     static func unstable(_ context: RouteContext) -> Response {

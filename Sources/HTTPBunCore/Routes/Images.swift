@@ -2,14 +2,6 @@ import HTTPWire
 
 /// Small images: `/image` (chosen by `Accept`), `/image/png`, `/image/jpeg`, `/image/webp`, `/image/svg`.
 enum ImageRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/image", negotiated),
-        Route(["GET"], "/image/png", { _ in response(.png) }),
-        Route(["GET"], "/image/jpeg", { _ in response(.jpeg) }),
-        Route(["GET"], "/image/webp", { _ in response(.webp) }),
-        Route(["GET"], "/image/svg", { _ in response(.svg) }),
-    ]
-
     enum Kind: CaseIterable {
         // Listed in httpbin's order of preference when a client names several types.
         case webp, svg, jpeg, png

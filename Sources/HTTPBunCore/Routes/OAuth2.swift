@@ -9,12 +9,6 @@ import JSONValue
 /// `invalid` gives `invalid_scope`. Tokens are signed, stateless and carry their expiry; the token
 /// request's `expires_in` (query or form, 1 to 86400 seconds) picks the access token's lifetime.
 enum OAuth2Routes {
-    static let routes: [Route] = [
-        Route(["GET", "POST"], "/oauth2/authorize", { authorize($0, provider: $0.services.oauth2) }),
-        Route(["POST"], "/oauth2/token", { token($0, provider: $0.services.oauth2) }),
-        Route(["GET", "POST"], "/oauth2/userinfo", { userinfo($0, provider: $0.services.oauth2) }),
-    ]
-
     static let defaultExpiresIn = 3600
     static let maximumExpiresIn = 86_400
     static let defaultScope = "read"

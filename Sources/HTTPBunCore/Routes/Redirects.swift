@@ -3,13 +3,6 @@ import JSONValue
 
 /// `/redirect/{n}`, `/relative-redirect/{n}`, `/absolute-redirect/{n}`, `/redirect-to`.
 enum RedirectRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/redirect/{n}", { chain($0, kind: "redirect", absolute: isTrue($0.request.queryValue("absolute"))) }),
-        Route(nil, "/relative-redirect/{n}", { chain($0, kind: "relative-redirect", absolute: false) }),
-        Route(nil, "/absolute-redirect/{n}", { chain($0, kind: "absolute-redirect", absolute: true) }),
-        Route(["GET", "POST", "PUT", "DELETE", "PATCH"], "/redirect-to", redirectTo),
-    ]
-
     static let maximumHops = 100
 
     /// One hop of an n-hop chain: 302 to the (n-1)th, the last to `/get`. An absolute chain goes

@@ -3,10 +3,6 @@ import JSONValue
 
 /// `/response-headers?K=V&...`: each query pair becomes a response header, and the body lists them.
 enum ResponseHeaderRoutes {
-    static let routes: [Route] = [
-        Route(["GET", "POST"], "/response-headers", respond)
-    ]
-
     /// Headers a client may not choose, dropped silently as httpbun and httpbin overwrite them:
     /// the framing ones because a client-chosen length or coding would desynchronise the connection,
     /// and `Content-Type` because honouring `text/html` would make this a reflected-XSS page.
@@ -17,7 +13,18 @@ enum ResponseHeaderRoutes {
         "proxy-connection",
     ]
 
-    static func respond(_ context: RouteContext) -> Response {
+    /// How a flavor writes the answer: header names as sent or canonical, and the body's layout.
+    struct Shape {
+        var canonicalNames: Bool
+        /// The document around the headers' object.
+        var document: @Sendable (JSON) -> JSON
+        var format: JSONFormat
+
+        static let httpbun = Shape(canonicalNames: true, document: { ["responseHeaders": $0] }, format: .pretty)
+        static let httpbin = Shape(canonicalNames: false, document: { $0 }, format: HTTPBinShape.jsonFormat)
+    }
+
+    static func respond(_ context: RouteContext, shape: Shape) -> Response {
         var pairs: [(name: String, value: String)] = []
         for pair in context.request.query {
             guard HTTPToken.isValid(pair.name) else {
@@ -27,24 +34,22 @@ enum ResponseHeaderRoutes {
                 return .error(400, "invalid value for header \"\(pair.name)\": control characters such as CR, LF and NUL are not allowed")
             }
             if reserved.contains(pair.name.asciiLowercased) { continue }
-            // httpbin keeps the name as the client wrote it.
-            pairs.append((context.configuration.flavor == .httpbin ? pair.name : pair.name.canonicalHeaderName, pair.value))
+            pairs.append((shape.canonicalNames ? pair.name.canonicalHeaderName : pair.name, pair.value))
         }
         var response = Response(status: 200, headers: ["Content-Type": "application/json"])
         for pair in pairs { response.headers.add(pair.name, pair.value) }
-        response.body = .bytes(body(pairs, flavor: context.configuration.flavor))
+        response.body = .bytes(body(pairs, shape: shape))
         return response
     }
 
     /// The headers as JSON, `Content-Length` included: it depends on the body's own length, so
     /// settle it by iterating until the number stops changing (at most a few rounds).
-    static func body(_ pairs: [(name: String, value: String)], flavor: ServerConfiguration.Flavor) -> [UInt8] {
+    static func body(_ pairs: [(name: String, value: String)], shape: Shape) -> [UInt8] {
         var length = 0
         while true {
             let all = [("Content-Length", String(length)), ("Content-Type", "application/json")] + pairs
             let headers = JSON.stringOrList(all.map { (name: $0.0, value: $0.1) })
-            let document: JSON = flavor == .httpbin ? headers : ["responseHeaders": headers]
-            let bytes = document.serializedBytes(flavor == .httpbin ? HTTPBinShape.jsonFormat : .pretty)
+            let bytes = shape.document(headers).serializedBytes(shape.format)
             if bytes.count == length { return bytes }
             length = bytes.count
         }

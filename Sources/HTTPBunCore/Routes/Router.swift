@@ -39,9 +39,12 @@ public struct RouteContext: Sendable {
 final class SharedConfiguration: Sendable {
     let value: ServerConfiguration
     let services: RouteServices
+    /// `value.flavor`, kept apart so each request reaches its closures with one load.
+    let flavor: Flavor
     init(_ value: ServerConfiguration, services: RouteServices) {
         self.value = value
         self.services = services
+        self.flavor = value.flavor
     }
 }
 
@@ -122,40 +125,22 @@ public struct Router: Sendable {
 
     /// - Parameters:
     ///   - services: the clock and randomness handlers see; the server passes the system's.
-    ///   - routes: the routes to serve instead of the catalogue (a test's own few).
+    ///   - routes: the routes to serve instead of the flavor's catalogue (a test's own few).
     public init(
         configuration: ServerConfiguration = ServerConfiguration(), services: RouteServices = .stoppedClock, routes: [Route]? = nil
     ) {
         self.settings = SharedConfiguration(configuration, services: services)
         self.prefix = configuration.normalizedPathPrefix
-        self.table = RouteTable(routes: routes ?? Router.catalogue(configuration), httpbin: configuration.flavor == .httpbin)
+        self.table = RouteTable(
+            routes: routes ?? configuration.flavor.endpoints.map(\.route), refusesPath: configuration.flavor.refusesPath)
     }
-
-    /// Every endpoint family's routes.
-    static func catalogue(_ configuration: ServerConfiguration) -> [Route] {
-        let routes = defaultCatalogue
-        guard configuration.flavor == .httpbin else { return routes }
-        // httpbin's shapes replace the default routes of the same pattern; the rest stay.
-        let replaced = HTTPBinRoutes.routes.map(\.segments)
-        return HTTPBinRoutes.routes + routes.filter { !replaced.contains($0.segments) }
-    }
-
-    static let defaultCatalogue: [Route] =
-        EchoRoutes.routes + InspectionRoutes.routes + StatusRoutes.routes + DelayRoutes.routes
-            + CookieRoutes.routes + HealthRoutes.routes + AuthRoutes.routes + RedirectRoutes.routes
-            + CachingRoutes.routes + ResponseHeaderRoutes.routes + FaultRoutes.routes + ByteRoutes.routes
-            + StreamRoutes.routes + EncodingRoutes.routes + ContentRoutes.routes + ImageRoutes.routes + OAuth2Routes.routes
 
     public func respond(to request: consuming Request) -> Response {
         // The request moves into the context that the handler gets: copying it there cost a retain
         // and a release for each of its strings and arrays.
         var context = RouteContext(request: request, parameters: [:], settings: settings, prefixLength: 0)
         var response = route(&context)
-        if configuration.flavor == .httpbin {
-            HTTPBinShape.decorate(&response, for: context.request)
-        } else {
-            Cors.decorate(&response, for: context.request)
-        }
+        settings.flavor.decorate(&response, context.request)
         return response
     }
 
@@ -234,11 +219,7 @@ public struct Router: Sendable {
             return found.routes[found.index].handler(context)
         }
         if !allowed.isEmpty {
-            let allow = Self.allowValue(allowed)
-            if configuration.flavor == .httpbin { return HTTPBinShape.methodNotAllowed(allow: allow) }
-            var response = Response.error(405, "method \(context.request.method) not allowed on \(context.request.path); use \(allow)")
-            response.headers.add("Allow", allow)
-            return response
+            return settings.flavor.methodNotAllowed(context.request, Self.allowValue(allowed))
         }
         return notFound(context.request)
     }
@@ -252,9 +233,7 @@ public struct Router: Sendable {
         return methods.sorted().joined(separator: ", ")
     }
 
-    private func preflight(for request: Request) -> Response {
-        configuration.flavor == .httpbin ? HTTPBinShape.preflight(for: request) : Cors.preflight(for: request)
-    }
+    private func preflight(for request: Request) -> Response { settings.flavor.preflight(request) }
 
     /// What the one pass over a target found.
     private enum LiteralLookup {
@@ -267,9 +246,7 @@ public struct Router: Sendable {
         case search
     }
 
-    private func notFound(_ request: Request) -> Response {
-        configuration.flavor == .httpbin ? HTTPBinShape.notFound() : .error(404, "not found: \(request.path)")
-    }
+    private func notFound(_ request: Request) -> Response { settings.flavor.notFound(request) }
 
     /// Calls `body` with the offsets of the path's non-empty `/`-separated segments, split over the
     /// path's own bytes (splitting on a `Character` compares grapheme clusters) into room on the
@@ -315,8 +292,8 @@ final class RouteTable: Sendable {
     /// Routes by their first literal segment, so a request is matched against a handful, not all.
     let byFirstSegment: BytesIndex<[Route]>
     let parameterFirst: [Route]
-    /// `--flavor httpbin`: its strict slashes refuse some paths a pattern fits.
-    private let httpbin: Bool
+    /// The flavor's refusal of paths a pattern fits (httpbin's strict slashes).
+    private let refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)?
     /// For each method a literal route takes, what `find` answers for that route's own path, worked
     /// out once: `GET /get` is then one lookup of its bytes, not a split, a search and a match.
     private let literalPaths: [(method: String, found: BytesIndex<Found>)]
@@ -324,17 +301,17 @@ final class RouteTable: Sendable {
     let methodsTaken: Set<String>
 
     private init(
-        byFirstSegment: BytesIndex<[Route]>, parameterFirst: [Route], httpbin: Bool,
+        byFirstSegment: BytesIndex<[Route]>, parameterFirst: [Route], refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)?,
         literalPaths: [(method: String, found: BytesIndex<Found>)], methodsTaken: Set<String>
     ) {
         self.byFirstSegment = byFirstSegment
         self.parameterFirst = parameterFirst
-        self.httpbin = httpbin
+        self.refusesPath = refusesPath
         self.literalPaths = literalPaths
         self.methodsTaken = methodsTaken
     }
 
-    convenience init(routes: [Route], httpbin: Bool) {
+    convenience init(routes: [Route], refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)?) {
         var byFirst: [String: [Route]] = [:]
         var parameterFirst: [Route] = []
         for route in routes {
@@ -346,7 +323,8 @@ final class RouteTable: Sendable {
         }
         // The general search, as it is without the shortcut, answers for each literal path.
         let searching = RouteTable(
-            byFirstSegment: BytesIndex(byFirst), parameterFirst: parameterFirst, httpbin: httpbin, literalPaths: [], methodsTaken: [])
+            byFirstSegment: BytesIndex(byFirst), parameterFirst: parameterFirst, refusesPath: refusesPath, literalPaths: [],
+            methodsTaken: [])
         var foundByMethod: [String: [String: Found]] = [:]
         for route in routes {
             let literals = route.segments.compactMap { segment -> String? in
@@ -363,7 +341,7 @@ final class RouteTable: Sendable {
             }
         }
         self.init(
-            byFirstSegment: searching.byFirstSegment, parameterFirst: parameterFirst, httpbin: httpbin,
+            byFirstSegment: searching.byFirstSegment, parameterFirst: parameterFirst, refusesPath: refusesPath,
             literalPaths: foundByMethod.sorted { $0.key < $1.key }.map { (method: $0.key, found: BytesIndex($0.value)) },
             methodsTaken: Set(routes.flatMap { $0.methods ?? [] }))
     }
@@ -394,7 +372,7 @@ final class RouteTable: Sendable {
         func search(_ routes: [Route]) -> Found? {
             for index in routes.indices {
                 guard let parameters = routes[index].match(path, pathSegments) else { continue }
-                if httpbin, HTTPBinShape.refusesSlashes(routePath, route: routes[index], parameters: parameters) { continue }
+                if let refusesPath, refusesPath(routePath, routes[index], parameters) { continue }
                 guard method == "OPTIONS" || routes[index].accepts(method) else {
                     allowed.formUnion(routes[index].methods ?? [])
                     continue

@@ -3,10 +3,6 @@ import JSONValue
 
 /// `/status/{codes}`: any status, or a random one from a list or weighted list.
 enum StatusRoutes {
-    static let routes: [Route] = [
-        Route(nil, "/status/{codes}", status)
-    ]
-
     static func status(_ context: RouteContext) -> Response {
         switch StatusChoice.parse(context[parameter: "codes"]) {
         case .failure(let error): return .error(400, error.message)

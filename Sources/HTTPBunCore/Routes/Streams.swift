@@ -6,13 +6,6 @@ import JSONValue
 /// Every body is computed up front as a `TimedStream`: the server sends each chunk after its pause
 /// and parks the connection in between, so a slow stream holds no thread.
 enum StreamRoutes {
-    static let routes: [Route] = [
-        Route(["GET"], "/stream/{n}", stream),
-        Route(["GET"], "/drip", { drip($0, lines: false) }),
-        Route(["GET"], "/drip-lines", { drip($0, lines: true) }),
-        Route(["GET"], "/sse", sse),
-    ]
-
     /// httpbin's cap on `/stream/{n}`; larger counts are cut to it, as httpbin does, so a client
     /// asking for 1000 lines still gets a stream rather than an error.
     static let maximumLines = 100

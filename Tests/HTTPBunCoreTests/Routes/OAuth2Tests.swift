@@ -20,7 +20,7 @@ private final class Fixture: Sendable {
         let clock = self.clock
         let services = RouteServices(now: { clock.now }, maximumUsedCodes: maximumUsedCodes)
         provider = services.oauth2
-        router = Router(configuration: configuration, services: services, routes: OAuth2Routes.routes)
+        router = Router(configuration: configuration, services: services, routes: Catalogue.routes(in: .oauth2))
     }
 
     func advance(_ seconds: Double) { clock.advance(seconds) }

@@ -1,0 +1,230 @@
+import HTTPWire
+import JSONValue
+
+/// Every endpoint the server has, in one table, as go-httpbin keeps its API in one route table: the
+/// router, the 405 `Allow` lists, and whatever lists the endpoints (a landing page, an OpenAPI
+/// document) are derived from it. A flavor (`Flavor`) replaces some entries' methods and handlers;
+/// it never adds an endpoint this table does not name.
+///
+/// Order matters where two patterns fit one path: the first entry that fits and takes the method wins.
+public enum Catalogue {
+    private typealias E = Endpoint
+    private static let get = ["GET"]
+    private static let any: [String]? = nil
+
+    /// The default flavor's endpoints.
+    public static let endpoints: [Endpoint] = [
+        // MARK: HTTP methods
+        E(.methods, get, "/get", "The request's query arguments, headers, origin and URL, as JSON.") { EchoRoutes.echo($0) },
+        E(.methods, ["POST"], "/post", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
+        E(.methods, ["PUT"], "/put", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
+        E(.methods, ["PATCH"], "/patch", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
+        E(.methods, ["DELETE"], "/delete", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
+        E(.methods, any, "/anything/{path*}", "Any method on any path below: the request echoed, method included.") { EchoRoutes.echo($0) },
+        E(.methods, any, "/any/{path*}", "httpbun's short spelling of /anything.") { EchoRoutes.echo($0) },
+
+        // MARK: Request inspection
+        E(.inspection, any, "/headers", "The request's headers.") { .json(["headers": Echo.headers($0.request)]) },
+        E(.inspection, any, "/ip", "The client's address (or the forwarded one).") { .json(["origin": .string(Echo.origin($0.request))]) },
+        E(.inspection, any, "/user-agent", "The request's User-Agent.") {
+            .json(["user-agent": .string($0.request.headers.first("User-Agent") ?? "")])
+        },
+        E(.inspection, any, "/uuid", "A random version 4 UUID.") { context in
+            var generator = context.services.randomNumbers
+            return .json(["uuid": .string(RandomIdentifiers.uuid4(using: &generator))])
+        },
+        E(.inspection, any, "/payload", "The request body sent back as it came, with its Content-Type.", InspectionRoutes.payload),
+
+        // MARK: Status codes and waits
+        E(.status, any, "/status/{codes}", "Answers with the status given, or one drawn from a weighted list (200,404:2).", StatusRoutes.status),
+        E(.dynamic, any, "/delay/{seconds}", "The request echoed after a wait of up to --max-duration seconds.", DelayRoutes.delay),
+
+        // MARK: Cookies
+        E(.cookies, any, "/cookies", "The cookies the request carried.") { CookieRoutes.cookies($0.request) },
+        E(.cookies, any, "/cookies/set", "Sets each query argument as a cookie, then redirects to /cookies.",
+          query: [.init("{name}", "a cookie to set, as name=value")]) { CookieRoutes.set($0, $0.request.query) },
+        E(.cookies, any, "/cookies/set/{name}/{value}", "Sets one cookie, then redirects to /cookies.") {
+            CookieRoutes.set($0, [(name: $0[parameter: "name"], value: $0[parameter: "value"])])
+        },
+        E(.cookies, any, "/cookies/delete", "Expires each cookie named in the query, then redirects to /cookies.",
+          query: [.init("{name}", "a cookie to delete")], CookieRoutes.delete),
+
+        E(.health, get, "/health", "Readiness: 200 while the server serves.") { _ in .json(["status": "ok"]) },
+
+        // MARK: Authentication
+        E(.auth, any, "/basic-auth/{user}/{passwd}", "200 for these Basic credentials, else 401 with a challenge.") {
+            AuthRoutes.basic($0, hidden: false)
+        },
+        E(.auth, any, "/hidden-basic-auth/{user}/{passwd}", "Like /basic-auth, but 404 instead of a challenge.") {
+            AuthRoutes.basic($0, hidden: true)
+        },
+        E(.auth, any, "/bearer", "200 with any Bearer token, else 401.", AuthRoutes.bearer),
+        E(.auth, any, "/bearer/{tok}", "200 for this Bearer token, else 401.", AuthRoutes.bearer),
+        E(.auth, any, "/digest-auth/{user}/{passwd}", "Digest authentication, qop auth, MD5 (httpbun's short form).", AuthRoutes.digest),
+        E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}", "Digest authentication with this qop (auth, auth-int).", AuthRoutes.digest),
+        E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", "Digest authentication with MD5, SHA-256 or SHA-512.",
+          AuthRoutes.digest),
+        E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}",
+          "Digest authentication whose nonces go stale after this many uses.", AuthRoutes.digest),
+
+        // MARK: Redirects
+        E(.redirects, any, "/redirect/{n}", "Redirects n times, then lands on /get.",
+          query: [.init("absolute", "true for absolute Location URLs")]) {
+            RedirectRoutes.chain($0, kind: "redirect", absolute: RedirectRoutes.isTrue($0.request.queryValue("absolute")))
+        },
+        E(.redirects, any, "/relative-redirect/{n}", "Redirects n times with relative Locations.") {
+            RedirectRoutes.chain($0, kind: "relative-redirect", absolute: false)
+        },
+        E(.redirects, any, "/absolute-redirect/{n}", "Redirects n times with absolute Locations.") {
+            RedirectRoutes.chain($0, kind: "absolute-redirect", absolute: true)
+        },
+        E(.redirects, ["GET", "POST", "PUT", "DELETE", "PATCH"], "/redirect-to", "Redirects to url (allowed hosts only).",
+          query: [.init("url", "where to send the client"), .init("status_code", "the 3xx to answer with (302 by default)")],
+          RedirectRoutes.redirectTo),
+
+        // MARK: Caching
+        E(.caching, any, "/cache", "304 when the request is conditional, else the echo with Last-Modified and ETag.", CachingRoutes.cache),
+        E(.caching, any, "/cache/{n}", "The echo with Cache-Control: public, max-age=n.", CachingRoutes.cacheFor),
+        E(.caching, any, "/etag/{etag}", "Answers If-None-Match and If-Match against this ETag.", CachingRoutes.etag),
+
+        E(.responseHeaders, ["GET", "POST"], "/response-headers", "Each query argument becomes a response header, listed in the body.",
+          query: [.init("{name}", "a header to send, as name=value")]) { ResponseHeaderRoutes.respond($0, shape: .httpbun) },
+
+        // MARK: Faults
+        E(.faults, any, "/unstable", "The echo, or a 500 with probability failure_rate.",
+          query: [.init("failure_rate", "0 to 1, 0.5 by default"), .init("seed", "a whole number, for the same outcome every time")],
+          FaultRoutes.unstable),
+        E(.faults, any, "/fault/close", "Closes the connection without an answer.") { _ in Response(body: .closeConnection) },
+        E(.faults, any, "/fault/truncate/{n}", "Announces a longer body than the n bytes it sends, then closes.", FaultRoutes.truncate),
+
+        // MARK: Dynamic data
+        E(.dynamic, get, "/bytes/{n}", "n random bytes.", query: [.init("seed", "a whole number, for the same bytes every time")],
+          ByteRoutes.bytes),
+        E(.dynamic, get, "/stream-bytes/{n}", "n random bytes in chunks.",
+          query: [.init("seed", "a whole number"), .init("chunk_size", "bytes per chunk")], ByteRoutes.streamBytes),
+        E(.dynamic, get, "/range/{n}", "n bytes of the alphabet, answering Range requests with 206.",
+          query: [.init("chunk_size", "bytes per chunk"), .init("duration", "seconds to spread the body over")], ByteRoutes.range),
+
+        // MARK: Streams
+        E(.streams, get, "/stream/{n}", "n JSON lines, each the echo with its id.", StreamRoutes.stream),
+        E(.streams, get, "/drip", "numbytes bytes dripped over duration seconds.",
+          query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
+                  .init("code", "the status")]) { StreamRoutes.drip($0, lines: false) },
+        E(.streams, get, "/drip-lines", "Like /drip, a line at a time.",
+          query: [.init("numbytes", "how many lines"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
+                  .init("code", "the status")]) { StreamRoutes.drip($0, lines: true) },
+        E(.streams, get, "/sse", "Server-sent events, count of them, delay apart.",
+          query: [.init("count", "how many events, 10 by default"), .init("delay", "seconds between them, 1 by default")], StreamRoutes.sse),
+
+        // MARK: Encodings
+        E(.encodings, get, "/gzip", "The echo, gzip-encoded.", EncodingRoutes.gzip),
+        E(.encodings, get, "/deflate", "The echo, deflate-encoded.", EncodingRoutes.deflate),
+        E(.encodings, get, "/brotli", "The echo, brotli-encoded (501 where libbrotli is missing).", EncodingRoutes.brotli),
+        // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
+        E(.encodings, get, "/base64/{value*}", "The base64 (or base64url) value decoded.", EncodingRoutes.base64),
+        E(.encodings, get, "/encoding/utf8", "A page of UTF-8 text in many scripts.", EncodingRoutes.utf8),
+
+        // MARK: Response formats
+        E(.formats, get, "/html", "An HTML page.") { _ in .text(ContentRoutes.html, contentType: "text/html; charset=utf-8") },
+        E(.formats, get, "/json", "A JSON document.") { _ in .json(ContentRoutes.slideshow) },
+        E(.formats, get, "/xml", "An XML document.") { _ in .text(ContentRoutes.xml, contentType: "application/xml") },
+        E(.formats, get, "/robots.txt", "A robots.txt.") { _ in .text(ContentRoutes.robots, contentType: "text/plain; charset=utf-8") },
+        E(.formats, get, "/deny", "A page robots.txt denies.") { _ in .text(ContentRoutes.deny, contentType: "text/plain; charset=utf-8") },
+        E(.formats, get, "/forms/post", "An HTML form that posts to /post.") {
+            .text(ContentRoutes.form(prefix: $0.configuration.normalizedPathPrefix), contentType: "text/html; charset=utf-8")
+        },
+        E(.formats, get, "/links/{n}", "A page of n links.", ContentRoutes.links),
+        E(.formats, get, "/links/{n}/{offset}", "A page of n links, the offset-th one as text.", ContentRoutes.links),
+
+        // MARK: Images
+        E(.images, get, "/image", "An image in the type the Accept header prefers.", ImageRoutes.negotiated),
+        E(.images, get, "/image/png", "A PNG image.") { _ in ImageRoutes.response(.png) },
+        E(.images, get, "/image/jpeg", "A JPEG image.") { _ in ImageRoutes.response(.jpeg) },
+        E(.images, get, "/image/webp", "A WebP image.") { _ in ImageRoutes.response(.webp) },
+        E(.images, get, "/image/svg", "An SVG image.") { _ in ImageRoutes.response(.svg) },
+
+        // MARK: OAuth2
+        E(.oauth2, ["GET", "POST"], "/oauth2/authorize", "A mock OAuth2 authorization endpoint (RFC 6749, PKCE).") {
+            OAuth2Routes.authorize($0, provider: $0.services.oauth2)
+        },
+        E(.oauth2, ["POST"], "/oauth2/token", "The token endpoint: code, password, client_credentials and refresh_token grants.",
+          query: [.init("expires_in", "the access token's lifetime, 1 to 86400 seconds")]) { OAuth2Routes.token($0, provider: $0.services.oauth2) },
+        E(.oauth2, ["GET", "POST"], "/oauth2/userinfo", "The bearer token's claims.") { OAuth2Routes.userinfo($0, provider: $0.services.oauth2) },
+    ]
+
+    /// The routes of one family, for a test's router of only those.
+    static func routes(in family: Endpoint.Family) -> [Route] {
+        endpoints.filter { $0.family == family }.map(\.route)
+    }
+}
+
+/// One entry of the catalogue: where it is, what it takes, what it does, and its handler.
+public struct Endpoint: Sendable {
+    /// The groups a landing page or an API document lists endpoints under.
+    public enum Family: String, Sendable, CaseIterable {
+        case methods = "HTTP methods"
+        case inspection = "Request inspection"
+        case status = "Status codes"
+        case auth = "Authentication"
+        case redirects = "Redirects"
+        case cookies = "Cookies"
+        case caching = "Caching"
+        case responseHeaders = "Response headers"
+        case dynamic = "Dynamic data"
+        case streams = "Streams"
+        case encodings = "Encodings"
+        case formats = "Response formats"
+        case images = "Images"
+        case faults = "Faults"
+        case oauth2 = "OAuth2"
+        case health = "Health"
+    }
+
+    /// A query argument an endpoint reads. A name in braces stands for any name (`{name}`).
+    public struct Parameter: Sendable, Equatable {
+        public let name: String
+        public let summary: String
+        public init(_ name: String, _ summary: String) {
+            self.name = name
+            self.summary = summary
+        }
+    }
+
+    public let family: Family
+    /// Methods answered; nil for every method. `GET` implies `HEAD`; every route answers `OPTIONS`.
+    public let methods: [String]?
+    /// The path pattern: `{name}` is one segment, `{name*}` the rest of the path.
+    public let pattern: String
+    public let summary: String
+    public let query: [Parameter]
+    let handler: Handler
+
+    init(
+        _ family: Family, _ methods: [String]?, _ pattern: String, _ summary: String, query: [Parameter] = [],
+        _ handler: @escaping Handler
+    ) {
+        self.family = family
+        self.methods = methods
+        self.pattern = pattern
+        self.summary = summary
+        self.query = query
+        self.handler = handler
+    }
+
+    /// This endpoint with another flavor's methods and handler.
+    func replaced(by route: FlavorRoute) -> Endpoint {
+        Endpoint(family, route.methods, pattern, summary, query: query, route.handler)
+    }
+
+    /// The path parameters, in order (`/delay/{seconds}` gives `["seconds"]`).
+    public var pathParameters: [String] {
+        route.segments.compactMap {
+            switch $0 {
+            case .literal: nil
+            case .parameter(let name), .rest(let name): name
+            }
+        }
+    }
+
+    var route: Route { Route(methods.map(Set.init), pattern, handler) }
+}

@@ -1,0 +1,68 @@
+@testable import HTTPBunCore
+import Testing
+
+/// The catalogue is the one table every endpoint is listed in; routing and `Allow` come from it.
+@Suite("The endpoint catalogue")
+struct CatalogueTests {
+    @Test("each pattern is listed once, with a family, a summary and a pattern that parses")
+    func entriesAreWellFormed() {
+        var seen: Set<String> = []
+        for endpoint in Catalogue.endpoints {
+            #expect(seen.insert(endpoint.pattern).inserted, "\(endpoint.pattern) is listed twice")
+            #expect(endpoint.pattern.hasPrefix("/"))
+            #expect(!endpoint.summary.isEmpty && endpoint.summary.hasSuffix("."), "\(endpoint.pattern): a one-line summary")
+            #expect(endpoint.route.segments.count == endpoint.pattern.split(separator: "/").count)
+            #expect(Set(endpoint.pathParameters).count == endpoint.pathParameters.count, "\(endpoint.pattern)")
+        }
+        #expect(Catalogue.endpoints.count >= 66)
+        #expect(Set(Catalogue.endpoints.map(\.family)) == Set(Endpoint.Family.allCases), "no family is empty")
+    }
+
+    @Test("every flavor override replaces a catalogue endpoint: none is dropped silently", arguments: Flavor.allCases)
+    func overridesNameCataloguePatterns(flavor: Flavor) {
+        let patterns = Set(Catalogue.endpoints.map(\.pattern))
+        for override in flavor.overrides {
+            #expect(patterns.contains(override.pattern), "\(flavor): \(override.pattern) is not in the catalogue")
+        }
+        #expect(flavor.endpoints.map(\.pattern) == Catalogue.endpoints.map(\.pattern), "a flavor keeps the table's order")
+    }
+
+    @Test("the router serves each flavor's table: every endpoint answers its methods and lists them in Allow", arguments: Flavor.allCases)
+    func routerFollowsTheTable(flavor: Flavor) {
+        let router = Router(configuration: ServerConfiguration(flavor: flavor))
+        for endpoint in flavor.endpoints {
+            let path = "/" + endpoint.route.segments.map { segment in
+                switch segment {
+                case .literal(let text): text
+                case .parameter: "1"
+                case .rest: "a"
+                }
+            }.joined(separator: "/")
+            // /fault/close answers nothing at all; /hidden-basic-auth hides itself with a 404.
+            guard endpoint.pattern != "/fault/close", endpoint.family != .auth || !endpoint.pattern.hasPrefix("/hidden") else { continue }
+            let method = endpoint.methods?.first ?? "GET"
+            let answer = router.respond(to: Request(method: method, target: path, headers: ["Host": "h"]))
+            #expect(answer.status != 404 && answer.status != 405, "\(flavor) \(method) \(path): \(answer.status)")
+            guard let methods = endpoint.methods else { continue }
+            let refused = router.respond(to: Request(method: "BREW", target: path, headers: ["Host": "h"]))
+            #expect(refused.status == 405, "\(flavor) BREW \(path)")
+            var allow = Set(methods + ["OPTIONS"])
+            if allow.contains("GET") { allow.insert("HEAD") }
+            #expect(refused.headers["Allow"] == allow.sorted().joined(separator: ", "), "\(flavor) \(path)")
+        }
+    }
+
+    @Test("the flavor decides the shapes of what no endpoint answers")
+    func flavorShapes() {
+        let httpbun = Router(configuration: ServerConfiguration(flavor: .httpbun))
+        let httpbin = Router(configuration: ServerConfiguration(flavor: .httpbin))
+        let missing = Request(method: "GET", target: "/nope", headers: ["Host": "h"])
+        #expect(httpbun.respond(to: missing).headers["Content-Type"] == "application/json")
+        #expect(httpbin.respond(to: missing).headers["Content-Type"] == "text/html; charset=utf-8")
+        let slash = Request(method: "GET", target: "/get/", headers: ["Host": "h"])
+        #expect(httpbin.respond(to: slash).status == 404, "Flask's strict slashes")
+        #expect(Flavor(rawValue: "httpbin") == .httpbin)
+        #expect(Flavor(rawValue: "go-httpbin") == nil)
+        #expect(Flavor.allCases.map(\.rawValue) == ["httpbun", "httpbin"])
+    }
+}
