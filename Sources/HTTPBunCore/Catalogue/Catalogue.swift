@@ -15,13 +15,13 @@ public enum Catalogue {
     /// The default flavor's endpoints.
     public static let endpoints: [Endpoint] = [
         // MARK: HTTP methods
-        E(.methods, get, "/get", "The request's query arguments, headers, origin and URL, as JSON.") { EchoRoutes.echo($0) },
-        E(.methods, ["POST"], "/post", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
-        E(.methods, ["PUT"], "/put", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
-        E(.methods, ["PATCH"], "/patch", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
-        E(.methods, ["DELETE"], "/delete", "The request echoed, with its body read as form, JSON or files.") { EchoRoutes.echo($0) },
-        E(.methods, any, "/anything/{path*}", "Any method on any path below: the request echoed, method included.") { EchoRoutes.echo($0) },
-        E(.methods, any, "/any/{path*}", "httpbun's short spelling of /anything.") { EchoRoutes.echo($0) },
+        E(.methods, get, "/get", "The request's query arguments, headers, origin and URL, as JSON.") { try EchoRoutes.echo($0) },
+        E(.methods, ["POST"], "/post", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
+        E(.methods, ["PUT"], "/put", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
+        E(.methods, ["PATCH"], "/patch", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
+        E(.methods, ["DELETE"], "/delete", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
+        E(.methods, any, "/anything/{path*}", "Any method on any path below: the request echoed, method included.") { try EchoRoutes.echo($0) },
+        E(.methods, any, "/any/{path*}", "httpbun's short spelling of /anything.") { try EchoRoutes.echo($0) },
 
         // MARK: Request inspection
         E(.inspection, any, "/headers", "The request's headers.") { .json(["headers": Echo.headers($0.request)]) },
@@ -109,10 +109,10 @@ public enum Catalogue {
         E(.streams, get, "/stream/{n}", "n JSON lines, each the echo with its id.", StreamRoutes.stream),
         E(.streams, get, "/drip", "numbytes bytes dripped over duration seconds.",
           query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
-                  .init("code", "the status")]) { StreamRoutes.drip($0, lines: false) },
+                  .init("code", "the status")]) { try StreamRoutes.drip($0, lines: false) },
         E(.streams, get, "/drip-lines", "Like /drip, a line at a time.",
           query: [.init("numbytes", "how many lines"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
-                  .init("code", "the status")]) { StreamRoutes.drip($0, lines: true) },
+                  .init("code", "the status")]) { try StreamRoutes.drip($0, lines: true) },
         E(.streams, get, "/sse", "Server-sent events, count of them, delay apart.",
           query: [.init("count", "how many events, 10 by default"), .init("delay", "seconds between them, 1 by default")], StreamRoutes.sse),
 
@@ -145,7 +145,7 @@ public enum Catalogue {
 
         // MARK: OAuth2
         E(.oauth2, ["GET", "POST"], "/oauth2/authorize", "A mock OAuth2 authorization endpoint (RFC 6749, PKCE).") {
-            OAuth2Routes.authorize($0, provider: $0.services.oauth2)
+            try OAuth2Routes.authorize($0, provider: $0.services.oauth2)
         },
         E(.oauth2, ["POST"], "/oauth2/token", "The token endpoint: code, password, client_credentials and refresh_token grants.",
           query: [.init("expires_in", "the access token's lifetime, 1 to 86400 seconds")]) { OAuth2Routes.token($0, provider: $0.services.oauth2) },

@@ -59,20 +59,20 @@ enum HTTPBinRoutes {
         FlavorRoute(get, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", digest),
         FlavorRoute(get, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}", digest),
 
-        FlavorRoute(get, "/redirect/{n}", { chain($0, kind: .redirect) }),
-        FlavorRoute(get, "/relative-redirect/{n}", { chain($0, kind: .relative) }),
-        FlavorRoute(get, "/absolute-redirect/{n}", { chain($0, kind: .absolute) }),
+        FlavorRoute(get, "/redirect/{n}", { try chain($0, kind: .redirect) }),
+        FlavorRoute(get, "/relative-redirect/{n}", { try chain($0, kind: .relative) }),
+        FlavorRoute(get, "/absolute-redirect/{n}", { try chain($0, kind: .absolute) }),
         FlavorRoute(common, "/redirect-to", redirectTo),
 
-        FlavorRoute(get, "/bytes/{n}", { ByteRoutes.bytes(cappedSize($0)) }),
-        FlavorRoute(get, "/stream-bytes/{n}", { ByteRoutes.streamBytes(cappedSize($0)) }),
+        FlavorRoute(get, "/bytes/{n}", { try ByteRoutes.bytes(cappedSize($0)) }),
+        FlavorRoute(get, "/stream-bytes/{n}", { try ByteRoutes.streamBytes(cappedSize($0)) }),
         FlavorRoute(get, "/stream/{n}", stream),
         FlavorRoute(get, "/range/{n}", range),
         FlavorRoute(get, "/drip", drip),
 
-        FlavorRoute(get, "/gzip", { compressed($0, flag: "gzipped") }),
-        FlavorRoute(get, "/deflate", { compressed($0, flag: "deflated") }),
-        FlavorRoute(get, "/brotli", { compressed($0, flag: "brotli") }),
+        FlavorRoute(get, "/gzip", { try compressed($0, flag: "gzipped") }),
+        FlavorRoute(get, "/deflate", { try compressed($0, flag: "deflated") }),
+        FlavorRoute(get, "/brotli", { try compressed($0, flag: "brotli") }),
         FlavorRoute(get, "/base64/{value*}", base64),
 
         FlavorRoute(get, "/json", { _ in HTTPBinShape.json(ContentRoutes.slideshow) }),
@@ -116,7 +116,7 @@ enum HTTPBinRoutes {
 
     // MARK: Status and delay
 
-    static func status(_ context: RouteContext) -> Response {
+    static func status(_ context: RouteContext) throws(HTTPError) -> Response {
         let text = context[parameter: "codes"]
         var codes: [Int] = []
         var weights: [Double] = []
@@ -132,22 +132,19 @@ enum HTTPBinRoutes {
         // Codes a response line cannot carry, and weights `pick` cannot draw from, keep the default
         // flavor's answer (a 400 that says why).
         guard codes.allSatisfy({ (200...599).contains($0) }), let choice = try? StatusChoice(codes: codes, weights: weights) else {
-            return StatusRoutes.status(context)
+            return try StatusRoutes.status(context)
         }
         var generator = context.services.randomNumbers
         return HTTPBinShape.status(choice.pick(using: &generator))
     }
 
     /// httpbin caps the wait at 10 seconds instead of refusing a longer one.
-    static func delay(_ context: RouteContext) -> Response {
+    static func delay(_ context: RouteContext) throws(HTTPError) -> Response {
         let text = context[parameter: "seconds"]
-        switch DurationParameter.parse(text, name: "delay", maximum: .seconds(1_000_000_000)) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let wait):
-            var response = echo(context, HTTPBinShape.delayKeys)
-            response.delay = min(wait, .seconds(10), context.configuration.maxDuration)
-            return response
-        }
+        let wait = try DurationParameter.parse(text, name: "delay", maximum: .seconds(1_000_000_000))
+        var response = echo(context, HTTPBinShape.delayKeys)
+        response.delay = min(wait, .seconds(10), context.configuration.maxDuration)
+        return response
     }
 
     // MARK: Cookies
@@ -204,8 +201,8 @@ enum HTTPBinRoutes {
     /// Our digest check (nonces, `nc` counting, `stale_after` as a count) under httpbin's realm, with
     /// httpbin's challenge: parameters in its order, `stale=False` spelled as python does, an empty
     /// body, and the `stale_after`, `last_nonce` and `fake` cookies it sets.
-    static func digest(_ context: RouteContext) -> Response {
-        guard case .success(var check) = AuthRoutes.digestCheck(context) else { return AuthRoutes.digest(context) }
+    static func digest(_ context: RouteContext) throws(HTTPError) -> Response {
+        guard var check = try? AuthRoutes.digestCheck(context) else { return try AuthRoutes.digest(context) }
         check.realm = digestRealm
         let request = context.request
         let now = context.services.secondsSinceEpoch
@@ -245,7 +242,7 @@ enum HTTPBinRoutes {
     /// `/redirect/n` goes on through `/relative-redirect` (or `/absolute-redirect` with
     /// `?absolute=true`), as httpbin's does. `/relative-redirect` answers with an empty body; the
     /// others with Flask's redirect page.
-    static func chain(_ context: RouteContext, kind: ChainKind) -> Response {
+    static func chain(_ context: RouteContext, kind: ChainKind) throws(HTTPError) -> Response {
         guard let hops = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }
         guard (1...RedirectRoutes.maximumHops).contains(hops) else {
             return .error(400, "invalid redirect count \"\(hops)\": use a whole number from 1 to \(RedirectRoutes.maximumHops)")
@@ -265,7 +262,7 @@ enum HTTPBinRoutes {
 
     /// httpbin ignores a `status_code` outside 300–399 (302 then) and answers an empty body; which
     /// hosts a client may be sent to stays our rule.
-    static func redirectTo(_ context: RouteContext) -> Response {
+    static func redirectTo(_ context: RouteContext) throws(HTTPError) -> Response {
         // httpbin reads these arguments case-insensitively (`?URL=`).
         func argument(_ name: String) -> String? {
             context.request.query.first { $0.name.asciiLowercased == name }?.value
@@ -277,20 +274,16 @@ enum HTTPBinRoutes {
             }
             if (300...399).contains(code) { status = code }
         }
-        switch RedirectRoutes.allowedLocation(context, url: argument("url")) {
-        case .failure(let refusal): return refusal.response
-        case .success(let location):
-            var response = HTTPBinShape.empty(status)
-            response.headers.add("Location", location)
-            return response
-        }
+        var response = HTTPBinShape.empty(status)
+        response.headers.add("Location", try RedirectRoutes.allowedLocation(context, url: argument("url")))
+        return response
     }
 
     // MARK: Streams and bytes
 
     /// n lines (at most 100) of `{"url", "args", "headers", "origin", "id"}` in python's
     /// `json.dumps` layout, as `application/json`.
-    static func stream(_ context: RouteContext) -> Response {
+    static func stream(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let requested = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }
         let count = min(requested, StreamRoutes.maximumLines)
         let echo = HTTPBinShape.echo(context.request, HTTPBinShape.getKeys)
@@ -314,7 +307,7 @@ enum HTTPBinRoutes {
 
     /// The default `/range` body, with httpbin's headers: an unquoted `ETag`, `Content-Range` on
     /// full answers too, a bare 416, and a 404 with a sentence for sizes outside (0, 102400].
-    static func range(_ context: RouteContext) -> Response {
+    static func range(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let length = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }
         let tag = "range\(length)"
         guard length > 0, length <= rangeLimit else {
@@ -335,7 +328,7 @@ enum HTTPBinRoutes {
         var request = context.request
         request.headers.remove("Range")
         if first != 0 || last != length - 1 { request.headers.add("Range", "bytes=\(first)-\(last)") }
-        var response = ByteRoutes.range(
+        var response = try ByteRoutes.range(
             RouteContext(request: request, parameters: context.parameters, settings: context.settings, prefixLength: context.prefixLength))
         if response.status == 200 || response.status == 206 {
             response.headers.set("ETag", tag)
@@ -365,17 +358,17 @@ enum HTTPBinRoutes {
         }
     }
 
-    static func drip(_ context: RouteContext) -> Response {
+    static func drip(_ context: RouteContext) throws(HTTPError) -> Response {
         if let text = context.request.queryValue("numbytes"), let count = Int(text), count <= 0 {
             return HTTPBinShape.text("number of bytes must be positive", status: 400)
         }
-        return StreamRoutes.drip(context, lines: false)
+        return try StreamRoutes.drip(context, lines: false)
     }
 
     // MARK: Encodings
 
     /// `{"headers", "method", "origin", "<flag>": true}`, compressed whatever `Accept-Encoding` says.
-    static func compressed(_ context: RouteContext, flag: String) -> Response {
+    static func compressed(_ context: RouteContext, flag: String) throws(HTTPError) -> Response {
         let request = context.request
         let object: JSON = [
             "headers": HTTPBinShape.headers(request), "method": .string(request.method),
@@ -386,14 +379,14 @@ enum HTTPBinRoutes {
         case "gzipped": return EncodingRoutes.encoded(Compression.compress(json, format: .gzip), encoding: "gzip")
         case "deflated": return EncodingRoutes.encoded(Compression.compress(json, format: .zlib), encoding: "deflate")
         default:
-            guard Brotli.canCompress, let bytes = Brotli.compress(json) else { return EncodingRoutes.brotli(context) }
+            guard Brotli.canCompress, let bytes = Brotli.compress(json) else { return try EncodingRoutes.brotli(context) }
             return EncodingRoutes.encoded(bytes, encoding: "br")
         }
     }
 
     /// python's lenient `urlsafe_b64decode`: characters outside the alphabet are skipped, padding
     /// is required; the bytes must be UTF-8. Anything else gets httpbin's hint, with a 200.
-    static func base64(_ context: RouteContext) -> Response {
+    static func base64(_ context: RouteContext) throws(HTTPError) -> Response {
         let hint = "Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l"
         var data: [UInt8] = []
         var padding = 0
@@ -435,13 +428,13 @@ enum HTTPBinRoutes {
 
         """#
 
-    static func linksRedirect(_ context: RouteContext) -> Response {
+    static func linksRedirect(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let count = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }
         return HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/links/\(count)/0")
     }
 
     /// httpbin clamps the count to 1...200 rather than refusing it.
-    static func links(_ context: RouteContext) -> Response {
+    static func links(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let requested = wholeNumber(context[parameter: "n"]), let offset = wholeNumber(context[parameter: "offset"]) else {
             return HTTPBinShape.notFound()
         }
@@ -473,7 +466,7 @@ enum HTTPBinRoutes {
         return response
     }
 
-    static func cacheFor(_ context: RouteContext) -> Response {
+    static func cacheFor(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let seconds = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }
         var response = echo(context, HTTPBinShape.getKeys)
         response.headers.add("Cache-Control", "public, max-age=\(seconds)")

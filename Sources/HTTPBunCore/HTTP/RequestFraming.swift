@@ -11,65 +11,53 @@ import HTTPWire
 /// RequestFraming.refusal(contentLengths: ["5"], transferEncodings: [])               // nil
 /// ```
 public enum RequestFraming {
-    /// Why a request is refused: the status to answer and what to tell the client.
-    public struct Refusal: Sendable, Equatable, CustomStringConvertible {
-        public var status: Int
-        public var message: String
-        public var description: String { "\(status) \(message)" }
-
-        public init(_ status: Int, _ message: String) {
-            self.status = status
-            self.message = message
-        }
-    }
-
     /// Why the body's framing is refused, or nil when it is unambiguous and ours to read.
     ///
     /// - Parameters:
     ///   - contentLengths: every `Content-Length` field value, in arrival order.
     ///   - transferEncodings: every `Transfer-Encoding` field value, in arrival order, as sent.
     ///   - version: the request's HTTP version (`HTTP/1.0` may not use `Transfer-Encoding`).
-    public static func refusal(contentLengths: [String], transferEncodings: [String], version: String = "HTTP/1.1") -> Refusal? {
+    public static func refusal(contentLengths: [String], transferEncodings: [String], version: String = "HTTP/1.1") -> HTTPError? {
         let lengths = contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingSpaces }
         if let first = lengths.first, lengths.contains(where: { $0 != first }) {
-            return Refusal(400, "conflicting Content-Length headers (\(lengths.joined(separator: ", "))): send exactly one")
+            return HTTPError(400, "conflicting Content-Length headers (\(lengths.joined(separator: ", "))): send exactly one")
         }
         guard !transferEncodings.isEmpty else { return nil }
         if !contentLengths.isEmpty {
-            return Refusal(400, "both Content-Length and Transfer-Encoding are set: send only one of them")
+            return HTTPError(400, "both Content-Length and Transfer-Encoding are set: send only one of them")
         }
         // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding is faulty framing, whatever else it says.
         if version == "HTTP/1.0" {
-            return Refusal(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request: send Content-Length")
+            return HTTPError(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request: send Content-Length")
         }
         return transferCodingRefusal(transferEncodings)
     }
 
     /// RFC 9112 §6.3: `chunked` must be the final coding, applied once (else 400); a coding before it
     /// that we do not implement is 501. We decode no coding but `chunked`.
-    static func transferCodingRefusal(_ fields: [String]) -> Refusal? {
+    static func transferCodingRefusal(_ fields: [String]) -> HTTPError? {
         let codings = fields.flatMap { $0.split(separator: ",") }.map { element in
             // A coding's parameters (`;q=...`) do not change its name.
             (element.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces } ?? "").lowercased()
         }.filter { !$0.isEmpty }
         let chunkedCount = codings.count { $0 == "chunked" }
         guard let last = codings.last else {
-            return Refusal(400, "Transfer-Encoding names no coding: send `Transfer-Encoding: chunked`")
+            return HTTPError(400, "Transfer-Encoding names no coding: send `Transfer-Encoding: chunked`")
         }
         if last != "chunked" {
-            return Refusal(400, "chunked must be the final transfer coding (Transfer-Encoding: \(fields.joined(separator: ", "))): the body's end cannot be found")
+            return HTTPError(400, "chunked must be the final transfer coding (Transfer-Encoding: \(fields.joined(separator: ", "))): the body's end cannot be found")
         }
         if chunkedCount > 1 {
-            return Refusal(400, "chunked may be applied only once (Transfer-Encoding: \(fields.joined(separator: ", ")))")
+            return HTTPError(400, "chunked may be applied only once (Transfer-Encoding: \(fields.joined(separator: ", ")))")
         }
         if codings.count > 1 {
             let others = codings.dropLast().joined(separator: ", ")
-            return Refusal(501, "transfer coding \(others) is not implemented: send the body with `Transfer-Encoding: chunked` alone")
+            return HTTPError(501, "transfer coding \(others) is not implemented: send the body with `Transfer-Encoding: chunked` alone")
         }
         // libmicrohttpd decodes a chunked body only when the first Transfer-Encoding field is exactly
         // `chunked`; any other spelling of the same list would leave the body unread and the client waiting.
         guard fields.count == 1, fields[0].utf8.count == 7, fields[0].lowercased() == "chunked" else {
-            return Refusal(400, "send the coding as `Transfer-Encoding: chunked` exactly, on one line (got \(fields.joined(separator: ", ")))")
+            return HTTPError(400, "send the coding as `Transfer-Encoding: chunked` exactly, on one line (got \(fields.joined(separator: ", ")))")
         }
         return nil
     }

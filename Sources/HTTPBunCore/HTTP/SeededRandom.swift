@@ -16,12 +16,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// ```
     public static func parse<Generator: RandomNumberGenerator>(
         seed text: String?, else fallback: inout Generator
-    ) -> Result<SeededRandom, BodyParseError> {
-        guard let text else { return .success(SeededRandom(seed: fallback.next())) }
+    ) throws(HTTPError) -> SeededRandom {
+        guard let text else { return SeededRandom(seed: fallback.next()) }
         guard let seed = seed(text) else {
-            return .failure(BodyParseError("invalid seed \"\(text)\": use a whole number such as 42"))
+            throw .badRequest("invalid seed \"\(text)\": use a whole number such as 42")
         }
-        return .success(SeededRandom(seed: seed))
+        return SeededRandom(seed: seed)
     }
 
     /// `text` as a seed: an unsigned integer, or a negative one's bit pattern.

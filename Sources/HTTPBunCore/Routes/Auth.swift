@@ -32,12 +32,9 @@ enum AuthRoutes {
         return .json(["authenticated": true, "token": .string(token)])
     }
 
-    static func digest(_ context: RouteContext) -> Response {
+    static func digest(_ context: RouteContext) throws(HTTPError) -> Response {
         let check: DigestCheck
-        switch digestCheck(context) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let parsed): check = parsed
-        }
+        check = try digestCheck(context)
         let now = context.services.secondsSinceEpoch
         var generator = context.services.randomNumbers
         let request = context.request
@@ -58,26 +55,25 @@ enum AuthRoutes {
 
     /// What the path asks for: qop (`auth`, `auth-int`, or both comma-separated), user, password,
     /// algorithm (MD5 by default) and `stale_after` (a count, or `never`).
-    static func digestCheck(_ context: RouteContext) -> Result<DigestCheck, BodyParseError> {
+    static func digestCheck(_ context: RouteContext) throws(HTTPError) -> DigestCheck {
         let qopText = context.parameters["qop"] ?? "auth"
         let qops = qopText.split(separator: ",", omittingEmptySubsequences: false).map(\.trimmingSpaces)
         guard !qops.isEmpty, qops.allSatisfy({ $0 == "auth" || $0 == "auth-int" }) else {
-            return .failure(BodyParseError("invalid qop \"\(qopText)\": use auth or auth-int"))
+            throw .badRequest("invalid qop \"\(qopText)\": use auth or auth-int")
         }
         let algorithmText = context.parameters["algorithm"] ?? "MD5"
         guard let algorithm = DigestAlgorithm(name: algorithmText) else {
-            return .failure(BodyParseError("invalid algorithm \"\(algorithmText)\": use MD5, SHA-256 or SHA-512"))
+            throw .badRequest("invalid algorithm \"\(algorithmText)\": use MD5, SHA-256 or SHA-512")
         }
         var staleAfter: Int?
         if let text = context.parameters["stale_after"], text != "never" {
             guard let count = DecimalNumber.whole(text), (1...1_000_000).contains(count) else {
-                return .failure(BodyParseError("invalid stale_after \"\(text)\": use a count from 1 to 1000000, or never"))
+                throw .badRequest("invalid stale_after \"\(text)\": use a count from 1 to 1000000, or never")
             }
             staleAfter = count
         }
-        return .success(
-            DigestCheck(
+        return DigestCheck(
                 qops: qops, user: context[parameter: "user"], password: context[parameter: "passwd"], algorithm: algorithm,
-                staleAfter: staleAfter, key: context.services.secret))
+                staleAfter: staleAfter, key: context.services.secret)
     }
 }

@@ -11,40 +11,25 @@ enum ByteRoutes {
     /// client's test that expects a 400 past it still gets one. A smaller one lowers it.
     static let rangeLimit = 100 * 1024
 
-    static func bytes(_ context: RouteContext) -> Response {
-        switch randomBytes(context) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let bytes): return .bytes(bytes, contentType: "application/octet-stream")
-        }
+    static func bytes(_ context: RouteContext) throws(HTTPError) -> Response {
+        .bytes(try randomBytes(context), contentType: "application/octet-stream")
     }
 
-    static func streamBytes(_ context: RouteContext) -> Response {
-        let chunkSize: Int
-        switch WholeNumberParameter.parse(context.request.queryValue("chunk_size"), name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): chunkSize = value
-        }
-        switch randomBytes(context) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let bytes):
-            let chunks = split(bytes, chunkSize: chunkSize).map { TimedStream.Chunk(bytes: Array($0)) }
-            return Response(headers: ["Content-Type": "application/octet-stream"], body: .stream(TimedStream(chunks)))
-        }
+    static func streamBytes(_ context: RouteContext) throws(HTTPError) -> Response {
+        let chunkSize = try WholeNumberParameter.parse(
+            context.request.queryValue("chunk_size"), name: "chunk_size", default: defaultChunkSize, range: 1...Int.max)
+        let bytes = try randomBytes(context)
+        let chunks = split(bytes, chunkSize: chunkSize).map { TimedStream.Chunk(bytes: Array($0)) }
+        return Response(headers: ["Content-Type": "application/octet-stream"], body: .stream(TimedStream(chunks)))
     }
 
     /// `n` bytes from the `seed` query argument (or a random seed); `/bytes` and `/stream-bytes`
     /// give the same bytes for the same seed.
-    static func randomBytes(_ context: RouteContext) -> Result<[UInt8], BodyParseError> {
-        let count: Int
-        switch ByteCountParameter.parse(context[parameter: "n"], maximum: context.configuration.maxBodySize) {
-        case .failure(let error): return .failure(error)
-        case .success(let value): count = value
-        }
+    static func randomBytes(_ context: RouteContext) throws(HTTPError) -> [UInt8] {
+        let count = try ByteCountParameter.parse(context[parameter: "n"], maximum: context.configuration.maxBodySize)
         var fallback = context.services.randomNumbers
-        return SeededRandom.parse(seed: context.request.queryValue("seed"), else: &fallback).map { generator in
-            var generator = generator
-            return generator.bytes(count)
-        }
+        var generator = try SeededRandom.parse(seed: context.request.queryValue("seed"), else: &fallback)
+        return generator.bytes(count)
     }
 
     /// Pieces of `chunkSize` bytes (the last may be shorter), never more than `maximumChunks`.
@@ -55,25 +40,15 @@ enum ByteRoutes {
 
     // MARK: /range
 
-    static func range(_ context: RouteContext) -> Response {
+    static func range(_ context: RouteContext) throws(HTTPError) -> Response {
         let limit = min(rangeLimit, context.configuration.maxBodySize)
         let limitName = limit == rangeLimit ? "the /range limit (httpbin's)" : "the server's maximum (--max-body-size)"
-        let length: Int
-        switch ByteCountParameter.parse(context[parameter: "n"], maximum: limit, limitName: limitName) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): length = value
-        }
-        let duration: Duration
-        switch DurationParameter.parse(context.request.queryValue("duration") ?? "0", name: "duration", maximum: context.configuration.maxDuration) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): duration = value
-        }
+        let length = try ByteCountParameter.parse(context[parameter: "n"], maximum: limit, limitName: limitName)
+        let duration = try DurationParameter.parse(
+            context.request.queryValue("duration") ?? "0", name: "duration", maximum: context.configuration.maxDuration)
         let chunkText = context.request.queryValue("chunk_size")
         let chunkSize: Int
-        switch WholeNumberParameter.parse(chunkText, name: "chunk_size", default: defaultChunkSize, range: 1...Int.max) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): chunkSize = value
-        }
+        chunkSize = try WholeNumberParameter.parse(chunkText, name: "chunk_size", default: defaultChunkSize, range: 1...Int.max)
 
         var headers: HTTPHeaders = ["Accept-Ranges": "bytes", "ETag": "\"range\(length)\""]
         var selected = 0..<length
@@ -114,29 +89,29 @@ enum ByteRoutes {
 
 /// A byte count given in a path (`/bytes/{n}`), checked against a maximum.
 enum ByteCountParameter {
-    static func parse(_ text: String, maximum: Int, limitName: String = "the server's maximum (--max-body-size)") -> Result<Int, BodyParseError> {
+    static func parse(_ text: String, maximum: Int, limitName: String = "the server's maximum (--max-body-size)") throws(HTTPError) -> Int {
         guard DecimalNumber.isDigits(text) else {
-            return .failure(BodyParseError("invalid size \"\(text)\": use a whole number of bytes from 0 to \(maximum)"))
+            throw .badRequest("invalid size \"\(text)\": use a whole number of bytes from 0 to \(maximum)")
         }
         guard let value = Int(text), value <= maximum else {
-            return .failure(BodyParseError("size \(text) is larger than \(limitName) of \(maximum) bytes"))
+            throw .badRequest("size \(text) is larger than \(limitName) of \(maximum) bytes")
         }
-        return .success(value)
+        return value
     }
 }
 
 /// A whole number given as a query argument, with a default when absent.
 enum WholeNumberParameter {
-    static func parse(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>) -> Result<Int, BodyParseError> {
-        guard let text else { return .success(defaultValue) }
+    static func parse(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(HTTPError) -> Int {
+        guard let text else { return defaultValue }
         let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
         let hint = "use a whole number from \(range.lowerBound)\(upper)"
         guard let value = DecimalNumber.whole(text) else {
-            return .failure(BodyParseError("invalid \(name) \"\(text)\": \(hint)"))
+            throw .badRequest("invalid \(name) \"\(text)\": \(hint)")
         }
         guard range.contains(value) else {
-            return .failure(BodyParseError("\(name) \(value) is out of range: \(hint)"))
+            throw .badRequest("\(name) \(value) is out of range: \(hint)")
         }
-        return .success(value)
+        return value
     }
 }

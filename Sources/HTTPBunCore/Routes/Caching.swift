@@ -7,12 +7,12 @@ enum CachingRoutes {
     static let maximumAge = 2_147_483_648
 
     /// Any validator sent means the client has a copy: 304, as httpbun answers it without comparing.
-    static func cache(_ context: RouteContext) -> Response {
+    static func cache(_ context: RouteContext) throws(HTTPError) -> Response {
         let headers = context.request.headers
         if headers.contains("If-Modified-Since") || headers.contains("If-None-Match") {
             return notModifiedOrFailed(context.request.method)
         }
-        var response = EchoRoutes.echo(context)
+        var response = try EchoRoutes.echo(context)
         guard response.status == 200 else { return response }
         var generator = context.services.randomNumbers
         response.headers.add("Last-Modified", HTTPDate.format(secondsSinceEpoch: context.services.secondsSinceEpoch))
@@ -20,12 +20,12 @@ enum CachingRoutes {
         return response
     }
 
-    static func cacheFor(_ context: RouteContext) -> Response {
+    static func cacheFor(_ context: RouteContext) throws(HTTPError) -> Response {
         let text = context[parameter: "n"]
         guard let seconds = DecimalNumber.whole(text), (0...maximumAge).contains(seconds) else {
             return .error(400, "invalid max-age \"\(text)\": use a whole number of seconds from 0 to \(maximumAge)")
         }
-        var response = EchoRoutes.echo(context)
+        var response = try EchoRoutes.echo(context)
         guard response.status == 200 else { return response }
         response.headers.add("Cache-Control", "public, max-age=\(seconds)")
         return response
@@ -33,7 +33,7 @@ enum CachingRoutes {
 
     /// Conditions evaluated in RFC 9110 section 13.2.2's order: `If-Match` first (strong
     /// comparison), then `If-None-Match` (weak comparison).
-    static func etag(_ context: RouteContext) -> Response {
+    static func etag(_ context: RouteContext) throws(HTTPError) -> Response {
         let opaque = context[parameter: "etag"]
         guard EntityTagCondition.isValidOpaque(opaque) else {
             return .error(400, "invalid etag \"\(opaque)\": use visible ASCII characters other than double quote")
@@ -48,7 +48,7 @@ enum CachingRoutes {
         {
             response = notModifiedOrFailed(context.request.method)
         } else {
-            response = EchoRoutes.echo(context)
+            response = try EchoRoutes.echo(context)
             guard response.status == 200 else { return response }
         }
         response.headers.add("ETag", tag)

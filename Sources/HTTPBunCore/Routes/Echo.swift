@@ -3,11 +3,8 @@ import JSONValue
 
 /// The echo object and the routes that answer with it: `/get /post /put /patch /delete /anything /any`.
 enum EchoRoutes {
-    static func echo(_ context: RouteContext) -> Response {
-        switch Echo.json(context.request) {
-        case .success(let bytes): .bytes(bytes, contentType: "application/json")
-        case .failure(let error): .error(400, error.message)
-        }
+    static func echo(_ context: RouteContext) throws(HTTPError) -> Response {
+        .bytes(try Echo.json(context.request), contentType: "application/json")
     }
 }
 
@@ -22,14 +19,14 @@ enum Echo {
     static func json(
         _ request: Request, format: consuming JSONFormat = .pretty,
         leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
-    ) -> Result<[UInt8], BodyParseError> {
+    ) throws(HTTPError) -> [UInt8] {
         let body: RequestBody
         do {
             body = try RequestBody.decode(request)
         } catch {
-            return .failure(error)
+            throw HTTPError(error)
         }
-        return .success(json(request, body: body, format: format, leading: leading, trailing: trailing))
+        return json(request, body: body, format: format, leading: leading, trailing: trailing)
     }
 
     /// The echo object's bytes for a body already read.

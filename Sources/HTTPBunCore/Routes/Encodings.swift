@@ -5,8 +5,8 @@ import HTTPCompression
 /// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/base64/{value}`, `/encoding/utf8`.
 enum EncodingRoutes {
     /// The pretty echo object with `flag: true` appended, or why the request body could not be read.
-    static func flaggedEcho(_ context: RouteContext, flag: String) -> Result<[UInt8], BodyParseError> {
-        Echo.json(context.request, trailing: { writer in
+    static func flaggedEcho(_ context: RouteContext, flag: String) throws(HTTPError) -> [UInt8] {
+        try Echo.json(context.request, trailing: { writer in
             writer.key(flag)
             writer.bool(true)
         })
@@ -18,33 +18,24 @@ enum EncodingRoutes {
         Response(headers: ["Content-Type": "application/json", "Content-Encoding": encoding], body: .bytes(body))
     }
 
-    static func gzip(_ context: RouteContext) -> Response {
-        switch flaggedEcho(context, flag: "gzipped") {
-        case .failure(let error): .error(400, error.message)
-        case .success(let json): encoded(Compression.compress(json, format: .gzip), encoding: "gzip")
-        }
+    static func gzip(_ context: RouteContext) throws(HTTPError) -> Response {
+        encoded(Compression.compress(try flaggedEcho(context, flag: "gzipped"), format: .gzip), encoding: "gzip")
     }
 
-    static func deflate(_ context: RouteContext) -> Response {
-        switch flaggedEcho(context, flag: "deflated") {
-        case .failure(let error): .error(400, error.message)
+    static func deflate(_ context: RouteContext) throws(HTTPError) -> Response {
         // zlib-wrapped, as RFC 9110's "deflate" coding is and as httpbin sends it.
-        case .success(let json): encoded(Compression.compress(json, format: .zlib), encoding: "deflate")
-        }
+        encoded(Compression.compress(try flaggedEcho(context, flag: "deflated"), format: .zlib), encoding: "deflate")
     }
 
-    static func brotli(_ context: RouteContext) -> Response {
+    static func brotli(_ context: RouteContext) throws(HTTPError) -> Response {
         guard Brotli.canCompress else {
             return .error(501, "brotli is not available on this server: install the brotli encoder library (libbrotlienc.so.1, Debian package libbrotli1) and restart it")
         }
-        switch flaggedEcho(context, flag: "brotli") {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let json):
-            guard let compressed = Brotli.compress(json) else {
-                return .error(500, "the brotli encoder failed to compress the answer")
-            }
-            return encoded(compressed, encoding: "br")
+        let json = try flaggedEcho(context, flag: "brotli")
+        guard let compressed = Brotli.compress(json) else {
+            return .error(500, "the brotli encoder failed to compress the answer")
         }
+        return encoded(compressed, encoding: "br")
     }
 
     /// httpbin answers `text/html` here, which lets any page embed script in our origin through a

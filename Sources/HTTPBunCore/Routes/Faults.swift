@@ -6,7 +6,7 @@ import JSONValue
 enum FaultRoutes {
     /// The echo object, or a 500 with probability `failure_rate` (default 0.5). With `seed`, the
     /// outcome is the same on every call, so a test can pin a failure or a success.
-    static func unstable(_ context: RouteContext) -> Response {
+    static func unstable(_ context: RouteContext) throws(HTTPError) -> Response {
         let request = context.request
         var rate = 0.5
         if let text = request.queryValue("failure_rate") {
@@ -17,14 +17,11 @@ enum FaultRoutes {
         }
         var fallback = context.services.randomNumbers
         var generator: SeededRandom
-        switch SeededRandom.parse(seed: request.queryValue("seed"), else: &fallback) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let seeded): generator = seeded
-        }
+        generator = try SeededRandom.parse(seed: request.queryValue("seed"), else: &fallback)
         if Double.random(in: 0..<1, using: &generator) < rate {
             return .error(500, "this request failed on purpose (failure_rate \(DurationParameter.formatSeconds(rate)))")
         }
-        return EchoRoutes.echo(context)
+        return try EchoRoutes.echo(context)
     }
 
     /// Announces n bytes and sends half of them.

@@ -15,7 +15,7 @@ enum OAuth2Routes {
 
     // MARK: Authorization endpoint
 
-    static func authorize(_ context: RouteContext, provider: OAuth2Provider) -> Response {
+    static func authorize(_ context: RouteContext, provider: OAuth2Provider) throws(HTTPError) -> Response {
         let request = context.request
         var parameters = request.query
         if request.method == "POST", case .form(let pairs)? = try? RequestBody.decode(request) {
@@ -31,11 +31,7 @@ enum OAuth2Routes {
         guard let redirectURI = value("redirect_uri") else {
             return oauthError(400, "invalid_request", "redirect_uri is missing")
         }
-        let location: String
-        switch RedirectRoutes.allowedLocation(context, url: .some(redirectURI)) {
-        case .failure(let refusal): return refusal.response
-        case .success(let allowed): location = allowed
-        }
+        let location = try RedirectRoutes.allowedLocation(context, url: .some(redirectURI))
         let state = value("state")
         func redirect(_ pairs: [(String, String)]) -> Response {
             let all = pairs + (state.map { [("state", $0)] } ?? [])

@@ -26,10 +26,10 @@ enum RedirectRoutes {
     /// `scheme://host` as the client reached us: the echo object's `url` without the target, so
     /// both honour `Host` and `X-Forwarded-Proto` alike.
 
-    static func redirectTo(_ context: RouteContext) -> Response {
-        let location = allowedLocation(context)
+    static func redirectTo(_ context: RouteContext) throws(HTTPError) -> Response {
+        let location = Result { () throws(HTTPError) in try allowedLocation(context) }
         // A missing or malformed url is reported before the status, a refused host after it.
-        if case .failure(let refusal) = location, refusal.response.status == 400 { return refusal.response }
+        if case .failure(let refusal) = location, refusal.status == 400 { throw refusal }
         var status = 302
         if let text = context.request.queryValue("status_code") ?? context.request.queryValue("status") {
             guard let code = DecimalNumber.whole(text), (300...399).contains(code) else {
@@ -37,44 +37,33 @@ enum RedirectRoutes {
             }
             status = code
         }
-        switch location {
-        case .failure(let refusal): return refusal.response
-        case .success(let location): return Response(status: status, headers: ["Location": location])
-        }
-    }
-
-    /// Why a `/redirect-to` target is refused, as the answer to send.
-    struct Refusal: Error {
-        let response: Response
+        return Response(status: status, headers: ["Location": try location.get()])
     }
 
     /// The `url` argument (or `url` when given) as a `Location` value, when this server may send
     /// clients there: a path, this server's own host, a loopback name, or a host of
     /// `--allow-redirect-host`.
-    static func allowedLocation(_ context: RouteContext, url: String?? = .none) -> Result<String, Refusal> {
+    static func allowedLocation(_ context: RouteContext, url: String?? = .none) throws(HTTPError) -> String {
         let request = context.request
         guard let url = url ?? request.queryValue("url"), !url.trimmingSpaces.isEmpty else {
-            return .failure(Refusal(response: .error(400, "missing url parameter: use /redirect-to?url=/get")))
+            throw HTTPError(400, "missing url parameter: use /redirect-to?url=/get")
         }
         guard let location = locationValue(url) else {
-            return .failure(Refusal(response: .error(400, "invalid url: control characters (such as CR, LF, tab) cannot go in a Location header")))
+            throw HTTPError(400, "invalid url: control characters (such as CR, LF, tab) cannot go in a Location header")
         }
         switch RedirectTarget.classify(location) {
         case .relative: break
         case .otherScheme(let scheme):
-            return .failure(Refusal(response: .error(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")))
+            throw HTTPError(403, "redirects to \(scheme): URLs are not allowed: use an http or https URL, or a path")
         case .absolute(let host):
             let ownHost = RedirectTarget.host(ofHostHeader: request.authority)
             guard host == ownHost || RedirectTarget.isLoopback(host)
                 || RedirectTarget.host(host, matchesAnyOf: context.configuration.allowedRedirectHosts)
             else {
-                return .failure(Refusal(response: .error(
-                    403,
-                    "redirects to host \"\(host)\" are not allowed: use a path, this server's host, a loopback address, or start the server with --allow-redirect-host \(host.isEmpty ? "<host>" : host)"
-                )))
+                throw HTTPError(403, "redirects to host \"\(host)\" are not allowed: use a path, this server's host, a loopback address, or start the server with --allow-redirect-host \(host.isEmpty ? "<host>" : host)")
             }
         }
-        return .success(location)
+        return location
     }
 
     /// The URL as a header value: outer spaces trimmed (browsers drop them too), inner spaces and

@@ -48,8 +48,11 @@ final class SharedConfiguration: Sendable {
     }
 }
 
-/// A handler: a pure function from a request to a response.
-public typealias Handler = @Sendable (RouteContext) -> Response
+/// A handler: a pure function from a request to a response. What it cannot answer it throws as an
+/// `HTTPError`, which the router turns into the answer in one place. (Untyped `throws` here only
+/// because Swift 6.3 infers a closure literal's `try` as `any Error`; the helpers handlers call
+/// throw `HTTPError` by type, and anything else would be answered 500.)
+public typealias Handler = @Sendable (RouteContext) throws -> Response
 
 /// One endpoint: methods, a path pattern, and the handler.
 public struct Route: Sendable {
@@ -216,7 +219,13 @@ public struct Router: Sendable {
                 request.method = "GET"
                 context = RouteContext(request: request, parameters: context.parameters, settings: settings, prefixLength: context.prefixLength)
             }
-            return found.routes[found.index].handler(context)
+            do {
+                return try found.routes[found.index].handler(context)
+            } catch let error as HTTPError {
+                return error.response
+            } catch {
+                return HTTPError(500, "the handler failed: \(error)").response
+            }
         }
         if !allowed.isEmpty {
             return settings.flavor.methodNotAllowed(context.request, Self.allowValue(allowed))

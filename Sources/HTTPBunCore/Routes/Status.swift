@@ -3,13 +3,10 @@ import JSONValue
 
 /// `/status/{codes}`: any status, or a random one from a list or weighted list.
 enum StatusRoutes {
-    static func status(_ context: RouteContext) -> Response {
-        switch StatusChoice.parse(context[parameter: "codes"]) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let choice):
-            var generator = context.services.randomNumbers
-            return response(for: choice.pick(using: &generator))
-        }
+    static func status(_ context: RouteContext) throws(HTTPError) -> Response {
+        let choice = try StatusChoice.parse(context[parameter: "codes"])
+        var generator = context.services.randomNumbers
+        return response(for: choice.pick(using: &generator))
     }
 
     /// The answer for one code: its reason as JSON, plus the headers clients expect with it.
@@ -44,40 +41,40 @@ struct StatusChoice: Equatable {
     /// Checks what `pick` relies on, whichever flavor parsed the list: at most 100 codes, weights
     /// finite and non-negative, and a total above zero that a `Double` can hold (`pick` draws from
     /// `0..<total`, which traps on an infinite range: `200:1e308,500:1e308`).
-    init(codes: [Int], weights: [Double]) throws(BodyParseError) {
-        guard !codes.isEmpty, codes.count == weights.count else { throw BodyParseError("give at least one status code") }
-        guard codes.count <= 100 else { throw BodyParseError("too many status codes (at most 100)") }
+    init(codes: [Int], weights: [Double]) throws(HTTPError) {
+        guard !codes.isEmpty, codes.count == weights.count else { throw .badRequest("give at least one status code") }
+        guard codes.count <= 100 else { throw .badRequest("too many status codes (at most 100)") }
         if let bad = weights.first(where: { !$0.isFinite || $0 < 0 }) {
-            throw BodyParseError("invalid status weight \(bad): use a non-negative number")
+            throw .badRequest("invalid status weight \(bad): use a non-negative number")
         }
         let total = weights.reduce(0, +)
-        guard total > 0 else { throw BodyParseError("status weights add up to zero") }
-        guard total.isFinite else { throw BodyParseError("status weights add up to more than a Double can hold; use smaller weights") }
+        guard total > 0 else { throw .badRequest("status weights add up to zero") }
+        guard total.isFinite else { throw .badRequest("status weights add up to more than a Double can hold; use smaller weights") }
         self.codes = codes
         self.weights = weights
     }
 
-    static func parse(_ text: String) -> Result<StatusChoice, BodyParseError> {
+    static func parse(_ text: String) throws(HTTPError) -> StatusChoice {
         var codes: [Int] = []
         var weights: [Double] = []
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
-        guard items.count <= 100 else { return .failure(BodyParseError("too many status codes (at most 100)")) }
+        guard items.count <= 100 else { throw .badRequest("too many status codes (at most 100)") }
         for item in items {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count <= 2, let code = DecimalNumber.whole(parts[0].trimmingSpaces), (100...599).contains(code) else {
-                return .failure(BodyParseError("invalid status code \"\(item)\": use a number from 100 to 599, a comma list, or code:weight pairs"))
+                throw .badRequest("invalid status code \"\(item)\": use a number from 100 to 599, a comma list, or code:weight pairs")
             }
             var weight = 1.0
             if parts.count == 2 {
                 guard let parsed = Double(parts[1].trimmingSpaces) else {
-                    return .failure(BodyParseError("invalid weight in \"\(item)\": use a non-negative number"))
+                    throw .badRequest("invalid weight in \"\(item)\": use a non-negative number")
                 }
                 weight = parsed
             }
             codes.append(code)
             weights.append(weight)
         }
-        return Result { () throws(BodyParseError) in try StatusChoice(codes: codes, weights: weights) }
+        return try StatusChoice(codes: codes, weights: weights)
     }
 
     func pick<Generator: RandomNumberGenerator>(using generator: inout Generator) -> Int {

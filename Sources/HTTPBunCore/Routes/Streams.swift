@@ -15,7 +15,7 @@ enum StreamRoutes {
 
     // MARK: /stream
 
-    static func stream(_ context: RouteContext) -> Response {
+    static func stream(_ context: RouteContext) throws(HTTPError) -> Response {
         let text = context[parameter: "n"]
         guard DecimalNumber.isDigits(text) else {
             return .error(400, "invalid line count \"\(text)\": use a whole number from 0 to \(maximumLines)")
@@ -40,33 +40,21 @@ enum StreamRoutes {
 
     // MARK: /drip
 
-    static func drip(_ context: RouteContext, lines: Bool) -> Response {
+    static func drip(_ context: RouteContext, lines: Bool) throws(HTTPError) -> Response {
         let request = context.request
         let maximum = context.configuration.maxDuration
         let duration: Duration
         let delay: Duration
         let count: Int
         let code: Int
-        switch DurationParameter.parse(request.queryValue("duration") ?? "2", name: "duration", maximum: maximum) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): duration = value
-        }
-        switch DurationParameter.parse(request.queryValue("delay") ?? "0", name: "delay", maximum: maximum) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): delay = value
-        }
+        duration = try DurationParameter.parse(request.queryValue("duration") ?? "2", name: "duration", maximum: maximum)
+        delay = try DurationParameter.parse(request.queryValue("delay") ?? "0", name: "delay", maximum: maximum)
         guard duration + delay <= maximum else {
             return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration)")
         }
         let unit = lines ? 2 : 1
-        switch WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit)) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): count = value
-        }
-        switch WholeNumberParameter.parse(request.queryValue("code"), name: "code", default: 200, range: 200...599) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): code = value
-        }
+        count = try WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit))
+        code = try WholeNumberParameter.parse(request.queryValue("code"), name: "code", default: 200, range: 200...599)
         if StatusReason.forbidsBody(code) {
             // 204 and 304 cannot carry the drip; answer the status alone, after the wait.
             return Response(status: code, delay: delay + duration)
@@ -98,19 +86,13 @@ enum StreamRoutes {
 
     // MARK: /sse
 
-    static func sse(_ context: RouteContext) -> Response {
+    static func sse(_ context: RouteContext) throws(HTTPError) -> Response {
         let request = context.request
         let maximum = context.configuration.maxDuration
         let count: Int
         let delay: Duration
-        switch WholeNumberParameter.parse(request.queryValue("count"), name: "count", default: 10, range: 0...maximumEvents) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): count = value
-        }
-        switch DurationParameter.parse(request.queryValue("delay") ?? "1", name: "delay", maximum: maximum) {
-        case .failure(let error): return .error(400, error.message)
-        case .success(let value): delay = value
-        }
+        count = try WholeNumberParameter.parse(request.queryValue("count"), name: "count", default: 10, range: 0...maximumEvents)
+        delay = try DurationParameter.parse(request.queryValue("delay") ?? "1", name: "delay", maximum: maximum)
         guard delay * count <= maximum else {
             return .error(400, "count × delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration): ask for fewer events or a shorter delay")
         }

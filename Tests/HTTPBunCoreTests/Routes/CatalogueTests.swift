@@ -66,3 +66,36 @@ struct CatalogueTests {
         #expect(Flavor.allCases.map(\.rawValue) == ["httpbun", "httpbin"])
     }
 }
+
+@Suite("Errors handlers throw")
+struct HandlerErrorTests {
+    struct Unexpected: Error {}
+
+    @Test("an HTTPError becomes its status, a JSON message and its fields; anything else a 500")
+    func thrownErrorsBecomeAnswers() throws {
+        let router = Router(routes: [
+            Route(["GET"], "/teapot", { _ in throw HTTPError(418, "short and stout", headers: ["Retry-After": "5"]) }),
+            Route(["GET"], "/broken", { _ in throw Unexpected() }),
+        ])
+        let teapot = router.respond(to: Request(method: "GET", target: "/teapot"))
+        #expect(teapot.status == 418)
+        #expect(teapot.headers["Retry-After"] == "5")
+        #expect(teapot.headers["Content-Type"] == "application/json")
+        #expect(try teapot.json["error"] == "short and stout")
+        let broken = router.respond(to: Request(method: "GET", target: "/broken"))
+        #expect(broken.status == 500)
+        #expect(try broken.json["error"]?.stringValue?.hasPrefix("the handler failed") == true)
+    }
+
+    @Test("parameter parsers throw the 400 the route answers")
+    func parsersThrowBadRequest() {
+        #expect(throws: HTTPError.badRequest("invalid seed \"x\": use a whole number such as 42")) {
+            var generator = SeededRandom(seed: 1)
+            _ = try SeededRandom.parse(seed: "x", else: &generator)
+        }
+        #expect(throws: HTTPError.self) { try StatusChoice.parse("99") }
+        #expect(respond("GET", "/bytes/8?seed=x").status == 400)
+        #expect(respond("GET", "/redirect-to?url=%0d").status == 400)
+        #expect(respond("GET", "/redirect-to?url=http://elsewhere.test/").status == 403)
+    }
+}

@@ -33,16 +33,16 @@ struct StatusTests {
 
     @Test("lists pick among their codes; weights steer the pick")
     func choices() throws {
-        let uniform = try StatusChoice.parse("200,500").get()
+        let uniform = try StatusChoice.parse("200,500")
         #expect(uniform.codes == [200, 500])
-        let weighted = try StatusChoice.parse("200:0.9, 500:0.1").get()
+        let weighted = try StatusChoice.parse("200:0.9, 500:0.1")
         #expect(weighted.weights == [0.9, 0.1])
         var generator = SeededRandom(seed: 7)
         var counts: [Int: Int] = [:]
         for _ in 0..<10_000 { counts[weighted.pick(using: &generator), default: 0] += 1 }
         #expect((8_500...9_500).contains(counts[200] ?? 0))
         #expect(Set(counts.keys) == [200, 500])
-        let zeroWeight = try StatusChoice.parse("200:1,500:0").get()
+        let zeroWeight = try StatusChoice.parse("200:1,500:0")
         for _ in 0..<1000 { #expect(zeroWeight.pick(using: &generator) == 200) }
         for _ in 0..<20 { #expect([200, 500].contains(respond("GET", "/status/200,500").status)) }
     }
