@@ -1,5 +1,4 @@
 import HTTPWire
-import AsyncHTTPClient
 import Foundation
 import JSONValue
 import HTTPCompression
@@ -51,7 +50,7 @@ public struct Response: Sendable {
     }
 
     /// A response as a transport makes it, every field at once: made with the public init and then
-    /// changed field by field, it was copied whole once more on its way out (~0.8k instructions a call).
+    /// changed field by field, it is copied whole once more on its way out.
     init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request) {
         self.statusCode = statusCode
         self.reason = reason
@@ -175,6 +174,16 @@ public struct Response: Sendable {
         return copy
     }
 
+    /// The session's decoding step: a body sent with a content coding this library decodes is read
+    /// through the decoder, whichever transport delivered it; headers stay as sent.
+    mutating func decodeContent() {
+        guard let coding = ContentCoding(headers: headers) else { return }
+        body = body.decoded(from: coding, url: url.absoluteString)
+        // A transport that filled `content` (a mock's canned answer) sent it encoded: read it again
+        // through the decoder when the session buffers.
+        content = []
+    }
+
     /// Reads a streamed body to the end into `content`, in place (no copy of the response).
     mutating func buffer() async throws {
         content = try await body.collect()
@@ -193,15 +202,17 @@ public struct Response: Sendable {
 ///
 /// A streamed body can be iterated once.
 ///
-/// Bodies sent with `Content-Encoding: gzip` or `deflate` arrive decoded (unless the transport was made
-/// with `decompress: false`); the response's headers stay as the server sent them, as in requests.
+/// Bodies sent with `Content-Encoding: gzip` or `deflate` arrive decoded, whichever transport sent them
+/// (unless it was made with `decompress: false`); the response's headers stay as the server sent
+/// them, as in requests.
 public struct ResponseBody: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
     enum Source: Sendable {
         case buffered([UInt8])
         case streamed(Streamed)
-        case client(HTTPClientResponse.Body, url: String?, readTimeout: Duration)
+        /// What a transport is still reading.
+        case incoming(any IncomingBody)
         /// A body sent with a content coding, decoded as it is read.
         case decoded(Encoded)
 
@@ -211,8 +222,8 @@ public struct ResponseBody: AsyncSequence, Sendable {
     /// What `.streamed` holds. A class rather than the stream itself: `AsyncThrowingStream` is not
     /// frozen, so its size is unknown outside the standard library, and holding it inline made
     /// `Source`, `ResponseBody` and `Response` types of run-time size. Every call paid for that: each
-    /// `Response` local in an async function was a `swift_task_alloc` (88 per `get`, now 63), and
-    /// copies, destroys and enum switches went through value witnesses (~3k instructions per `get`).
+    /// `Response` local in an async function was a `swift_task_alloc`, and copies, destroys and enum
+    /// switches went through value witnesses.
     final class Streamed: Sendable {
         let stream: AsyncThrowingStream<[UInt8], any Error>
         init(_ stream: AsyncThrowingStream<[UInt8], any Error>) { self.stream = stream }
@@ -236,6 +247,14 @@ public struct ResponseBody: AsyncSequence, Sendable {
 
     init(_ source: Source) { self.source = source }
 
+    /// A body a transport is still reading.
+    public init(incoming body: any IncomingBody) { self.source = .incoming(body) }
+
+    /// This body decoded from `coding` as it is read.
+    func decoded(from coding: ContentCoding, url: String?) -> ResponseBody {
+        ResponseBody(.decoded(Encoded(source, coding, url: url)))
+    }
+
     public func makeAsyncIterator() -> Iterator {
         Iterator(state: Self.state(for: source))
     }
@@ -244,7 +263,7 @@ public struct ResponseBody: AsyncSequence, Sendable {
         switch source {
         case .buffered(let bytes): .buffered(bytes.isEmpty ? nil : bytes)
         case .streamed(let streamed): .stream(streamed.stream.makeAsyncIterator())
-        case .client(let body, let url, let timeout): .client(body.makeAsyncIterator(), url, timeout)
+        case .incoming(let body): .incoming(body.makeChunks())
         case .decoded(let encoded):
             .decoding(BodyDecoder(inner: Iterator(state: state(for: encoded.source)), coding: encoded.coding, url: encoded.url))
         }
@@ -254,7 +273,7 @@ public struct ResponseBody: AsyncSequence, Sendable {
         enum State {
             case buffered([UInt8]?)
             case stream(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
-            case client(HTTPClientResponse.Body.AsyncIterator, String?, Duration)
+            case incoming(any IncomingChunks)
             case decoding(BodyDecoder)
         }
         var state: State
@@ -268,14 +287,10 @@ public struct ResponseBody: AsyncSequence, Sendable {
                 let chunk = try await iterator.next()
                 state = .stream(iterator)
                 return chunk
-            case .client(var iterator, let url, let timeout):
-                do {
-                    let buffer = try await iterator.next()
-                    state = .client(iterator, url, timeout)
-                    return buffer.map { Array($0.readableBytesView) }
-                } catch {
-                    throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: timeout))
-                }
+            case .incoming(var chunks):
+                let chunk = try await chunks.next()
+                state = .incoming(chunks)
+                return chunk
             case .decoding(let decoder):
                 return try await decoder.next()
             }
@@ -355,15 +370,9 @@ public struct ResponseBody: AsyncSequence, Sendable {
                 return decoded
             }
         }
-        if case .client(let body, let url, let timeout) = source {
-            // Every buffered call ends here: let AsyncHTTPClient join its buffers and copy once, rather
-            // than making an array per chunk through `Iterator`.
-            do {
-                return Array(try await body.collect(upTo: .max).readableBytesView)
-            } catch {
-                throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: timeout))
-            }
-        }
+        // Every buffered call ends here: the transport joins its buffers and copies once, rather than
+        // making an array per chunk through `Iterator`.
+        if case .incoming(let body) = source { return try await body.collect() }
         var out: [UInt8] = []
         for try await chunk in self {
             if out.isEmpty { out = chunk } else { out += chunk }

@@ -210,8 +210,9 @@ public final class Session: Sendable {
 
     private func run(_ request: Request, settings snapshot: Snapshot, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
-        let retry = RetryMiddleware(mounts: snapshot.value.mounts, defaultTransport: transport, hooks: snapshot.value.hooks)
-        // The call's origin (reading it from the URL costs ~2.5k instructions) is only needed to decide
+        let retry = RetryMiddleware(
+            mounts: Mounts(entries: snapshot.value.mounts, defaultTransport: transport), attempt: Attempt(hooks: snapshot.value.hooks))
+        // The call's origin (reading it from the URL is not cheap) is only needed to decide
         // where credentials and call cookies may go; with neither, the auth step has nothing to do.
         let auth = auth ?? snapshot.value.auth
         let callCookies = callCookies.map { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } ?? []

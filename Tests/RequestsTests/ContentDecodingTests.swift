@@ -181,4 +181,33 @@ import HTTPCompression
         #expect(Compression.decompress(Compression.compress(Self.text, format: .raw), format: .zlibOrRaw) == Self.text)
         #expect(Compression.decompress(Compression.compress(Self.text, format: .zlib), format: .zlibOrRaw) == Self.text)
     }
+
+    /// A transport that answers from a closure and asks for its bodies as sent.
+    struct RawMock: Transport {
+        let inner: MockTransport
+        var decodesContent: Bool { false }
+        func send(_ request: Request) async throws -> Response { try await inner.send(request) }
+    }
+
+    @Test("decoding is the session's step: a mock's gzip answer decodes as a server's does, buffered or streamed")
+    func everyTransportGetsDecoding() async throws {
+        let packed = Compression.compress(Self.text, format: .gzip)
+        let mock = MockTransport { _ in Response(statusCode: 200, headers: ["Content-Encoding": "gzip"], body: packed) }
+        let session = Session(transport: mock)
+        let buffered = try await session.get("http://mock.test/x")
+        #expect(buffered.content == Self.text)
+        #expect(buffered.headers["Content-Encoding"] == "gzip")
+        let streamed = try await session.get("http://mock.test/x", stream: true)
+        #expect(try await streamed.body.collect() == Self.text)
+        var lines = 0
+        for try await _ in try await session.get("http://mock.test/x", stream: true).body.lines { lines += 1 }
+        #expect(lines == 400)
+        // A transport that wants the bytes as sent gets them, whichever transport it is.
+        let raw = try await Session(transport: RawMock(inner: mock)).get("http://mock.test/x")
+        #expect(raw.content == packed)
+        // A corrupt body is the same error from a mock as from the network.
+        let broken = MockTransport { _ in Response(statusCode: 200, headers: ["Content-Encoding": "gzip"], body: Array("nope".utf8)) }
+        await #expect(throws: ContentDecodingError.self) { try await Session(transport: broken).get("http://mock.test/x") }
+    }
 }
+

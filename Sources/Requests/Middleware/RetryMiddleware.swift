@@ -1,23 +1,18 @@
-/// Sends a request through the adapter mounted for its URL, retrying by the adapter's `Retry` policy,
-/// with the session's hooks around each attempt. It holds the session's settings as values rather
-/// than closures over them: two closure contexts were allocated on every call.
+/// Retries a request by the `Retry` policy of the adapter mounted for its URL, each try an `Attempt`.
+/// It holds the session's settings as values rather than closures over them: closures would be a
+/// context allocated on every call.
 struct RetryMiddleware: Sendable {
-    /// The session's mounted adapters, longest prefix first.
-    var mounts: [(prefix: String, adapter: Adapter)]
-    /// The session's transport, for adapters that bring none.
-    var defaultTransport: any Transport
-    var hooks: Hooks
+    var mounts: Mounts
+    var attempt: Attempt
 
     @inline(__always)
     func send(_ request: Request) async throws -> Response {
-        let adapter = Session.adapter(in: mounts, for: request.url.absoluteString)
-        let transport = adapter.transport ?? defaultTransport
-        let policy = adapter.retry
+        let (policy, transport) = mounts.route(request)
         var state = RetryState(policy)
         while true {
             let response: Response
             do {
-                response = try await attempt(request, through: transport)
+                response = try await attempt.send(request, through: transport)
             } catch {
                 let cause: RetryState.Cause
                 switch error {
@@ -48,21 +43,6 @@ struct RetryMiddleware: Sendable {
                 try await Self.sleep(policy.backoff(afterConsecutiveErrors: state.failures), policy)
             }
         }
-    }
-
-    /// One attempt: request hooks, the transport, response hooks.
-    @inline(__always)
-    private func attempt(_ request: Request, through transport: any Transport) async throws -> Response {
-        let response: Response
-        if hooks.request.isEmpty {
-            response = try await transport.send(request)   // no copy of the request to hand to hooks
-        } else {
-            var request = request
-            for hook in hooks.request { try await hook(&request) }
-            response = try await transport.send(request)
-        }
-        for hook in hooks.response { try await hook(response) }
-        return response
     }
 
     /// Waits, skipping zero waits as urllib3 does.
