@@ -70,7 +70,7 @@ public struct JSONStreamWriter {
     public let format: JSONFormat
     /// The text is `output[..<used]`; the rest is zeroed room. Each piece is stored through a
     /// pointer after one room check: `Array.append` was a generic call with its own uniqueness and
-    /// capacity checks for every separator, quote and run, a quarter of the writer's cost.
+    /// capacity checks for every separator, quote and run.
     private var output: [UInt8]
     private var used = 0
     /// Open containers; the one at depth `d` (1-based) has an item when bit `d - 1` is set (or,
@@ -83,9 +83,9 @@ public struct JSONStreamWriter {
 
     public init(format: JSONFormat = .pretty, reservingCapacity capacity: Int = 256) {
         self.format = format
-        // Not `[UInt8](repeating:count:)`: that initialiser is not specialised, and looked up the
-        // array's storage class on every call, half the cost of making the writer. Zeros appended
-        // from a buffer are one `memcpy`; appending `repeatElement` went byte by byte.
+        // Not `[UInt8](repeating:count:)`: that initialiser is not specialised and looked up the
+        // array's storage class on every call, and every echo makes a writer. Zeros appended from
+        // a buffer are one `memcpy`; appending `repeatElement` went byte by byte.
         output = []
         output.reserveCapacity(max(capacity, 16))
         while output.count < output.capacity {
@@ -638,8 +638,8 @@ public struct JSONStreamWriter {
     }
 
     /// `bytes` as one whole string: a short one without escapes in one straight write, inlined
-    /// into the caller; anything else through `writeQuoted`, whose set-up alone cost a third of a
-    /// short write.
+    /// into the caller; anything else through `writeQuoted`, whose set-up a short string with
+    /// nothing to escape does not need.
     @inline(__always)
     private mutating func quoted(
         utf8 bytes: UnsafeBufferPointer<UInt8>, after lineBreak: LineBreak?, isKey: Bool
@@ -666,8 +666,8 @@ public struct JSONStreamWriter {
     }
 
     /// A short string with nothing to escape (most keys and values): one straight write of the
-    /// line break, the quoted bytes and a key's separator, without `writeQuoted`'s run loop, which
-    /// cost about as much again as the writing.
+    /// line break, the quoted bytes and a key's separator, without `writeQuoted`'s run loop: with
+    /// nothing to escape there is only one run.
     @inline(__always)
     private mutating func writeShortQuoted(
         _ source: UnsafePointer<UInt8>, count: Int, after lineBreak: LineBreak?, isKey: Bool

@@ -20,8 +20,8 @@ final class Engine: Sendable {
     let router: Router
     let configuration: ServerConfiguration
     let logger: Logger
-    /// Read once: asking the log handler its level cost 200 instructions on every request, and the
-    /// engine's logger (a `let`) cannot change level.
+    /// Read once: asking the log handler its level on every request is not free, and the engine's
+    /// logger (a `let`) cannot change level.
     private let logsAccess: Bool
     /// Plain HTTP: a peek at the socket tells whether the client has half-closed. Under TLS the
     /// socket holds records (a close_notify comes before the FIN) and GnuTLS may hold decrypted
@@ -175,9 +175,8 @@ final class Engine: Sendable {
                 }
                 if let announced = exchange.announcedLength, exchange.body.count + count > exchange.body.capacity {
                     // Double, as the array would, but never past the announced length: the last step
-                    // then lands on the body's size rather than twice it (a 16 MiB upload peaked at
-                    // 32 MiB), and a client that announces 16 MiB and stalls holds only about what
-                    // it sent (hardening/announced-bodies.py).
+                    // then lands on the body's size rather than twice it, and a client that announces
+                    // 16 MiB and stalls holds only about what it sent (hardening/announced-bodies.py).
                     exchange.body.reserveCapacity(min(announced, max(exchange.body.capacity * 2, exchange.body.count + count)))
                 }
                 uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
@@ -384,7 +383,7 @@ final class Engine: Sendable {
     }
 
     /// A body up to this size is copied into MHD's response: one `malloc` and a short `memcpy` cost
-    /// less than the retained box and its free callback (200 instructions of a `/get`).
+    /// less than the retained box and its free callback.
     private static let copiedBodyLimit = 4096
 
     /// A small body is copied by MHD. A larger one is sent from its own storage, kept alive by a

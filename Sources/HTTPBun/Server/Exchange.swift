@@ -4,11 +4,11 @@ import Synchronization
 
 /// One request/response on a connection, from the request line to the last byte sent.
 ///
-/// A connection reuses one exchange for its requests, one after another (`ConnectionState`):
-/// making and freeing one per request was a tenth of what our code adds to libmicrohttpd's on a
-/// `/get`. MHD holds it (retained, through `*con_cls`) from the URI-log callback (`begin`) until
-/// the request-completed callback (`end`). Its fields are touched only on the thread of the daemon
-/// that owns the connection; suspension is guarded by `Engine.suspensions`.
+/// A connection reuses one exchange for its requests, one after another (`ConnectionState`), so
+/// no request allocates and frees one of its own. MHD holds it (retained, through `*con_cls`) from
+/// the URI-log callback (`begin`) until the request-completed callback (`end`). Its fields are
+/// touched only on the thread of the daemon that owns the connection; suspension is guarded by
+/// `Engine.suspensions`.
 final class Exchange: @unchecked Sendable {
 
     enum Phase {
@@ -50,7 +50,7 @@ final class Exchange: @unchecked Sendable {
     /// lower bound only.
     var consumedBytesExact = true
     /// When a waiting response may be sent. Apart from `Phase.waiting`: a second payload there made
-    /// the enum's copies go through the runtime's generic tuple witnesses, hundreds of instructions.
+    /// the enum's copies go through the runtime's generic tuple witnesses.
     var answerDue: ContinuousClock.Instant?
 
     init(remoteAddress: String, socket: Int32 = -1, liveCount: LiveCount) {

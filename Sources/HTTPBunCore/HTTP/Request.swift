@@ -31,7 +31,7 @@ public struct Request: Sendable {
         set { absoluteFormAuthority = newValue ?? "" }
     }
     /// `targetAuthority`'s storage, empty for none: stored as an optional, it made every request's
-    /// `Request` copy and destroy itself out of line (some 480 instructions of a `/get`).
+    /// `Request` copy and destroy itself out of line.
     @usableFromInline var absoluteFormAuthority: String
 
     // Inlinable: the server builds one per request from another module.
@@ -118,8 +118,8 @@ public struct Request: Sendable {
 
     /// Query arguments in wire order, decoded; a key without `=` has the value `""`.
     public var query: [(name: String, value: String)] {
-        // Straight from the target's bytes: slicing a `Substring` and asking its UTF-8 view for
-        // contiguous storage cost more than parsing the pairs (every echo parses its query).
+        // Straight from the target's bytes, with no `Substring` to slice and no UTF-8 view to ask
+        // for contiguous storage: every echo parses its query.
         var target = self.target
         return target.withUTF8 { bytes in
             guard let range = Self.queryRange(in: bytes) else { return [] }

@@ -77,7 +77,7 @@ enum NameGroups {
         if pairs.count <= 32 {
             // A handful of names (every real request): scanning beats hashing, and only a name that
             // repeats (rare) gets an array. Indexing the buffer in place, rather than slicing and
-            // copying pairs, saved 30 retains and releases per echo.
+            // copying pairs, spares the retains and releases those copies make.
             pairs.withUnsafeBufferPointer { pairs in
                 names: for index in pairs.indices {
                     for earlier in 0..<index where pairs[earlier].name.sameBytes(as: pairs[index].name) { continue names }

@@ -9,7 +9,7 @@ public enum URLEncodedForm {
     /// URLEncodedForm.parse("a=1&a=2&flag".utf8)   // [("a","1"), ("a","2"), ("flag","")]
     /// ```
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [(name: String, value: String)] {
-        // Indexing a buffer is several times cheaper than a substring's UTF-8 view: every query goes here.
+        // Indexing a buffer is cheaper than indexing a substring's UTF-8 view, and every query goes here.
         if let pairs = bytes.withContiguousStorageIfAvailable({ parseBytes($0) }) { return pairs }
         return Array(bytes).withUnsafeBufferPointer { parseBytes($0) }
     }

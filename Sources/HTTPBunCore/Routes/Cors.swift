@@ -7,8 +7,8 @@ enum Cors {
     static func decorate(_ response: inout Response, for request: Request) {
         let origin = request.headers.first("Origin")
         if origin == nil && response.headers.hasIdenticalFields(to: .json) {
-            // Shared, as `.json` is: building the array and freeing it cost more than the rest of
-            // the decoration. (Comparing an array with one sharing its storage is one check.)
+            // Shared, as `.json` is, so a JSON answer builds and frees no array of its own for one
+            // more field. (Comparing an array with one sharing its storage is one check.)
             response.headers = .jsonForAnyOrigin
             return
         }

@@ -10,8 +10,8 @@ enum EchoRoutes {
 
 /// Writes the echo object: what the client sent, as httpbun shows it.
 ///
-/// The object goes straight into a `JSONStreamWriter` rather than through a `JSON` tree: building
-/// and freeing the tree was half of the server's own work per `GET /get`.
+/// The object goes straight into a `JSONStreamWriter` rather than through a `JSON` tree: every
+/// echo would otherwise build a tree of values only to write it out and free it again.
 enum Echo {
     /// The echo object's bytes, or why the request body could not be read. `leading` and
     /// `trailing` write members before and after the standard ones (`/stream`'s `id`, `/gzip`'s

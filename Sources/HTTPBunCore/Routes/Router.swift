@@ -399,8 +399,8 @@ final class RouteTable: Sendable {
     }
 }
 
-/// Values by byte-string keys, found by the bytes they are given: making a `String` of a path's
-/// segment and hashing it (SipHash) cost more than the rest of the matching.
+/// Values by byte-string keys, found by the bytes they are given, so matching a path neither
+/// makes a `String` of each segment nor hashes it with SipHash.
 struct BytesIndex<Value: Sendable>: Sendable {
     /// Every key's bytes, one after another; key `k` is `blob[starts[k]..<starts[k + 1]]`.
     private let blob: [UInt8]
