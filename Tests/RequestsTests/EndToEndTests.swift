@@ -2,7 +2,7 @@ import Foundation
 import JSONValue
 import Synchronization
 import Testing
-import class HTTPBun.HTTPBunServer
+import HTTPBun
 @testable import Requests
 
 /// One in-process httpbun for the whole test run (127.0.0.1, port 0).

@@ -1,9 +1,7 @@
 import Foundation
 import JSONValue
 import Testing
-import class HTTPBun.HTTPBunServer
-import struct HTTPBun.ServerConfiguration
-import struct HTTPBun.TLSIdentity
+import HTTPBun
 @testable import Requests
 
 @Suite struct TLSEndToEndTests {

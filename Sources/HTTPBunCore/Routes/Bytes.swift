@@ -86,32 +86,3 @@ enum ByteRoutes {
 
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz".utf8)
 }
-
-/// A byte count given in a path (`/bytes/{n}`), checked against a maximum.
-enum ByteCountParameter {
-    static func parse(_ text: String, maximum: Int, limitName: String = "the server's maximum (--max-body-size)") throws(HTTPError) -> Int {
-        guard DecimalNumber.isDigits(text) else {
-            throw .badRequest("invalid size \"\(text)\": use a whole number of bytes from 0 to \(maximum)")
-        }
-        guard let value = Int(text), value <= maximum else {
-            throw .badRequest("size \(text) is larger than \(limitName) of \(maximum) bytes")
-        }
-        return value
-    }
-}
-
-/// A whole number given as a query argument, with a default when absent.
-enum WholeNumberParameter {
-    static func parse(_ text: String?, name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(HTTPError) -> Int {
-        guard let text else { return defaultValue }
-        let upper = range.upperBound == Int.max ? "" : " to \(range.upperBound)"
-        let hint = "use a whole number from \(range.lowerBound)\(upper)"
-        guard let value = DecimalNumber.whole(text) else {
-            throw .badRequest("invalid \(name) \"\(text)\": \(hint)")
-        }
-        guard range.contains(value) else {
-            throw .badRequest("\(name) \(value) is out of range: \(hint)")
-        }
-        return value
-    }
-}
