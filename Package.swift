@@ -118,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
+        .testTarget(name: "HTTPCompressionTests", dependencies: ["HTTPCompression"]),
         // Routes and parsers as functions: no socket.
         .testTarget(name: "HTTPBunCoreTests", dependencies: ["HTTPBunCore", "HTTPWire", "HTTPCompression", "JSONValue"]),
         .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "HTTPBunCore", "HTTPWire", "JSONValue"]),

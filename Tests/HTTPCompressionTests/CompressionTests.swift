@@ -1,6 +1,5 @@
-@testable import HTTPBunCore
 import Testing
-import HTTPCompression
+@testable import HTTPCompression
 
 @Suite("zlib and brotli")
 struct CompressionTests {
