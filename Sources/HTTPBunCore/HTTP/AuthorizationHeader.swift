@@ -6,7 +6,7 @@ import HTTPWire
 /// AuthorizationHeader.basicCredentials("Basic dXNlcjpwYXNz")   // ("user", "pass")
 /// AuthorizationHeader.bearerToken("Bearer abc")               // "abc"
 /// ```
-public enum AuthorizationHeader {
+enum AuthorizationHeader {
     /// The scheme (as sent) and what follows it, with the separating spaces dropped.
     public static func split(_ value: String) -> (scheme: Substring, credentials: Substring) {
         let trimmed = Substring(value.trimmingSpaces)

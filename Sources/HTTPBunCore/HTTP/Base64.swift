@@ -1,7 +1,7 @@
 import HTTPWire
 
 /// Base64 (RFC 4648) without Foundation.
-public enum Base64 {
+enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {

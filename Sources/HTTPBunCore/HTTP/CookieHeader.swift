@@ -1,7 +1,7 @@
 import HTTPWire
 
 /// The request `Cookie` header (RFC 6265 section 5.4, read leniently as browsers send it).
-public enum CookieHeader {
+enum CookieHeader {
     /// Every `name=value` pair of every `Cookie` header value, in order. Whitespace around names
     /// and values is trimmed, a value wrapped in double quotes is unquoted, a segment without `=`
     /// or with an empty name is skipped. Nothing is percent-decoded. Never fails.

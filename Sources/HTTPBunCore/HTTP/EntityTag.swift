@@ -8,7 +8,7 @@ import HTTPWire
 /// condition.matches("a", weakly: true)    // true
 /// condition.matches("a", weakly: false)   // false: a weak tag never matches strongly
 /// ```
-public enum EntityTagCondition: Sendable, Equatable {
+enum EntityTagCondition: Sendable, Equatable {
     /// `*`: any current representation.
     case any
     case tags([Tag])

@@ -7,7 +7,7 @@ import HTTPWire
 /// type.essence               // "multipart/form-data"
 /// type.parameter("boundary") // "a b"
 /// ```
-public struct MediaType: Sendable, Hashable {
+struct MediaType: Sendable, Hashable {
     /// `type/subtype`, lower-cased, without parameters.
     public var essence: String
     /// Parameters in order; names lower-cased, values unquoted.

@@ -21,7 +21,7 @@ public struct MultipartPart: Sendable, Hashable {
 }
 
 /// `multipart/form-data` (RFC 7578) bodies.
-public enum Multipart {
+enum Multipart {
     /// Most parts one body may have; past it the body is refused rather than parsed.
     public static let maximumPartCount = 10_000
 

@@ -8,7 +8,7 @@ import HTTPWire
 /// RangeHeader.resolve("bytes=200-", length: 100)    // .unsatisfiable
 /// RangeHeader.resolve("lines=1-2", length: 100)     // .full: not a range we understand
 /// ```
-public enum RangeHeader {
+enum RangeHeader {
     /// One range as written.
     public enum Spec: Sendable, Hashable {
         /// `first-last`, or `first-` when `last` is nil.

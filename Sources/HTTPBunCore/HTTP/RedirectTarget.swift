@@ -8,7 +8,7 @@ import HTTPWire
 /// RedirectTarget.classify("//evil.com/x")            // .absolute(host: "evil.com")
 /// RedirectTarget.classify("http://127.0.0.1:9/get")  // .absolute(host: "127.0.0.1")
 /// ```
-public enum RedirectTarget: Sendable, Equatable {
+enum RedirectTarget: Sendable, Equatable {
     /// Stays on whatever host the client is talking to.
     case relative
     /// Leaves for `host` (lower-cased, without port, brackets or trailing dot).

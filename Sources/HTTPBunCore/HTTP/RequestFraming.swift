@@ -10,7 +10,7 @@ import HTTPWire
 /// RequestFraming.refusal(contentLengths: [], transferEncodings: ["gzip, chunked"])   // 501
 /// RequestFraming.refusal(contentLengths: ["5"], transferEncodings: [])               // nil
 /// ```
-public enum RequestFraming {
+package enum RequestFraming {
     /// Why the body's framing is refused, or nil when it is unambiguous and ours to read.
     ///
     /// - Parameters:
@@ -71,7 +71,7 @@ public enum RequestFraming {
 /// FieldSyntax.problem(name: "X-A", value: "1")                  // nil
 /// FieldSyntax.problem(name: "Content-Length ", value: "44")     // "... is not a token ..."
 /// ```
-public enum FieldSyntax {
+package enum FieldSyntax {
     /// Why this field line is refused (400), or nil.
     public static func problem(name: String, value: String) -> String? {
         var name = name

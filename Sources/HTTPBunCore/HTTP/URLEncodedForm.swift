@@ -1,7 +1,7 @@
 import HTTPWire
 
 /// `application/x-www-form-urlencoded` bodies and query strings.
-public enum URLEncodedForm {
+enum URLEncodedForm {
     /// Pairs in wire order, decoded (`+` is a space, `%HH` a byte). A key without `=` has the value
     /// `""`; empty segments (`a=1&&b=2`) are skipped; malformed escapes are kept as written. Never fails.
     ///

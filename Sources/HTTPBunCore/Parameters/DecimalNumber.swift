@@ -11,7 +11,7 @@ import HTTPWire
 /// DecimalNumber.decimal("0.25")   // 0.25
 /// DecimalNumber.decimal("1e3")    // nil
 /// ```
-public enum DecimalNumber {
+enum DecimalNumber {
     /// True for one or more ASCII digits and nothing else.
     public static func isDigits<Text: StringProtocol>(_ text: Text) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }

@@ -1,7 +1,7 @@
 import HTTPWire
 
 /// Random identifiers for `/uuid` and nonces.
-public enum RandomIdentifiers {
+package enum RandomIdentifiers {
     /// A random (version 4) UUID in lower-case hex with dashes.
     public static func uuid4<Generator: RandomNumberGenerator>(using generator: inout Generator) -> String {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }

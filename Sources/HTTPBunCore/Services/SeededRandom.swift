@@ -2,7 +2,7 @@ import HTTPWire
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same bytes on every
 /// machine and every run, so `/bytes/16?seed=1` is reproducible.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
