@@ -56,7 +56,7 @@ public struct Files: Sendable, ExpressibleByDictionaryLiteral {
 public enum Multipart {
     /// A boundary of 32 random hex digits.
     public static func randomBoundary() -> String {
-        (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
     }
 
     /// The body for `fields` and `files`, and its `Content-Type`. File contents are not read here.
