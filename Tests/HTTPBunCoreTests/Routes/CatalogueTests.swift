@@ -99,3 +99,23 @@ struct HandlerErrorTests {
         #expect(respond("GET", "/redirect-to?url=http://elsewhere.test/").status == 403)
     }
 }
+
+@Suite("Routes as a library (the README's example)")
+struct RoutesAsLibraryTests {
+    @Test("a router with fixed services answers the same on every run")
+    func deterministicServices() throws {
+        func router() -> Router {
+            Router(configuration: ServerConfiguration(flavor: .httpbin), services: RouteServices(now: { 1_767_225_600 }, seed: 42))
+        }
+        let response = router().respond(to: Request(method: "GET", target: "/get?a=1", headers: ["Host": "example.com"]))
+        #expect(response.status == 200)
+        #expect(try response.json["args"]?["a"] == "1")
+        #expect(try response.json["url"] == "http://example.com/get?a=1")
+        let uuid = { router().respond(to: Request(method: "GET", target: "/uuid")).bodyText }
+        #expect(uuid() == uuid(), "the same seed, the same UUID")
+        let other = Router(services: RouteServices(now: { 0 }, seed: 43)).respond(to: Request(method: "GET", target: "/uuid")).bodyText
+        #expect(other != uuid())
+        let cache = router().respond(to: Request(method: "GET", target: "/cache", headers: ["Host": "h"]))
+        #expect(cache.headers["Last-Modified"] == "Thu, 01 Jan 2026 00:00:00 GMT")
+    }
+}
