@@ -14,6 +14,9 @@ public enum Catalogue {
 
     /// The default flavor's endpoints.
     public static let endpoints: [Endpoint] = [
+        E(.home, any, "/", "This page: every endpoint, with a link.", HomeRoutes.page),
+        E(.home, any, "/index.html", "This page again, as httpbun serves it.", HomeRoutes.page),
+
         // MARK: HTTP methods
         E(.methods, get, "/get", "The request's query arguments, headers, origin and URL, as JSON.") { try EchoRoutes.echo($0) },
         E(.methods, ["POST"], "/post", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
@@ -162,6 +165,7 @@ public enum Catalogue {
 public struct Endpoint: Sendable {
     /// The groups a landing page or an API document lists endpoints under.
     public enum Family: String, Sendable, CaseIterable {
+        case home = "Home"
         case methods = "HTTP methods"
         case inspection = "Request inspection"
         case status = "Status codes"

@@ -119,3 +119,65 @@ struct RoutesAsLibraryTests {
         #expect(cache.headers["Last-Modified"] == "Thu, 01 Jan 2026 00:00:00 GMT")
     }
 }
+
+@Suite("The home page")
+struct HomePageTests {
+    /// Every `href` on the page with its `data-pattern`.
+    static func links(_ html: String) -> [(href: String, pattern: String)] {
+        var links: [(String, String)] = []
+        var rest = Substring(html)
+        while let start = rest.range(of: "<a href=\"") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let href = String(rest[..<end])
+            rest = rest[end...]
+            if rest.hasPrefix("\" data-pattern=\""), let close = rest.dropFirst(16).firstIndex(of: "\"") {
+                links.append((href, String(rest.dropFirst(16)[..<close])))
+            }
+        }
+        return links
+    }
+
+    @Test("/ and /index.html list exactly the serving flavor's endpoints, each linked and summarised", arguments: Flavor.allCases)
+    func listsTheCatalogue(flavor: Flavor) throws {
+        for path in ["/", "/index.html"] {
+            let page = respond("GET", path, configuration: ServerConfiguration(flavor: flavor))
+            #expect(page.status == 200)
+            #expect(page.headers["Content-Type"] == "text/html; charset=utf-8")
+            let links = Self.links(page.bodyText)
+            // Grouped by family, each endpoint once.
+            let grouped = Endpoint.Family.allCases.flatMap { family in flavor.endpoints.filter { $0.family == family }.map(\.pattern) }
+            #expect(links.map(\.pattern) == grouped, "\(flavor) \(path)")
+            #expect(Set(grouped) == Set(flavor.endpoints.map(\.pattern)) && grouped.count == flavor.endpoints.count)
+            for endpoint in flavor.endpoints {
+                #expect(page.bodyText.contains(endpoint.summary.replacingOccurrences(of: "'", with: "&#x27;")), "\(endpoint.pattern)")
+            }
+        }
+    }
+
+    @Test("every link reaches its own endpoint: the router answers it with neither 404 nor 405", arguments: Flavor.allCases)
+    func linksResolve(flavor: Flavor) throws {
+        let router = Router(configuration: ServerConfiguration(flavor: flavor))
+        let links = Self.links(router.respond(to: Request(method: "GET", target: "/", headers: ["Host": "h"])).bodyText)
+        #expect(links.count == flavor.endpoints.count)
+        for (href, pattern) in links where !pattern.hasPrefix("/hidden-basic-auth") {
+            let endpoint = try #require(flavor.endpoints.first { $0.pattern == pattern })
+            // Faults fail on purpose (`/unstable` at random).
+            guard endpoint.family != .faults else { continue }
+            let method = endpoint.methods?.first ?? "GET"
+            let target = href.replacingOccurrences(of: "&amp;", with: "&")
+            let answer = router.respond(to: Request(method: method, target: target, headers: ["Host": "h"]))
+            #expect(answer.status != 404 && answer.status != 405 && answer.status < 500, "\(flavor) \(method) \(href): \(answer.status)")
+        }
+    }
+
+    @Test("links carry the path prefix; the page escapes what it shows")
+    func prefixAndEscaping() {
+        let page = respond("GET", "/api/", configuration: ServerConfiguration(pathPrefix: "/api")).bodyText
+        let links = Self.links(page)
+        #expect(!links.isEmpty && links.allSatisfy { $0.href.hasPrefix("/api/") })
+        #expect(!page.contains("<script"))
+        #expect(HomeRoutes.examplePath(Catalogue.endpoints.first { $0.pattern == "/digest-auth/{qop}/{user}/{passwd}" }!)
+            == "/digest-auth/auth/user/passwd")
+    }
+}
