@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps
+.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps home-page-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -37,6 +37,13 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product httpbun
+
+## The home page in headless Chromium (installed first when missing): its links are exactly the
+## catalogue's (httpbun --list-endpoints), in both flavors and under a path prefix, and each link
+## without parameters answers neither 404 nor 5xx.
+home-page-check: release
+	scripts/ensure-chromium.sh
+	python3 scripts/check-home-page.py --bin .build/release/httpbun
 
 ## Run every curl example of the README against a fresh server on 127.0.0.1:8080.
 readme-check: deps

@@ -91,6 +91,8 @@ let package = Package(
             name: "httpbun",
             dependencies: [
                 "HTTPBun",
+                // The catalogue, for --list-endpoints.
+                "HTTPBunCore",
                 "JSONValue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HTTPBun
+import HTTPBunCore
+import JSONValue
 import Logging
 
 #if canImport(Glibc)
@@ -92,6 +94,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Flag(help: "Do not serve: ask the server at --host/--port for /health and exit 0 if it answers 200 (for container health checks).")
     var healthcheck = false
 
+    @Flag(help: "Do not serve: print every endpoint of --flavor as a line of JSON (pattern, methods, family, summary, query, example) and exit.")
+    var listEndpoints = false
+
     // Optional options cannot have defaults, so their HTTPBUN_* twins are read here.
     var certificatePath: String? { tlsCert ?? Environment.string("TLS_CERT") }
     var keyPath: String? { tlsKey ?? Environment.string("TLS_KEY") }
@@ -136,6 +141,11 @@ struct HTTPBunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if listEndpoints {
+            let flavor = ServerConfiguration.Flavor(rawValue: self.flavor)!
+            print(flavor.endpoints.map { $0.json.serialized(.compact) }.joined(separator: "\n"))
+            return
+        }
         if healthcheck {
             let healthy = HealthProbe.isHealthy(host: host, port: port, path: pathPrefix + "/health")
             throw ExitCode(healthy ? 0 : 1)

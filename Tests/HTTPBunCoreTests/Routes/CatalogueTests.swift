@@ -177,7 +177,9 @@ struct HomePageTests {
         let links = Self.links(page)
         #expect(!links.isEmpty && links.allSatisfy { $0.href.hasPrefix("/api/") })
         #expect(!page.contains("<script"))
-        #expect(HomeRoutes.examplePath(Catalogue.endpoints.first { $0.pattern == "/digest-auth/{qop}/{user}/{passwd}" }!)
+        #expect(Catalogue.endpoints.first { $0.pattern == "/digest-auth/{qop}/{user}/{passwd}" }?.examplePath
             == "/digest-auth/auth/user/passwd")
+        let json = Catalogue.endpoints.first { $0.pattern == "/drip" }!.json
+        #expect(json["methods"] == ["GET"] && json["example"] == "/drip" && json["query"]?[0]?["name"] == "numbytes")
     }
 }

@@ -203,6 +203,18 @@ struct CommandLineTests {
         #expect(invalid.errorText.contains("--tls-cert and --tls-key go together"))
     }
 
+    @Test("--list-endpoints prints the flavor's catalogue as JSON lines and serves nothing", arguments: Flavor.allCases)
+    func listEndpoints(flavor: Flavor) throws {
+        let command = try RunningCommand(["--list-endpoints", "--flavor", flavor.rawValue])
+        let text = String(decoding: command.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        command.process.waitUntilExit()
+        #expect(command.process.terminationStatus == 0)
+        let lines = try text.split(separator: "\n").map { try JSON.parse(Array($0.utf8)) }
+        #expect(lines.compactMap { $0["pattern"]?.stringValue } == flavor.endpoints.map(\.pattern))
+        #expect(lines.compactMap { $0["example"]?.stringValue } == flavor.endpoints.map(\.examplePath))
+        #expect(lines.allSatisfy { !($0["summary"]?.stringValue ?? "").isEmpty })
+    }
+
     @Test("--healthcheck exits 0 when the server answers /health, 1 when nothing listens")
     func healthcheck() throws {
         let server = try HTTPBunServer.start()
