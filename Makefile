@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps home-page-check
+.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps home-page-check httpbun-api-tests
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -37,6 +37,15 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product httpbun
+
+## httpbun's own API tests (Go, its api-tests/) against our binary, default flavor. Fetches nothing:
+## make httpbun-api-tests HTTPBUN_SNAPSHOT=/path/to/a/checkout/of/sharat87/httpbun
+## (Debian's Go 1.19 and testify are installed first when missing; see conformance/httpbun-api/run.sh.)
+httpbun-api-tests: release
+	@test -n "$(HTTPBUN_SNAPSHOT)" || { echo "set HTTPBUN_SNAPSHOT to a snapshot of sharat87/httpbun" >&2; exit 2; }
+	@test -x /usr/lib/go-1.19/bin/go -a -d /usr/share/gocode/src/github.com/stretchr/testify || \
+		{ [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-1.19-go golang-github-stretchr-testify-dev >&2; }
+	conformance/httpbun-api/run.sh "$(HTTPBUN_SNAPSHOT)" .build/release/httpbun
 
 ## The home page in headless Chromium (installed first when missing): its links are exactly the
 ## catalogue's (httpbun --list-endpoints), in both flavors and under a path prefix, and each link
