@@ -3,9 +3,10 @@ import JSONValue
 
 /// `/basic-auth`, `/hidden-basic-auth`, `/bearer`, `/digest-auth`: endpoints that demand credentials.
 enum AuthRoutes {
-    /// httpbin's Basic challenge, which clients and their tests expect word for word.
+    /// httpbin's Basic challenge, which clients and their tests expect word for word (`/status/401`).
     static let basicChallenge = "Basic realm=\"Fake Realm\""
-
+    /// httpbun's realm, in its Basic failure.
+    static let realm = "httpbun realm"
 
     static func basic(_ context: RouteContext, hidden: Bool) -> Response {
         let credentials = context.request.headers.first("Authorization").flatMap(AuthorizationHeader.basicCredentials)
@@ -16,9 +17,8 @@ enum AuthRoutes {
             // The point of the hidden variant is that nothing tells a prober that credentials would help.
             return .error(404, "not found: \(context.request.path)")
         }
-        var response = Response.json(["authenticated": false], status: 401)
-        response.headers.add("WWW-Authenticate", AuthRoutes.basicChallenge)
-        return response
+        // httpbun's failure: its realm, an empty body, no Content-Type.
+        return Response(status: 401, headers: ["WWW-Authenticate": "Basic realm=\"\(realm)\""])
     }
 
     static func bearer(_ context: RouteContext) -> Response {

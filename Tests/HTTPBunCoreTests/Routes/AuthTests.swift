@@ -42,8 +42,10 @@ struct BasicAuthTests {
         for headers in cases {
             let response = respond("GET", "/basic-auth/user/passwd", headers: headers)
             #expect(response.status == 401, "\(headers)")
-            #expect(response.headers["WWW-Authenticate"] == "Basic realm=\"Fake Realm\"")
-            #expect(response.bodyText == "{\n  \"authenticated\": false\n}\n")
+            // httpbun's failure, as its api-tests expect: its realm, an empty body, no Content-Type.
+            #expect(response.headers["WWW-Authenticate"] == "Basic realm=\"httpbun realm\"")
+            #expect(response.bodyBytes.isEmpty)
+            #expect(response.headers["Content-Type"] == nil)
         }
     }
 
