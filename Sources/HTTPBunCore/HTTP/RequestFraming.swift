@@ -71,7 +71,10 @@ package enum RequestFraming {
 /// FieldSyntax.problem(name: "X-A", value: "1")                  // nil
 /// FieldSyntax.problem(name: "Content-Length ", value: "44")     // "... is not a token ..."
 /// ```
-package enum FieldSyntax {
+///
+/// Public, not `package`: the server inlines its scan of every field value, and an `@inlinable`
+/// `package` declaration was not inlined across modules (bench/README.md).
+public enum FieldSyntax {
     /// Why this field line is refused (400), or nil.
     public static func problem(name: String, value: String) -> String? {
         var name = name
@@ -118,7 +121,7 @@ package enum FieldSyntax {
     /// False when no byte is below 0x20 or DEL, eight bytes a step; true may be a tab. Every header
     /// value of every request passes here.
     @inlinable @inline(__always)
-    package static func mayHoldControlByte(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    public static func mayHoldControlByte(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
