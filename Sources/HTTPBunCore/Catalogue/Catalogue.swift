@@ -96,7 +96,8 @@ public enum Catalogue {
         // MARK: Faults
         E(.faults, any, "/unstable", "The echo, or a 500 with probability failure_rate.",
           query: [.init("failure_rate", "0 to 1, 0.5 by default"), .init("seed", "a whole number, for the same outcome every time")],
-          FaultRoutes.unstable),
+          // A seed that succeeds: the page's link shows the echo, not a coin toss.
+          example: "/unstable?seed=2", FaultRoutes.unstable),
         E(.faults, any, "/fault/close", "Closes the connection without an answer.") { _ in Response(body: .closeConnection) },
         E(.faults, any, "/fault/truncate/{n}", "Announces a longer body than the n bytes it sends, then closes.", FaultRoutes.truncate),
 
@@ -124,7 +125,8 @@ public enum Catalogue {
         E(.encodings, get, "/deflate", "The echo, deflate-encoded.", EncodingRoutes.deflate),
         E(.encodings, get, "/brotli", "The echo, brotli-encoded (501 where libbrotli is missing).", EncodingRoutes.brotli),
         // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
-        E(.encodings, get, "/base64/{value*}", "The base64 (or base64url) value decoded.", EncodingRoutes.base64),
+        E(.encodings, get, "/base64/{value*}", "The base64 (or base64url) value decoded.", example: "/base64/aHR0cGJ1bg==",
+          EncodingRoutes.base64),
         E(.encodings, get, "/encoding/utf8", "A page of UTF-8 text in many scripts.", EncodingRoutes.utf8),
 
         // MARK: Response formats
@@ -201,23 +203,52 @@ public struct Endpoint: Sendable {
     public let pattern: String
     public let summary: String
     public let query: [Parameter]
+    /// A path this endpoint answers (a link on the home page): the pattern with each parameter
+    /// filled with a value it accepts (`/delay/{seconds}` gives `/delay/1`), unless the row names one.
+    public let examplePath: String
     let handler: Handler
 
     init(
         _ family: Family, _ methods: [String]?, _ pattern: String, _ summary: String, query: [Parameter] = [],
-        _ handler: @escaping Handler
+        example: String? = nil, _ handler: @escaping Handler
     ) {
         self.family = family
         self.methods = methods
         self.pattern = pattern
         self.summary = summary
         self.query = query
+        self.examplePath = example ?? Self.filled(pattern)
         self.handler = handler
     }
 
     /// This endpoint with another flavor's methods and handler.
     func replaced(by route: FlavorRoute) -> Endpoint {
-        Endpoint(family, route.methods, pattern, summary, query: query, route.handler)
+        Endpoint(family, route.methods, pattern, summary, query: query, example: examplePath, route.handler)
+    }
+
+    /// `pattern` with each parameter replaced by a value the catalogue's endpoints accept.
+    private static func filled(_ pattern: String) -> String {
+        "/" + Route(nil, pattern, { _ in Response() }).segments.map { segment -> String in
+            switch segment {
+            case .literal(let text): text
+            case .parameter(let name), .rest(let name): exampleValues[name] ?? "1"
+            }
+        }.joined(separator: "/")
+    }
+
+    /// A value each path parameter accepts, by name; `1` for the rest (counts, seconds, sizes).
+    private static let exampleValues: [String: String] = [
+        "path": "anything", "codes": "200", "user": "user", "passwd": "passwd", "qop": "auth", "algorithm": "MD5",
+        "stale_after": "never", "tok": "token", "name": "flavor", "value": "oat", "etag": "abc", "offset": "0",
+    ]
+
+    /// The endpoint as one line of JSON, for tools outside Swift (`httpbun --list-endpoints`).
+    public var json: JSON {
+        [
+            "pattern": .string(pattern), "methods": methods.map { JSON.array($0.map(JSON.string)) } ?? .null,
+            "family": .string(family.rawValue), "summary": .string(summary), "example": .string(examplePath),
+            "query": .array(query.map { ["name": .string($0.name), "summary": .string($0.summary)] }),
+        ]
     }
 
     /// The path parameters, in order (`/delay/{seconds}` gives `["seconds"]`).

@@ -14,6 +14,9 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String
     /// Routes that replace the catalogue's endpoint of the same pattern.
     let overrides: [FlavorRoute]
+    /// The catalogue as this flavor serves it: each endpoint an override names takes the
+    /// override's methods and handler, in the catalogue's order.
+    public let endpoints: [Endpoint]
     /// Headers every answer gets (CORS, mostly).
     let decorate: @Sendable (inout Response, Request) -> Void
     /// The answer to `OPTIONS` on a route (before `decorate`).
@@ -33,6 +36,9 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     ) {
         self.rawValue = name
         self.overrides = overrides
+        self.endpoints = Catalogue.endpoints.map { endpoint in
+            overrides.first { $0.pattern == endpoint.pattern }.map(endpoint.replaced) ?? endpoint
+        }
         self.decorate = decorate
         self.preflight = preflight
         self.notFound = notFound
@@ -47,14 +53,6 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     public init?(rawValue: String) {
         guard let found = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = found
-    }
-
-    /// The catalogue as this flavor serves it: each endpoint an override names takes the
-    /// override's methods and handler, in the catalogue's order.
-    public var endpoints: [Endpoint] {
-        Catalogue.endpoints.map { endpoint in
-            overrides.first { $0.pattern == endpoint.pattern }.map(endpoint.replaced) ?? endpoint
-        }
     }
 
     public var description: String { rawValue }

@@ -20,6 +20,20 @@ public enum RequestBody: Sendable {
     /// if case .form(let pairs) = try RequestBody.decode(request) { ... }
     /// ```
     public static func decode(_ request: Request) throws(BodyParseError) -> RequestBody {
+        try decodeBody(request)
+    }
+
+    /// The body as a handler reads it: one its `Content-Type` promised but did not deliver is the
+    /// client's mistake, a 400.
+    static func read(_ request: Request) throws(HTTPError) -> RequestBody {
+        do {
+            return try decodeBody(request)
+        } catch {
+            throw HTTPError(error)
+        }
+    }
+
+    private static func decodeBody(_ request: Request) throws(BodyParseError) -> RequestBody {
         guard !request.body.isEmpty else { return .empty }
         let mediaType = request.headers.first("Content-Type").map { MediaType.parse($0) }
         switch mediaType?.essence {

@@ -73,7 +73,7 @@ enum AuthRoutes {
             staleAfter = count
         }
         return DigestCheck(
-                qops: qops, user: context[parameter: "user"], password: context[parameter: "passwd"], algorithm: algorithm,
-                staleAfter: staleAfter, key: context.services.secret)
+            qops: qops, user: context[parameter: "user"], password: context[parameter: "passwd"], algorithm: algorithm,
+            staleAfter: staleAfter, key: context.services.secret)
     }
 }

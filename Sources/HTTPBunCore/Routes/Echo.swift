@@ -20,13 +20,7 @@ enum Echo {
         _ request: Request, format: consuming JSONFormat = .pretty,
         leading: (inout JSONStreamWriter) -> Void = { _ in }, trailing: (inout JSONStreamWriter) -> Void = { _ in }
     ) throws(HTTPError) -> [UInt8] {
-        let body: RequestBody
-        do {
-            body = try RequestBody.decode(request)
-        } catch {
-            throw HTTPError(error)
-        }
-        return json(request, body: body, format: format, leading: leading, trailing: trailing)
+        json(request, body: try RequestBody.read(request), format: format, leading: leading, trailing: trailing)
     }
 
     /// The echo object's bytes for a body already read.

@@ -22,12 +22,7 @@ enum StreamRoutes {
         }
         // Digits beyond Int's range are still "more than the cap".
         let count = min(Int(text) ?? maximumLines, maximumLines)
-        let body: RequestBody
-        do {
-            body = try RequestBody.decode(context.request)
-        } catch {
-            return .error(400, error.message)
-        }
+        let body = try RequestBody.read(context.request)
         let chunks = (0..<count).map { index in
             let line = Echo.json(context.request, body: body, format: .compact, leading: { writer in
                 writer.key("id")
