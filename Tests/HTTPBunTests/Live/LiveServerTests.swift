@@ -1,6 +1,7 @@
 @testable import HTTPBun
 @testable import HTTPBunCore
 import JSONValue
+import HTTPWire
 import Testing
 import Synchronization
 
@@ -219,6 +220,38 @@ struct LiveServerTests {
         defer { server.stop() }
         for _ in 0..<20 {
             #expect(try RawConnection(port: server.port).exchange("GET", "/health").status == 200)
+        }
+    }
+
+    @Test("a server's threads share its clock and secrets: a token or nonce from one is good on another")
+    func threadsShareServices() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(threads: 2))
+        defer { server.stop() }
+        // The system's clock, not a router's stopped one.
+        let cached = try RawConnection(port: server.port).exchange("GET", "/cache")
+        let modified = try #require(cached.headers.first("Last-Modified").flatMap(HTTPDate.parse))
+        #expect(abs(Double(modified) - SystemClock.secondsSince1970()) < 120, "Last-Modified is now")
+
+        let token = try RawConnection(port: server.port).exchange(
+            "POST", "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", "Basic YTpi")],
+            body: Array("grant_type=client_credentials".utf8))
+        let access = try #require(try JSON.parse(token.body)["access_token"]?.stringValue)
+        let challenge = try RawConnection(port: server.port).exchange("GET", "/digest-auth/auth/user/passwd")
+        let parameters = try #require(challenge.headers.first("WWW-Authenticate").flatMap { AuthParameters.parse($0.dropFirst(7)) })
+        let nonce = try #require(parameters["nonce"])
+        // Fresh connections: SO_REUSEPORT hashes each to one of the two daemons, so both answer some.
+        for index in 1...40 {
+            let userinfo = try RawConnection(port: server.port).exchange("GET", "/oauth2/userinfo", headers: [("Authorization", "Bearer " + access)])
+            #expect(userinfo.status == 200, "token on connection \(index)")
+            let nc = DigestAlgorithm.nonceCount(index)
+            let response = DigestAuthentication.response(
+                algorithm: .md5, username: "user", realm: parameters["realm"] ?? "", password: "passwd", method: "GET",
+                uri: "/digest-auth/auth/user/passwd", nonce: nonce, nc: nc, cnonce: "c\(index)", qop: "auth")
+            let header = "Digest username=\"user\", realm=\"\(parameters["realm"] ?? "")\", nonce=\"\(nonce)\", "
+                + "uri=\"/digest-auth/auth/user/passwd\", response=\"\(response)\", opaque=\"\(parameters["opaque"] ?? "")\", "
+                + "qop=auth, nc=\(nc), cnonce=\"c\(index)\", algorithm=MD5"
+            let digest = try RawConnection(port: server.port).exchange("GET", "/digest-auth/auth/user/passwd", headers: [("Authorization", header)])
+            #expect(digest.status == 200, "nonce on connection \(index)")
         }
     }
 
