@@ -33,8 +33,12 @@ public struct ServerConfiguration: Sendable {
     /// larger URL 414.
     public var connectionMemoryLimit: Int
     public var flavor: Flavor
-    /// Extra hosts `/redirect-to` may send clients to (`*.example.com` allowed).
+    /// The hosts an absolute `Location` may name (`*.example.com` for subdomains), besides this
+    /// server's own host and loopback: httpbun's `HTTPBUN_ALLOWED_REDIRECT_DOMAINS`, which replaces
+    /// its default list, `defaultAllowedRedirectHosts`.
     public var allowedRedirectHosts: [String]
+    /// httpbun's default allowlist.
+    public static let defaultAllowedRedirectHosts = ["example.com", "httpbun.com"]
     /// Serve HTTPS with this certificate and key; plain HTTP when nil.
     public var tls: TLSIdentity?
     /// How long `stop()` lets requests in flight finish (their answers then close their
@@ -53,7 +57,7 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Int = 60,
         connectionMemoryLimit: Int = 32 * 1024,
         flavor: Flavor = .httpbun,
-        allowedRedirectHosts: [String] = [],
+        allowedRedirectHosts: [String] = ServerConfiguration.defaultAllowedRedirectHosts,
         tls: TLSIdentity? = nil,
         drainTimeout: Duration = .zero
     ) {

@@ -73,7 +73,7 @@ struct HTTPBunCommand: ParsableCommand {
 
     @Option(
         name: .customLong("allow-redirect-host"),
-        help: "A host /redirect-to may send clients to, besides this server and loopback (repeatable; *.example.com allowed).")
+        help: "A host a Location may name, besides this server and loopback (repeatable; *.example.com for subdomains; replaces the default example.com, httpbun.com).")
     var allowRedirectHosts: [String] = []
 
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
@@ -111,10 +111,14 @@ struct HTTPBunCommand: ParsableCommand {
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
             idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor) ?? .httpbun,
             drainTimeout: .nanoseconds(Int64(drainTimeout * 1e9)))
-        // Array options cannot have a default from the environment: HTTPBUN_ALLOW_REDIRECT_HOST is a comma list.
-        configuration.allowedRedirectHosts = allowRedirectHosts.isEmpty
-            ? (Environment.string("ALLOW_REDIRECT_HOST") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            : allowRedirectHosts
+        // Array options cannot have a default from the environment. httpbun's own variable,
+        // HTTPBUN_ALLOWED_REDIRECT_DOMAINS, is a list split at commas and whitespace that replaces the
+        // default list (set and empty: no host at all); HTTPBUN_ALLOW_REDIRECT_HOST is our older name.
+        if !allowRedirectHosts.isEmpty {
+            configuration.allowedRedirectHosts = allowRedirectHosts
+        } else if let list = Environment.string("ALLOWED_REDIRECT_DOMAINS") ?? Environment.string("ALLOW_REDIRECT_HOST") {
+            configuration.allowedRedirectHosts = list.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        }
         return configuration
     }
 

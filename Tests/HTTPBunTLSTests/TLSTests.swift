@@ -91,8 +91,8 @@ struct TLSTests {
         #expect(loaded == identity)
         let server = try HTTPBunServer.start(ServerConfiguration(tls: loaded))
         defer { server.stop() }
-        let answer = try await withClient(trusting: authority) { client in try await get(client, server.baseURL + "/health") }
-        #expect(answer.body == ["status": "ok"])
+        let answer = try await withClient(trusting: authority) { client in try await get(client, server.baseURL + "/get?from=pem") }
+        #expect(answer.body["args"] == ["from": "pem"])
 
         #expect { try TLSIdentity.load(certificatePath: directory.path + "/missing.pem", keyPath: key) } throws: { error in
             "\(error)".contains("cannot read the TLS certificate")

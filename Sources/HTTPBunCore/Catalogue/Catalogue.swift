@@ -40,7 +40,7 @@ public enum Catalogue {
 
         // MARK: Status codes and waits
         E(.status, any, "/status/{codes}", "Answers with the status given, or one drawn from a weighted list (200,404:2).", StatusRoutes.status),
-        E(.dynamic, any, "/delay/{seconds}", "The request echoed after a wait of up to --max-duration seconds.", DelayRoutes.delay),
+        E(.dynamic, any, "/delay/{seconds}", "OK, after a wait of this many seconds (up to --max-duration).", DelayRoutes.delay),
 
         // MARK: Cookies
         E(.cookies, any, "/cookies", "The cookies the request carried.") { CookieRoutes.cookies($0.request) },
@@ -52,7 +52,7 @@ public enum Catalogue {
         E(.cookies, any, "/cookies/delete", "Expires each cookie named in the query, then redirects to /cookies.",
           query: [.init("{name}", "a cookie to delete")], CookieRoutes.delete),
 
-        E(.health, get, "/health", "Readiness: 200 while the server serves.") { _ in .json(["status": "ok"]) },
+        E(.health, any, "/health", "Readiness: ok while the server serves.") { _ in .text("ok") },
 
         // MARK: Authentication
         E(.auth, any, "/basic-auth/{user}/{passwd}", "200 for these Basic credentials, else 401 with a challenge.") {
@@ -63,27 +63,29 @@ public enum Catalogue {
         },
         E(.auth, any, "/bearer", "200 with any Bearer token, else 401.", AuthRoutes.bearer),
         E(.auth, any, "/bearer/{tok}", "200 for this Bearer token, else 401.", AuthRoutes.bearer),
-        E(.auth, any, "/digest-auth/{user}/{passwd}", "Digest authentication, qop auth, MD5 (httpbun's short form).", AuthRoutes.digest),
-        E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}", "Digest authentication with this qop (auth, auth-int).", AuthRoutes.digest),
+        E(.auth, any, "/digest-auth/{user}/{passwd}", "Digest authentication, MD5; ?require-cookie=true wants the nonce cookie back.",
+          AuthRoutes.httpbunDigest),
+        E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}", "Digest authentication with this qop (auth, auth-int, or auth,auth-int).",
+          AuthRoutes.httpbunDigest),
         E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", "Digest authentication with MD5, SHA-256 or SHA-512.",
           AuthRoutes.digest),
         E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}",
           "Digest authentication whose nonces go stale after this many uses.", AuthRoutes.digest),
 
         // MARK: Redirects
-        E(.redirects, any, "/redirect/{n}", "Redirects n times, then lands on /get.",
-          query: [.init("absolute", "true for absolute Location URLs")]) {
-            RedirectRoutes.chain($0, kind: "redirect", absolute: RedirectRoutes.isTrue($0.request.queryValue("absolute")))
+        E(.redirects, any, "/redirect/{n}", "Redirects n times (up to 20), each Location relative to the last, then to /anything.") {
+            RedirectRoutes.chain($0, absolute: false)
         },
-        E(.redirects, any, "/relative-redirect/{n}", "Redirects n times with relative Locations.") {
-            RedirectRoutes.chain($0, kind: "relative-redirect", absolute: false)
+        E(.redirects, any, "/relative-redirect/{n}", "The same chain as /redirect/{n}.") { RedirectRoutes.chain($0, absolute: false) },
+        E(.redirects, any, "/absolute-redirect/{n}", "Redirects n times with Locations from the root, then to /anything.") {
+            RedirectRoutes.chain($0, absolute: true)
         },
-        E(.redirects, any, "/absolute-redirect/{n}", "Redirects n times with absolute Locations.") {
-            RedirectRoutes.chain($0, kind: "absolute-redirect", absolute: true)
-        },
-        E(.redirects, ["GET", "POST", "PUT", "DELETE", "PATCH"], "/redirect-to", "Redirects to url (allowed hosts only).",
-          query: [.init("url", "where to send the client"), .init("status_code", "the 3xx to answer with (302 by default)")],
-          RedirectRoutes.redirectTo),
+        E(.redirects, any, "/redirect-to", "Redirects to url (a path, or an allowed host) with status_code (302 by default).",
+          query: [.init("url", "where to send the client"), .init("status_code", "the 3xx to answer with (302 by default; status also works)")],
+          example: "/redirect-to?url=/get", RedirectRoutes.redirectTo),
+        E(.redirects, any, "/redirect", "httpbun's short spelling of /redirect-to.",
+          query: [.init("url", "where to send the client"), .init("status_code", "the 3xx to answer with")],
+          example: "/redirect?url=/get", RedirectRoutes.redirectTo),
 
         // MARK: Caching
         E(.caching, any, "/cache", "304 when the request is conditional, else the echo with Last-Modified and ETag.", CachingRoutes.cache),
@@ -92,6 +94,13 @@ public enum Catalogue {
 
         E(.responseHeaders, ["GET", "POST"], "/response-headers", "Each query argument becomes a response header, listed in the body.",
           query: [.init("{name}", "a header to send, as name=value")]) { ResponseHeaderRoutes.respond($0, shape: .httpbun) },
+
+        // MARK: Response composer
+        E(.composer, any, "/mix/{directives*}",
+          "The answer the directives compose: s=status, h=name:value, c=name:value, cd=name, r=url, b64=body, d=seconds.",
+          example: "/mix/s=201/h=x-composed:yes/b64=aGVsbG8=", MixRoutes.mix),
+        E(.composer, any, "/mixer", "A form that builds a /mix link.", MixRoutes.mixer),
+        E(.composer, any, "/help/mixer", "What each /mix directive does.", MixRoutes.help),
 
         // MARK: Faults
         E(.faults, any, "/unstable", "The echo, or a 500 with probability failure_rate.",
@@ -112,8 +121,8 @@ public enum Catalogue {
         // MARK: Streams
         E(.streams, get, "/stream/{n}", "n JSON lines, each the echo with its id.", StreamRoutes.stream),
         E(.streams, get, "/drip", "numbytes bytes dripped over duration seconds.",
-          query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
-                  .init("code", "the status")]) { try StreamRoutes.drip($0, lines: false) },
+          query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds, 2 by default"),
+                  .init("delay", "seconds before the first, 2 by default"), .init("code", "the status")]) { try StreamRoutes.drip($0, lines: false) },
         E(.streams, get, "/drip-lines", "Like /drip, a line at a time.",
           query: [.init("numbytes", "how many lines"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
                   .init("code", "the status")]) { try StreamRoutes.drip($0, lines: true) },
@@ -176,6 +185,7 @@ public struct Endpoint: Sendable {
         case cookies = "Cookies"
         case caching = "Caching"
         case responseHeaders = "Response headers"
+        case composer = "Response composer"
         case dynamic = "Dynamic data"
         case streams = "Streams"
         case encodings = "Encodings"

@@ -17,10 +17,11 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     /// The catalogue as this flavor serves it: each endpoint an override names takes the
     /// override's methods and handler, in the catalogue's order.
     public let endpoints: [Endpoint]
-    /// Headers every answer gets (CORS, mostly).
-    let decorate: @Sendable (inout Response, Request) -> Void
-    /// The answer to `OPTIONS` on a route (before `decorate`).
-    let preflight: @Sendable (Request) -> Response
+    /// What every answer gets on its way out (CORS, mostly; httpbun's Location guard).
+    let decorate: @Sendable (inout Response, Request, ServerConfiguration) -> Void
+    /// The answer to `OPTIONS` on a route (before `decorate`); nil when the route's handler answers
+    /// `OPTIONS` as it answers any method (httpbun's way).
+    let preflight: (@Sendable (Request) -> Response)?
     /// The answer when no pattern fits.
     let notFound: @Sendable (Request) -> Response
     /// The answer when patterns fit but none takes the method; `allow` is the `Allow` value.
@@ -29,8 +30,8 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     let refusesPath: (@Sendable (_ path: Substring, _ route: Route, _ parameters: [String: String]) -> Bool)?
 
     init(
-        name: String, overrides: [FlavorRoute], decorate: @escaping @Sendable (inout Response, Request) -> Void,
-        preflight: @escaping @Sendable (Request) -> Response, notFound: @escaping @Sendable (Request) -> Response,
+        name: String, overrides: [FlavorRoute], decorate: @escaping @Sendable (inout Response, Request, ServerConfiguration) -> Void,
+        preflight: (@Sendable (Request) -> Response)?, notFound: @escaping @Sendable (Request) -> Response,
         methodNotAllowed: @escaping @Sendable (Request, String) -> Response,
         refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)? = nil
     ) {

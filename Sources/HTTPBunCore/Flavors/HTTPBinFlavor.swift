@@ -10,7 +10,7 @@ extension Flavor {
     /// and strict slashes, and its CORS headers on every answer.
     public static let httpbin = Flavor(
         name: "httpbin", overrides: HTTPBinRoutes.overrides,
-        decorate: { response, request in HTTPBinShape.decorate(&response, for: request) },
+        decorate: { response, request, _ in HTTPBinShape.decorate(&response, for: request) },
         preflight: { HTTPBinShape.preflight(for: $0) },
         notFound: { _ in HTTPBinShape.notFound() },
         methodNotAllowed: { _, allow in HTTPBinShape.methodNotAllowed(allow: allow) },
@@ -590,13 +590,16 @@ enum HTTPBinShape {
 
     // MARK: CORS
 
+    /// The methods httpbin's preflight lists, whatever `Access-Control-Request-Method` asks.
+    static let preflightMethods = "GET, POST, PUT, DELETE, PATCH, OPTIONS"
+
     /// httpbin's `after_request`: `Allow-Credentials: true` on every answer, with or without `Origin`.
     /// An `OPTIONS` request gets the preflight headers whatever the answer, a 404 included.
     static func decorate(_ response: inout Response, for request: Request) {
         response.headers.set("Access-Control-Allow-Origin", request.headers.first("Origin") ?? "*")
         response.headers.set("Access-Control-Allow-Credentials", "true")
         if request.method == "OPTIONS" {
-            response.headers.set("Access-Control-Allow-Methods", Cors.defaultAllowedMethods)
+            response.headers.set("Access-Control-Allow-Methods", preflightMethods)
             response.headers.set("Access-Control-Max-Age", "3600")
             if let requested = request.headers.first("Access-Control-Request-Headers") {
                 response.headers.set("Access-Control-Allow-Headers", requested)

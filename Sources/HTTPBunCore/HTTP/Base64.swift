@@ -55,4 +55,69 @@ enum Base64 {
         if padding > 2 || (padding > 0 && count % 4 != 0) || (count - padding) % 4 == 1 { return nil }
         return output
     }
+
+    /// Where Go's decoder stopped: the offset its `CorruptInputError` names.
+    public struct CorruptInput: Error, Equatable {
+        public let byte: Int
+    }
+
+    /// Go's `base64.StdEncoding.DecodeString`: standard alphabet, padding required, CR and LF
+    /// skipped, non-zero trailing bits allowed; a failure names the byte Go's error names
+    /// (`illegal base64 data at input byte 7`), which httpbun's answers quote.
+    public static func decodeAsGo(_ text: String) -> Result<[UInt8], CorruptInput> {
+        let source = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(source.count * 3 / 4)
+        var index = 0
+        while index < source.count {
+            var quantum = [UInt8](repeating: 0, count: 4)
+            var filled = 0
+            var ended = false
+            while filled < 4 {
+                if index == source.count {
+                    if filled == 0 { return .success(output) }
+                    // Padding is required: a short last quantum is corrupt where it began.
+                    return .failure(CorruptInput(byte: index - filled))
+                }
+                let byte = source[index]
+                index += 1
+                if let value = standardValue(byte) {
+                    quantum[filled] = value
+                    filled += 1
+                    continue
+                }
+                if byte == 0x0A || byte == 0x0D { continue }
+                guard byte == UInt8(ascii: "=") else { return .failure(CorruptInput(byte: index - 1)) }
+                switch filled {
+                case 0, 1: return .failure(CorruptInput(byte: index - 1))
+                case 2:
+                    while index < source.count && (source[index] == 0x0A || source[index] == 0x0D) { index += 1 }
+                    guard index < source.count else { return .failure(CorruptInput(byte: source.count)) }
+                    guard source[index] == UInt8(ascii: "=") else { return .failure(CorruptInput(byte: index - 1)) }
+                    index += 1
+                default: break
+                }
+                while index < source.count && (source[index] == 0x0A || source[index] == 0x0D) { index += 1 }
+                if index < source.count { return .failure(CorruptInput(byte: index)) }
+                ended = true
+                break
+            }
+            let bits = UInt32(quantum[0]) << 18 | UInt32(quantum[1]) << 12 | UInt32(quantum[2]) << 6 | UInt32(quantum[3])
+            let decoded = [UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits)]
+            output += decoded.prefix(ended ? filled - 1 : 3)
+            if ended { break }
+        }
+        return .success(output)
+    }
+
+    private static func standardValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
+    }
 }

@@ -33,7 +33,7 @@ enum RedirectTarget: Sendable, Equatable {
     }
 
     /// The index of the `:` ending a scheme (`ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`), if any.
-    private static func schemeEnd(_ bytes: [UInt8]) -> Int? {
+    static func schemeEnd(_ bytes: [UInt8]) -> Int? {
         guard let first = bytes.first, first.isASCIILetter else { return nil }
         for (index, byte) in bytes.enumerated().dropFirst() {
             if byte == UInt8(ascii: ":") { return index }
@@ -44,7 +44,7 @@ enum RedirectTarget: Sendable, Equatable {
         return nil
     }
 
-    private static func host(inAuthorityFrom bytes: ArraySlice<UInt8>) -> String {
+    static func host(inAuthorityFrom bytes: ArraySlice<UInt8>) -> String {
         let authority = bytes.prefix { !"/\\?#".utf8.contains($0) }
         let hostPort = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
         var host: ArraySlice<UInt8>

@@ -97,7 +97,4 @@ extension HTTPHeaders {
 
     /// `Content-Type: application/json`.
     static let json: HTTPHeaders = ["Content-Type": "application/json"]
-    /// `Content-Type: application/json` and `Access-Control-Allow-Origin: *`: a JSON answer to a
-    /// request without `Origin`, the commonest header set of all, made once.
-    static let jsonForAnyOrigin: HTTPHeaders = ["Content-Type": "application/json", "Access-Control-Allow-Origin": "*"]
 }

@@ -32,6 +32,89 @@ enum AuthRoutes {
         return .json(["authenticated": true, "token": .string(token)])
     }
 
+    /// httpbun's Digest check (`/digest-auth/{user}/{passwd}`, `/digest-auth/{qop}/{user}/{passwd}`):
+    /// stateless, MD5, realm `httpbun realm`. Any nonce is taken unless `?require-cookie=true`
+    /// (`1`, `t`), which sets the challenge's nonce as a `nonce` cookie and wants it back; a failure
+    /// is a 401 with a fresh challenge and `{"authenticated": false, "token": "", "error": ...}`.
+    static func httpbunDigest(_ context: RouteContext) -> Response {
+        let request = context.request
+        let expectedQop = context.parameters["qop"] ?? ""
+        let user = context[parameter: "user"]
+        let password = context[parameter: "passwd"]
+        let requireCookieValues = request.query.filter { $0.name == "require-cookie" }
+        let requireCookie = requireCookieValues.count == 1 && ["true", "1", "t"].contains(requireCookieValues[0].value)
+        var generator = context.services.randomNumbers
+        func refuse(_ qop: String, _ error: String) -> Response {
+            let nonce = RandomIdentifiers.hex(byteCount: 16, using: &generator)
+            let opaque = RandomIdentifiers.hex(byteCount: 16, using: &generator)
+            var response = Response.json(["authenticated": false, "token": "", "error": .string(error)], status: 401)
+            response.headers.add(
+                "WWW-Authenticate",
+                "Digest realm=\"\(realm)\", qop=\"\(qop.isEmpty ? "auth" : qop)\", nonce=\"\(nonce)\", opaque=\"\(opaque)\", algorithm=MD5, stale=FALSE")
+            if requireCookie { response.headers.add("Set-Cookie", "nonce=\(nonce)") }
+            return response
+        }
+        guard ["", "auth", "auth-int", "auth,auth-int"].contains(expectedQop) else { return refuse("", "Error: invalid qop") }
+        let authorizations = request.headers.values(for: "Authorization")
+        guard authorizations.count == 1 else { return refuse(expectedQop, "missing authorization header") }
+        let given = httpbunDigestParameters(authorizations[0])
+        let givenQop = given["qop"] ?? ""
+        if !expectedQop.isEmpty && !expectedQop.split(separator: ",").contains(Substring(givenQop)) {
+            return refuse(expectedQop, "Error: \"Unsupported QOP\"\n")
+        }
+        let givenNonce = given["nonce"] ?? ""
+        if requireCookie {
+            guard let cookie = CookieHeader.parse(request.headers.values(for: "Cookie")).first(where: { $0.name == "nonce" }) else {
+                return refuse(expectedQop, "Error: \"Missing nonce cookie\"\n")
+            }
+            guard cookie.value == givenNonce else {
+                return refuse(expectedQop, "Error: \"Nonce mismatch\"\nGiven: \"\(givenNonce)\"\nExpected: \"\(cookie.value)\"")
+            }
+        }
+        guard givenQop.isEmpty || givenQop == "auth" || givenQop == "auth-int" else {
+            return refuse(expectedQop, "Error: \"unsupported qop: \\\"\(givenQop)\\\"\"\n")
+        }
+        let expected = DigestAuthentication.response(
+            algorithm: .md5, username: user, realm: realm, password: password, method: request.method, uri: request.path,
+            nonce: givenNonce, nc: given["nc"] ?? "", cnonce: given["cnonce"] ?? "", qop: givenQop.isEmpty ? nil : givenQop,
+            body: request.body)
+        let response = given["response"] ?? ""
+        guard expected == response else {
+            return refuse(expectedQop, "Error: \"Response code mismatch\"\nGiven: \"\(response)\"\nExpected: \"\(expected)\"")
+        }
+        return .json(["authenticated": true, "user": .string(user)])
+    }
+
+    /// httpbun reads a Digest credential with `([a-z]+)=(?:"([^"]+)"|([^,]+))` over the whole value:
+    /// lower-case names, quoted values without quotes inside, bare values up to a comma; a later
+    /// name wins.
+    static func httpbunDigestParameters(_ value: String) -> [String: String] {
+        let bytes = Array(value.utf8)
+        var parameters: [String: String] = [:]
+        var index = 0
+        let isLower: (UInt8) -> Bool = { (0x61...0x7A).contains($0) }
+        while index < bytes.count {
+            guard isLower(bytes[index]) else { index += 1; continue }
+            var end = index
+            while end < bytes.count && isLower(bytes[end]) { end += 1 }
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "=") else { index = end; continue }
+            let name = String(decoding: bytes[index..<end], as: UTF8.self)
+            var cursor = end + 1
+            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\""),
+                let close = bytes[(cursor + 1)...].firstIndex(of: UInt8(ascii: "\"")), close > cursor + 1
+            {
+                parameters[name] = String(decoding: bytes[(cursor + 1)..<close], as: UTF8.self)
+                index = close + 1
+                continue
+            }
+            let start = cursor
+            while cursor < bytes.count && bytes[cursor] != UInt8(ascii: ",") { cursor += 1 }
+            if cursor > start { parameters[name] = String(decoding: bytes[start..<cursor], as: UTF8.self) }
+            index = max(cursor, end + 1)
+        }
+        return parameters
+    }
+
     static func digest(_ context: RouteContext) throws(HTTPError) -> Response {
         let check: DigestCheck
         check = try digestCheck(context)

@@ -54,6 +54,13 @@ enum SetCookie {
 
     /// The value as it goes on the wire: as it is, or double-quoted when it holds a space or comma
     /// (as Go does). Nil when it holds a byte no cookie value may carry.
+    /// The value as Go's `http.Cookie` writes it: the bytes no cookie may carry dropped (Go logs
+    /// and drops them), then quoted as `encodeValue` quotes.
+    static func goSanitizedValue(_ value: String) -> String {
+        let kept = value.utf8.filter { (0x20..<0x7F).contains($0) && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        return encodeValue(String(decoding: kept, as: UTF8.self)) ?? ""
+    }
+
     static func encodeValue(_ value: String) -> String? {
         var needsQuotes = false
         for byte in value.utf8 {

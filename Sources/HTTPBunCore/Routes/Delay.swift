@@ -1,13 +1,27 @@
 import HTTPWire
 import JSONValue
 
-/// `/delay/{seconds}`: the echo object after a wait that holds no thread.
+/// `/delay/{seconds}`: httpbun's `OK` after a wait that holds no thread.
 enum DelayRoutes {
-    static func delay(_ context: RouteContext) throws(HTTPError) -> Response {
+    /// httpbun's ceiling; this server's `--max-duration` (60 s by default) may be lower.
+    static let httpbunMaximum = 300.0
+
+    static func delay(_ context: RouteContext) -> Response {
         let text = context[parameter: "seconds"]
-        let wait = try DurationParameter.parse(text, name: "delay", maximum: context.configuration.maxDuration)
-        var response = try EchoRoutes.echo(context)
-        if response.status == 200 { response.delay = wait }
+        // Plain decimals, as every number in a path is read here (`DecimalNumber`); httpbun's Go
+        // ParseFloat also takes exponents, hex floats, `inf` and `nan`.
+        guard let seconds = DecimalNumber.decimal(text) else {
+            return .text("Invalid delay: strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax", status: 400)
+        }
+        guard seconds >= 0, seconds <= httpbunMaximum else {
+            return .text("Delay can't be greater than 300 or less than 0", status: 400)
+        }
+        let maximum = context.configuration.maxDuration
+        guard seconds <= maximum.secondsValue else {
+            return .text("Delay can't be greater than \(DurationParameter.formatSeconds(maximum.secondsValue)) on this server (--max-duration)", status: 400)
+        }
+        var response = Response.text("OK")
+        response.delay = .nanoseconds(Int64(seconds * 1e9))
         return response
     }
 }

@@ -58,7 +58,7 @@ enum Echo {
         let proxy = ProxyHeaders(request.headers)
         writer.key(keys.origin)
         writer.string(origin(request, proxy))
-        // The URL as the client asked for it: scheme (or `X-Forwarded-Proto`), `Host`, raw target.
+        // The URL as the client asked for it: scheme (or `X-Httpbun-Forwarded-Proto`), `Host`, raw target.
         writer.key(keys.url)
         let (scheme, host) = schemeAndHost(request, proxy)
         writer.string(joining: scheme, "://", host, request.target)
@@ -142,7 +142,7 @@ enum Echo {
             return
         }
         writer.beginObject()
-        for index in fields.indices {
+        for index in fields.indices where !isHTTPBunControl(fields[index].name) {
             writer.member(fields[index].name.canonicalHeaderName, string: fields[index].value)
         }
         writer.endObject()
@@ -219,25 +219,31 @@ enum Echo {
 
     /// The request's headers in wire order, names in Go's canonical form, as the echo shows them.
     static func canonicalHeaders(_ request: Request) -> [(name: String, value: String)] {
-        request.headers.fields.map { (name: $0.name.canonicalHeaderName, value: $0.value) }
+        request.headers.fields.lazy.filter { !isHTTPBunControl($0.name) }.map { (name: $0.name.canonicalHeaderName, value: $0.value) }
     }
 
-    /// The client's address; behind a proxy, the first `X-Forwarded-For` entry.
+    /// `X-Httpbun-*` fields instruct the server (`X-Httpbun-Forwarded-For`) and httpbun leaves them
+    /// out of every echo.
+    @inline(__always)
+    static func isHTTPBunControl(_ name: String) -> Bool {
+        name.utf8.count > 10 && name.utf8.prefix(10).elementsEqual("x-httpbun-".utf8) { $0.asciiLowercased == $1 }
+    }
+
+    /// The client's address, or, as httpbun reads it behind its own proxy, the last
+    /// `X-Httpbun-Forwarded-For` whole. `X-Forwarded-For` is a header like any other: httpbun
+    /// ignores it, since any client can send one.
     static func origin(_ request: Request) -> String {
         origin(request, ProxyHeaders(request.headers))
     }
 
     private static func origin(_ request: Request, _ proxy: ProxyHeaders) -> String {
-        if let forwarded = proxy.forwardedFor {
-            let first = forwarded.split(separator: ",", maxSplits: 1).first.map { $0.trimmingSpaces } ?? ""
-            if !first.isEmpty { return first }
-        }
+        if let forwarded = proxy.forwardedFor, !forwarded.isEmpty { return forwarded }
         return request.remoteAddress
     }
 
-    /// The first `Host`, `X-Forwarded-For` and `X-Forwarded-Proto`, found in one pass over the
-    /// fields: the echo's `origin` and `url` read all three, and three lookups compared every
-    /// field three times.
+    /// The first `Host` and the last `X-Httpbun-Forwarded-For` and `X-Httpbun-Forwarded-Proto`
+    /// (httpbun's `HeaderValueLast`), found in one pass over the fields: the echo's `origin` and
+    /// `url` read all three, and three lookups compared every field three times.
     private struct ProxyHeaders {
         var host: String?
         var forwardedFor: String?
@@ -251,9 +257,9 @@ enum Echo {
                 switch name.utf8.count {
                 case 4 where host == nil && name.equalsASCIICaseInsensitive("Host"):
                     host = fields[index].value
-                case 15 where forwardedFor == nil && name.equalsASCIICaseInsensitive("X-Forwarded-For"):
+                case 23 where name.equalsASCIICaseInsensitive("X-Httpbun-Forwarded-For"):
                     forwardedFor = fields[index].value
-                case 17 where forwardedProto == nil && name.equalsASCIICaseInsensitive("X-Forwarded-Proto"):
+                case 25 where name.equalsASCIICaseInsensitive("X-Httpbun-Forwarded-Proto"):
                     forwardedProto = fields[index].value
                 default: break
                 }
@@ -274,18 +280,14 @@ enum Echo {
         return url
     }
 
-    /// The scheme (or `X-Forwarded-Proto`) and the host the client reached us by.
+    /// The scheme (or `X-Httpbun-Forwarded-Proto`) and the host the client reached us by.
     static func schemeAndHost(_ request: Request) -> (scheme: String, host: String) {
         schemeAndHost(request, ProxyHeaders(request.headers))
     }
 
     private static func schemeAndHost(_ request: Request, _ proxy: ProxyHeaders) -> (scheme: String, host: String) {
         var scheme = request.scheme
-        if let forwarded = proxy.forwardedProto?.split(separator: ",").first?.trimmingSpaces,
-            forwarded == "http" || forwarded == "https"
-        {
-            scheme = forwarded
-        }
+        if let forwarded = proxy.forwardedProto, !forwarded.isEmpty { scheme = forwarded }
         // Go's servers take an absolute-form target's authority over `Host`; else `Request.authority`'s
         // rule, from the field already found.
         return (scheme, request.targetAuthority ?? proxy.host ?? request.serverAuthority)

@@ -1,43 +1,65 @@
 import HTTPWire
 import JSONValue
 
-/// `/redirect/{n}`, `/relative-redirect/{n}`, `/absolute-redirect/{n}`, `/redirect-to`.
+/// `/redirect/{n}`, `/relative-redirect/{n}`, `/absolute-redirect/{n}`, `/redirect-to` (and its
+/// alias `/redirect`), as httpbun answers them. httpbin's are in `HTTPBinFlavor.swift`.
 enum RedirectRoutes {
+    /// The longest chain python httpbin's flavor serves (httpbin itself has no limit).
     static let maximumHops = 100
+    /// httpbun's `MaxRedirectCount`.
+    static let httpbunMaximumHops = 20
 
-    /// One hop of an n-hop chain: 302 to the (n-1)th, the last to `/get`. An absolute chain goes
-    /// through `/absolute-redirect`, as httpbin's does, so every hop stays absolute.
-    static func chain(_ context: RouteContext, kind: String, absolute: Bool) -> Response {
+    /// One hop of httpbun's n-hop chain: 302 to the (n-1)th with a Location relative to this one
+    /// (`3` from `/redirect/4`), the last to `../anything`; the absolute chain goes by paths from the
+    /// root (`/absolute-redirect/3`), the last to `/anything`.
+    static func chain(_ context: RouteContext, absolute: Bool) -> Response {
         let text = context[parameter: "n"]
-        guard let hops = DecimalNumber.whole(text), (1...maximumHops).contains(hops) else {
-            return .error(400, "invalid redirect count \"\(text)\": use a whole number from 1 to \(maximumHops)")
+        // httpbun's pattern takes digits only: anything else is no route at all.
+        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return HTTPBunShape.notFound }
+        guard let hops = DecimalNumber.whole(text), hops <= httpbunMaximumHops else {
+            return .text("count cannot be greater than \(httpbunMaximumHops)", status: 400)
         }
         let prefix = context.configuration.normalizedPathPrefix
-        var path: String
-        if hops == 1 {
-            path = prefix + "/get"
-        } else {
-            path = prefix + "/" + (absolute && kind == "redirect" ? "absolute-redirect" : kind) + "/" + String(hops - 1)
+        let location: String
+        switch (absolute, hops > 1) {
+        case (false, true): location = String(hops - 1)
+        case (false, false): location = "../anything"
+        case (true, true): location = prefix + "/absolute-redirect/" + String(hops - 1)
+        case (true, false): location = prefix + "/anything"
         }
-        if absolute { path = Echo.absoluteURL(context.request, path: path) }
-        return Response(status: 302, headers: ["Location": path])
+        return redirectPage(to: location)
     }
 
-    /// `scheme://host` as the client reached us: the echo object's `url` without the target, so
-    /// both honour `Host` and `X-Forwarded-Proto` alike.
+    /// httpbun's `RedirectResponse`: a 302 with a small HTML page that links the target.
+    static func redirectPage(to location: String) -> Response {
+        let quoted = GoQuote.quote(location)
+        let page = """
+            <!doctype html>
+            <title>Redirecting...</title>
+            <h1>Redirecting...</h1>
+            <p>You should be redirected automatically to target URL: <a href=\(quoted)>\(location)</a>.  If not click the link.</p>
 
-    static func redirectTo(_ context: RouteContext) throws(HTTPError) -> Response {
-        let location = Result { () throws(HTTPError) in try allowedLocation(context) }
-        // A missing or malformed url is reported before the status, a refused host after it.
-        if case .failure(let refusal) = location, refusal.status == 400 { throw refusal }
+            """
+        var response = Response.text(page, contentType: "text/html; charset=utf-8", status: 302)
+        response.headers.add("Location", location)
+        return response
+    }
+
+    /// httpbun's `/redirect-to?url=&status_code=` (or `status=`): the url as given, a status outside
+    /// 300-399 read as 302. Whether the url may be sent is the Location guard's call
+    /// (`HTTPBunShape.decorate`), as in httpbun.
+    static func redirectTo(_ context: RouteContext) -> Response {
+        let request = context.request
+        guard let url = request.queryValue("url"), !url.isEmpty else { return .text("Need url parameter", status: 400) }
         var status = 302
-        if let text = context.request.queryValue("status_code") ?? context.request.queryValue("status") {
-            guard let code = DecimalNumber.whole(text), (300...399).contains(code) else {
-                return .error(400, "invalid status_code \"\(text)\": use a redirect status from 300 to 399")
-            }
-            status = code
+        if let text = request.queryValue("status_code") ?? request.queryValue("status") {
+            // `Int(_:)` reads as Go's `strconv.Atoi` does: an optional sign, then digits.
+            guard let code = Int(text) else { return .text("status_code must be an integer", status: 400) }
+            if (300...399).contains(code) { status = code }
         }
-        return Response(status: status, headers: ["Location": try location.get()])
+        // Spaces and non-ASCII bytes go out percent-encoded (a field value is ASCII); a control
+        // character stays, for the Location guard to refuse, as httpbun's does.
+        return Response(status: status, headers: ["Location": locationValue(url) ?? url])
     }
 
     /// The `url` argument (or `url` when given) as a `Location` value, when this server may send
@@ -86,5 +108,25 @@ enum RedirectRoutes {
     static func isTrue(_ value: String?) -> Bool {
         guard let value else { return false }
         return ["true", "1", "yes", "on"].contains(value.asciiLowercased)
+    }
+}
+
+/// Go's `%q` (`strconv.Quote`) of a string: in double quotes, with `"` and `\\` escaped and control
+/// bytes written as escapes, as httpbun's pages and messages show values.
+enum GoQuote {
+    static func quote(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"", "\\": output += "\\" + String(scalar)
+            case "\n": output += "\\n"
+            case "\t": output += "\\t"
+            case "\r": output += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                output += "\\x" + Hex.encode([UInt8(scalar.value)])
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
     }
 }

@@ -43,7 +43,8 @@ enum StreamRoutes {
         let count: Int
         let code: Int
         duration = try DurationParameter.parse(request.queryValue("duration") ?? "2", name: "duration", maximum: maximum)
-        delay = try DurationParameter.parse(request.queryValue("delay") ?? "0", name: "delay", maximum: maximum)
+        // httpbun waits 2 seconds before the first byte unless told otherwise.
+        delay = try DurationParameter.parse(request.queryValue("delay") ?? "2", name: "delay", maximum: maximum)
         guard duration + delay <= maximum else {
             return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration)")
         }
@@ -55,12 +56,13 @@ enum StreamRoutes {
             return Response(status: code, delay: delay + duration)
         }
         let item: [UInt8] = lines ? [UInt8(ascii: "*"), UInt8(ascii: "\n")] : [UInt8(ascii: "*")]
-        let contentType = lines ? "text/plain; charset=utf-8" : "application/octet-stream"
+        // httpbun's type for both, lines or not.
+        let contentType = "text/octet-stream"
         let chunkCount = min(count, maximumDripChunks)
         guard chunkCount > 0 else {
             // Nothing to drip: the empty body still comes after the wait the client asked for.
             let stream = TimedStream([TimedStream.Chunk(pause: delay + duration, bytes: [])])
-            return Response(status: code, headers: ["Content-Type": contentType], body: .stream(stream))
+            return Response(status: code, headers: ["Content-Type": contentType, "Cache-Control": "no-cache"], body: .stream(stream))
         }
         let pause = duration / chunkCount
         var chunks: [TimedStream.Chunk] = []
@@ -76,7 +78,7 @@ enum StreamRoutes {
         // httpbin sleeps after every byte, the last one too: an empty last chunk after one more
         // pause makes the whole answer last `delay + duration`.
         chunks.append(TimedStream.Chunk(pause: pause, bytes: []))
-        return Response(status: code, headers: ["Content-Type": contentType], body: .stream(TimedStream(chunks)))
+        return Response(status: code, headers: ["Content-Type": contentType, "Cache-Control": "no-cache"], body: .stream(TimedStream(chunks)))
     }
 
     // MARK: /sse

@@ -31,7 +31,7 @@ public struct Router: Sendable {
         // and a release for each of its strings and arrays.
         var context = RouteContext(request: request, parameters: [:], settings: settings, prefixLength: 0)
         var response = route(&context)
-        settings.flavor.decorate(&response, context.request)
+        settings.flavor.decorate(&response, context.request, settings.value)
         return response
     }
 
@@ -78,7 +78,7 @@ public struct Router: Sendable {
             // RFC 9110 §9.3.7: `OPTIONS *` asks about the server, not a resource. Go's servers (httpbun,
             // go-httpbin) answer it 200 with no body; this is the preflight any route gives, with the
             // methods the server's routes take, listed as a 405 lists a route's.
-            var response = preflight(for: context.request)
+            var response = settings.flavor.preflight?(context.request) ?? Response(status: 200)
             response.headers.add("Allow", Self.allowValue(table.methodsTaken))
             return response
         case .found(let literal):
@@ -96,7 +96,7 @@ public struct Router: Sendable {
             }
         }
         if let found {
-            if method == "OPTIONS" { return preflight(for: context.request) }
+            if method == "OPTIONS", let preflight = settings.flavor.preflight { return preflight(context.request) }
             context.parameters = found.parameters
             context.prefixLength = prefix.utf8.count
             // RFC 9110 §9.3.2: HEAD answers with the header fields GET would have, Content-Length
@@ -129,8 +129,6 @@ public struct Router: Sendable {
         methods.insert("OPTIONS")
         return methods.sorted().joined(separator: ", ")
     }
-
-    private func preflight(for request: Request) -> Response { settings.flavor.preflight(request) }
 
     /// What the one pass over a target found.
     private enum LiteralLookup {

@@ -10,4 +10,9 @@ package enum RandomIdentifiers {
         return Hex.encode(bytes[0..<4]) + "-" + Hex.encode(bytes[4..<6]) + "-" + Hex.encode(bytes[6..<8]) + "-"
             + Hex.encode(bytes[8..<10]) + "-" + Hex.encode(bytes[10..<16])
     }
+
+    /// `byteCount` random bytes in lower-case hex (httpbun's `RandomString` is 16 of them).
+    public static func hex<Generator: RandomNumberGenerator>(byteCount: Int, using generator: inout Generator) -> String {
+        Hex.encode((0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
 }

@@ -182,7 +182,7 @@ struct DigestAuthTests {
 
     @Test("no credentials: 401 with an RFC 7616 challenge")
     func challenge() throws {
-        let response = respond("GET", "/digest-auth/auth/user/passwd")
+        let response = respond("GET", "/digest-auth/auth/user/passwd/MD5")
         #expect(response.status == 401)
         #expect(try response.json["authenticated"] == false)
         let challenge = try #require(response.headers["WWW-Authenticate"])
@@ -191,7 +191,7 @@ struct DigestAuthTests {
         let nonce = try #require(TestDigestClient.parameter("nonce", in: challenge))
         #expect(DigestNonce.issuedAt(nonce, key: RouteServices.stoppedClock.secret) != nil)
         #expect(TestDigestClient.parameter("opaque", in: challenge)?.isEmpty == false)
-        let other = try #require(respond("GET", "/digest-auth/auth/user/passwd").headers["WWW-Authenticate"])
+        let other = try #require(respond("GET", "/digest-auth/auth/user/passwd/MD5").headers["WWW-Authenticate"])
         #expect(TestDigestClient.parameter("nonce", in: other) != nonce, "each challenge has its own nonce")
         let sha = respond("GET", "/digest-auth/auth-int/user/passwd/sha-512").headers["WWW-Authenticate"] ?? ""
         #expect(sha.contains("qop=\"auth-int\""))
@@ -232,9 +232,9 @@ struct DigestAuthTests {
         }
     }
 
-    @Test("wrong password, algorithm, user, uri, qop or nonce: 401 with a fresh challenge")
+    @Test("wrong password, algorithm, user, uri, qop or nonce: 401 with a fresh challenge (our checks, with an algorithm in the path)")
     func rejections() throws {
-        let uri = "/digest-auth/auth/user/passwd"
+        let uri = "/digest-auth/auth/user/passwd/MD5"
         let challenge = try #require(respond("GET", uri).headers["WWW-Authenticate"])
         let good = TestDigestClient()
         let nonce = TestDigestClient.parameter("nonce", in: challenge)!
@@ -247,7 +247,7 @@ struct DigestAuthTests {
                 TestDigestClient(algorithm: "SHA-256").authorization(challenge: challenge, method: "GET", uri: uri)
             ),
             ("declared one algorithm, used another", good.authorization(challenge: challenge, method: "GET", uri: uri, declaredAlgorithm: "SHA-256")),
-            ("uri of another resource", good.authorization(challenge: challenge, method: "GET", uri: "/digest-auth/auth/user/other")),
+            ("uri of another resource", good.authorization(challenge: challenge, method: "GET", uri: "/digest-auth/auth/user/other/MD5")),
             ("method differs", good.authorization(challenge: challenge, method: "POST", uri: uri)),
             ("qop not offered", good.authorization(challenge: challenge, method: "GET", uri: uri, qop: "auth-int")),
             ("nc zero", good.authorization(challenge: challenge, method: "GET", uri: uri, nc: "00000000")),
@@ -345,14 +345,21 @@ struct DigestAuthTests {
     @Test("bad qop, algorithm or stale_after in the path: 400")
     func invalidPaths() throws {
         for path in [
-            "/digest-auth/foo/user/passwd", "/digest-auth/auth,/user/passwd", "/digest-auth/auth/user/passwd/SHA-1",
+            "/digest-auth/foo/user/passwd/MD5", "/digest-auth/auth,/user/passwd/MD5", "/digest-auth/auth/user/passwd/SHA-1",
             "/digest-auth/auth/user/passwd/MD5-sess", "/digest-auth/auth/user/passwd/MD5/0", "/digest-auth/auth/user/passwd/MD5/-1",
             "/digest-auth/auth/user/passwd/MD5/abc", "/digest-auth/auth/user/passwd/MD5/99999999999999999999",
-            "/digest-auth/%E2%9C%93/user/passwd",
+            "/digest-auth/%E2%9C%93/user/passwd/MD5",
         ] {
             let response = respond("GET", path)
             #expect(response.status == 400, "\(path)")
             #expect(try response.json["error"]?.stringValue?.isEmpty == false)
+        }
+        // httpbun's own forms answer a bad qop with a challenge, as httpbun does.
+        for path in ["/digest-auth/foo/user/passwd", "/digest-auth/auth,/user/passwd"] {
+            let response = respond("GET", path)
+            #expect(response.status == 401, "\(path)")
+            #expect(try response.json["error"] == "Error: invalid qop")
+            #expect(response.headers["WWW-Authenticate"]?.hasPrefix("Digest realm=\"httpbun realm\", qop=\"auth\", nonce=") == true)
         }
     }
 

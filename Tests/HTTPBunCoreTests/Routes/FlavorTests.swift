@@ -48,7 +48,7 @@ struct FlavorTests {
         let all = ["method", "args", "headers", "origin", "url", "form", "data", "json", "files"]
         #expect(try keys(bun("GET", "/get")) == all)
         #expect(try keys(bun("POST", "/post")) == all)
-        #expect(try keys(bun("GET", "/delay/0")) == all)
+        #expect(bun("GET", "/delay/0").bodyText == "OK", "httpbun's /delay answers OK, not the echo")
     }
 
     @Test("JSON is pretty-printed with sorted keys and \\u escapes in httpbin's flavor")
@@ -89,7 +89,8 @@ struct FlavorTests {
         #expect(try bin("GET", "/get?show_env=1", headers: headers).json["headers"]?["Via"] == "proxy")
         let shown = try bun("GET", "/get", headers: headers).json
         #expect(shown["headers"]?["Via"] == "proxy")
-        #expect(shown["origin"] == "203.0.113.9")
+        #expect(shown["headers"]?["X-Forwarded-For"] == "203.0.113.9, 10.0.0.1")
+        #expect(shown["origin"] == "127.0.0.1", "httpbun reads only X-Httpbun-Forwarded-For")
     }
 
     @Test("url is werkzeug's IRI: UTF-8 escapes shown as text, reserved ones kept")
@@ -173,7 +174,7 @@ struct FlavorTests {
         #expect(bun("GET", "/status/308").headers["Location"] == "/redirect/1")
     }
 
-    @Test("unknown routes, strict slashes and wrong methods get Flask's pages; httpbun's are JSON")
+    @Test("unknown routes, strict slashes and wrong methods get Flask's pages; httpbun's are Go's")
     func errorPages() throws {
         let missing = bin("GET", "/nope")
         #expect(missing.status == 404)
@@ -185,7 +186,7 @@ struct FlavorTests {
         #expect(wrong.status == 405)
         #expect(wrong.bodyText.contains("<title>405 Method Not Allowed</title>"))
         #expect(wrong.headers["Allow"] == "GET, HEAD, OPTIONS")
-        #expect(try bun("GET", "/nope").json == ["error": "not found: /nope"])
+        #expect(bun("GET", "/nope").bodyText == "404 page not found\n")
         #expect(bun("POST", "/headers").status == 200)
         #expect(bun("GET", "/get/").status == 200)
     }
@@ -261,8 +262,8 @@ struct FlavorTests {
         #expect(bin("GET", "/redirect-to?url=/get&status_code=200").status == 302)
         #expect(bin("GET", "/redirect-to?URL=/get").headers["Location"] == "/get")
         #expect(bun("GET", "/redirect-to?URL=/get").status == 400)
-        #expect(bun("GET", "/redirect/3").headers["Location"] == "/redirect/2")
-        #expect(bun("GET", "/redirect-to?url=/get&status_code=200").status == 400)
+        #expect(bun("GET", "/redirect/3").headers["Location"] == "2")
+        #expect(bun("GET", "/redirect-to?url=/get&status_code=200").status == 302)
     }
 
     // MARK: Streams, bytes, encodings, documents

@@ -44,16 +44,17 @@ struct StreamLineTests {
 
 @Suite("/drip and /drip-lines")
 struct DripTests {
-    @Test("defaults: 10 bytes over 2 seconds, one per chunk")
+    @Test("defaults: 10 bytes over 2 seconds after a 2-second delay, one per chunk, as httpbun's text/octet-stream")
     func defaults() {
         let response = respond("GET", "/drip")
         #expect(response.status == 200)
-        #expect(response.headers["Content-Type"] == "application/octet-stream")
+        #expect(response.headers["Content-Type"] == "text/octet-stream")
+        #expect(response.headers["Cache-Control"] == "no-cache")
         let chunks = streamChunks(response)
         #expect(chunks.count == 11)
         #expect(chunks.prefix(10).allSatisfy { $0.bytes == [UInt8(ascii: "*")] })
         #expect(chunks.last?.bytes == [])
-        #expect(chunks.map(\.pause) == [.zero] + Array(repeating: .milliseconds(200), count: 10))
+        #expect(chunks.map(\.pause) == [.seconds(2)] + Array(repeating: .milliseconds(200), count: 10))
         #expect(response.bodyText == "**********")
     }
 
@@ -70,7 +71,7 @@ struct DripTests {
 
     @Test("more bytes than 10,000 share chunks; zero bytes still wait")
     func chunking() {
-        let chunks = streamChunks(respond("GET", "/drip?duration=1&numbytes=25000"))
+        let chunks = streamChunks(respond("GET", "/drip?duration=1&numbytes=25000&delay=0"))
         #expect(chunks.count == 10_001)
         #expect(chunks.prefix(5000).allSatisfy { $0.bytes.count == 3 })
         #expect(chunks.dropFirst(5000).prefix(5000).allSatisfy { $0.bytes.count == 2 })
@@ -79,16 +80,16 @@ struct DripTests {
         #expect(empty.status == 200)
         #expect(streamChunks(empty).map(\.pause) == [.milliseconds(1500)])
         #expect(empty.bodyBytes.isEmpty)
-        let noContent = respond("GET", "/drip?duration=1&numbytes=5&code=204")
+        let noContent = respond("GET", "/drip?duration=1&numbytes=5&code=204&delay=0")
         #expect(noContent.status == 204)
         #expect(noContent.bodyBytes.isEmpty)
         #expect(noContent.delay == .seconds(1))
     }
 
-    @Test("/drip-lines sends one *\\n per line as text/plain")
+    @Test("/drip-lines sends one *\\n per line, with /drip's type")
     func lines() {
         let response = respond("GET", "/drip-lines?duration=0&numbytes=3")
-        #expect(response.headers["Content-Type"] == "text/plain; charset=utf-8")
+        #expect(response.headers["Content-Type"] == "text/octet-stream")
         #expect(streamChunks(response).map(\.bytes) == [Array("*\n".utf8), Array("*\n".utf8), Array("*\n".utf8), []])
         #expect(response.bodyText == "*\n*\n*\n")
     }

@@ -15,6 +15,8 @@ struct BadInputLiveTests {
     enum Expectation: Sendable, CustomStringConvertible {
         /// Our handler answers this status with `{"error": ...}`.
         case json(Int)
+        /// httpbun's own plain-text answer, where httpbun defines the case (its 405 is empty).
+        case text(Int, String)
         /// The transport refuses it: MHD's own error page, or the connection closes.
         case refused
         /// Any well-formed answer (the spec's lenient cases).
@@ -23,6 +25,7 @@ struct BadInputLiveTests {
         var description: String {
             switch self {
             case .json(let status): "JSON \(status)"
+            case .text(let status, let body): "text \(status) \(body)"
             case .refused: "refused"
             case .answered: "answered"
             }
@@ -56,16 +59,16 @@ struct BadInputLiveTests {
         let overLimitChunks = Array(repeating: bigChunk, count: maxBodySize / 0xffff + 2).flatMap { $0 } + raw("0\r\n\r\n")
         return [
             Case(name: "status weights overflowing to infinity", bytes: request("/status/200:1e308,500:1e308"), expectation: .json(400)),
-            Case(name: "/delay/1e308", bytes: request("/delay/1e308"), expectation: .json(400)),
-            Case(name: "/delay/0x10", bytes: request("/delay/0x10"), expectation: .json(400)),
+            Case(name: "/delay/1e308", bytes: request("/delay/1e308"), expectation: .text(400, "Invalid delay")),
+            Case(name: "/delay/0x10", bytes: request("/delay/0x10"), expectation: .text(400, "Invalid delay")),
             Case(name: "/bytes/-1", bytes: request("/bytes/-1"), expectation: .json(400)),
             Case(name: "/status/99999999999999999999", bytes: request("/status/99999999999999999999"), expectation: .json(400)),
             Case(name: "/drip?duration=1e308", bytes: request("/drip?duration=1e308"), expectation: .json(400)),
             Case(name: "target that is not a path", bytes: raw("GET get HTTP/1.1\r\nHost: x\r\n\r\n"), expectation: .json(400)),
             Case(name: "control bytes in the target", bytes: raw("GET /anything/\u{1b}[31m HTTP/1.1\r\nHost: x\r\n\r\n"), expectation: .json(400)),
-            Case(name: "unknown method", bytes: request("FROB", "/get"), expectation: .json(405)),
-            Case(name: "open redirect", bytes: request("/redirect-to?url=//evil.example/"), expectation: .json(403)),
-            Case(name: "tab-hidden open redirect", bytes: request("/redirect-to?url=/%09/evil.example"), expectation: .json(400)),
+            Case(name: "unknown method", bytes: request("FROB", "/get"), expectation: .text(405, "")),
+            Case(name: "open redirect", bytes: request("/redirect-to?url=//evil.example/"), expectation: .text(403, HTTPBunShapeText.forbidden)),
+            Case(name: "tab-hidden open redirect", bytes: request("/redirect-to?url=/%09/evil.example"), expectation: .text(403, HTTPBunShapeText.forbidden)),
             Case(name: "header injection", bytes: request("/response-headers?X-A=a%0d%0aSet-Cookie:%20x=y"), expectation: .json(400)),
             Case(name: "multipart without its final boundary", bytes: request("POST", "/post", headers: [("Content-Type", "multipart/form-data; boundary=B"), ("Content-Length", "\(part.count)")], body: part), expectation: .json(400)),
             Case(name: "multipart with 12,000 parts", bytes: request("POST", "/post", headers: [("Content-Type", "multipart/form-data; boundary=B"), ("Content-Length", "\(manyParts.count)")], body: manyParts), expectation: .json(400)),
@@ -104,6 +107,11 @@ struct BadInputLiveTests {
             #expect(head.hasPrefix("HTTP/1.1 \(status) "), "\(badCase.name): \(head)")
             #expect(head.contains("Content-Type: application/json"), "\(badCase.name): \(head)")
             #expect(String(decoding: reply, as: UTF8.self).contains("\"error\": "), "\(badCase.name)")
+        case .text(let status, let body):
+            #expect(head.hasPrefix("HTTP/1.1 \(status) "), "\(badCase.name): \(head)")
+            #expect(!head.contains("application/json"), "\(badCase.name): \(head)")
+            let text = String(decoding: reply, as: UTF8.self)
+            #expect(body.isEmpty ? text.hasSuffix("\r\n\r\n") : text.contains("\r\n\r\n" + body), "\(badCase.name): \(text)")
         case .refused:
             // MHD's own answers (4xx, 505, or 500 when a chunk line overflows its memory) or a close.
             let refusedByMHD = reply.isEmpty || head.hasPrefix("HTTP/1.1 4") || head.hasPrefix("HTTP/1.1 50")
@@ -158,4 +166,9 @@ struct BadInputLiveTests {
         else { return nil }
         return text.utf8.distance(from: text.startIndex, to: headerEnd.upperBound) + length
     }
+}
+
+/// httpbun's refusal of a Location its allowlist does not pass.
+enum HTTPBunShapeText {
+    static let forbidden = "Forbidden redirect URL. Please be careful with this link."
 }
