@@ -29,6 +29,8 @@ public enum Catalogue {
         // MARK: Request inspection
         E(.inspection, any, "/headers", "The request's headers.") { .json(["headers": Echo.headers($0.request)]) },
         E(.inspection, any, "/ip", "The client's address (or the forwarded one).") { .json(["origin": .string(Echo.origin($0.request))]) },
+        E(.inspection, any, "/ip.txt", "The client's address as plain text, with no newline.", InspectionRoutes.ipText),
+        E(.inspection, any, "/ip.json", "The client's address as JSON, as /ip answers.", InspectionRoutes.ip),
         E(.inspection, any, "/user-agent", "The request's User-Agent.") {
             .json(["user-agent": .string($0.request.headers.first("User-Agent") ?? "")])
         },
@@ -39,7 +41,7 @@ public enum Catalogue {
         E(.inspection, any, "/payload", "The request body sent back as it came, with its Content-Type.", InspectionRoutes.payload),
 
         // MARK: Status codes and waits
-        E(.status, any, "/status/{codes}", "Answers with the status given, or one drawn from a weighted list (200,404:2).", StatusRoutes.status),
+        E(.status, any, "/status/{codes}", "Answers with the status given, or one drawn from a weighted list (200,404:2).", StatusRoutes.httpbun),
         E(.dynamic, any, "/delay/{seconds}", "OK, after a wait of this many seconds (up to --max-duration).", DelayRoutes.delay),
 
         // MARK: Cookies
@@ -51,6 +53,14 @@ public enum Catalogue {
         },
         E(.cookies, any, "/cookies/delete", "Expires each cookie named in the query, then redirects to /cookies.",
           query: [.init("{name}", "a cookie to delete")], CookieRoutes.delete),
+        E(.cookies, any, "/cookie", "httpbun's singular spelling of /cookies.") { CookieRoutes.cookies($0.request) },
+        E(.cookies, any, "/cookie/set", "httpbun's singular spelling of /cookies/set.", example: "/cookie/set?flavor=oat") {
+            CookieRoutes.set($0, $0.request.query)
+        },
+        E(.cookies, any, "/cookie/set/{name}/{value}", "httpbun's singular spelling of /cookies/set/{name}/{value}.") {
+            CookieRoutes.set($0, [(name: $0[parameter: "name"], value: $0[parameter: "value"])])
+        },
+        E(.cookies, any, "/cookie/delete", "httpbun's singular spelling of /cookies/delete.", example: "/cookie/delete?flavor", CookieRoutes.delete),
 
         E(.health, any, "/health", "Readiness: ok while the server serves.") { _ in .text("ok") },
 
@@ -61,8 +71,9 @@ public enum Catalogue {
         E(.auth, any, "/hidden-basic-auth/{user}/{passwd}", "Like /basic-auth, but 404 instead of a challenge.") {
             AuthRoutes.basic($0, hidden: true)
         },
-        E(.auth, any, "/bearer", "200 with any Bearer token, else 401.", AuthRoutes.bearer),
-        E(.auth, any, "/bearer/{tok}", "200 for this Bearer token, else 401.", AuthRoutes.bearer),
+        E(.auth, any, "/bearer", "httpbun: a 404 pointing at /bearer/{tok}; httpbin: 200 with any Bearer token, else 401.", AuthRoutes.bearer),
+        E(.auth, any, "/bearer/{tok}", "200 saying whether the Bearer token is this one; 401 without a Bearer token.", AuthRoutes.bearer),
+        E(.auth, any, "/digest-auth", "httpbun's 404 saying that /digest-auth needs a user and a password.", AuthRoutes.digestWithoutCredentials),
         E(.auth, any, "/digest-auth/{user}/{passwd}", "Digest authentication, MD5; ?require-cookie=true wants the nonce cookie back.",
           AuthRoutes.httpbunDigest),
         E(.auth, any, "/digest-auth/{qop}/{user}/{passwd}", "Digest authentication with this qop (auth, auth-int, or auth,auth-int).",
@@ -92,8 +103,16 @@ public enum Catalogue {
         E(.caching, any, "/cache/{n}", "The echo with Cache-Control: public, max-age=n.", CachingRoutes.cacheFor),
         E(.caching, any, "/etag/{etag}", "Answers If-None-Match and If-Match against this ETag.", CachingRoutes.etag),
 
-        E(.responseHeaders, ["GET", "POST"], "/response-headers", "Each query argument becomes a response header, listed in the body.",
+        E(.responseHeaders, any, "/response-headers", "Each query argument becomes a response header, listed in the body.",
           query: [.init("{name}", "a header to send, as name=value")]) { ResponseHeaderRoutes.respond($0, shape: .httpbun) },
+        E(.responseHeaders, any, "/response-header", "httpbun's spelling of /response-headers.",
+          example: "/response-header?X-Example=1") { ResponseHeaderRoutes.respond($0, shape: .httpbun) },
+        E(.responseHeaders, any, "/respond-with-header", "httpbun's spelling of /response-headers.", example: "/respond-with-header?X-Example=1") {
+            ResponseHeaderRoutes.respond($0, shape: .httpbun)
+        },
+        E(.responseHeaders, any, "/respond-with-headers", "httpbun's spelling of /response-headers.", example: "/respond-with-headers?X-Example=1") {
+            ResponseHeaderRoutes.respond($0, shape: .httpbun)
+        },
 
         // MARK: Response composer
         E(.composer, any, "/mix/{directives*}",
@@ -111,22 +130,23 @@ public enum Catalogue {
         E(.faults, any, "/fault/truncate/{n}", "Announces a longer body than the n bytes it sends, then closes.", FaultRoutes.truncate),
 
         // MARK: Dynamic data
-        E(.dynamic, get, "/bytes/{n}", "n random bytes.", query: [.init("seed", "a whole number, for the same bytes every time")],
-          ByteRoutes.bytes),
+        E(.dynamic, any, "/bytes", "httpbun's 400 saying that /bytes needs a size.", ByteRoutes.httpbunBytes),
+        E(.dynamic, any, "/bytes/{n}", "n random bytes.", query: [.init("seed", "a whole number, for the same bytes every time")],
+          ByteRoutes.httpbunBytes),
         E(.dynamic, get, "/stream-bytes/{n}", "n random bytes in chunks.",
           query: [.init("seed", "a whole number"), .init("chunk_size", "bytes per chunk")], ByteRoutes.streamBytes),
-        E(.dynamic, get, "/range/{n}", "n bytes of the alphabet, answering Range requests with 206.",
+        E(.dynamic, any, "/range/{n}", "n bytes of the alphabet, answering Range requests with 206.",
           query: [.init("chunk_size", "bytes per chunk"), .init("duration", "seconds to spread the body over")], ByteRoutes.range),
 
         // MARK: Streams
         E(.streams, get, "/stream/{n}", "n JSON lines, each the echo with its id.", StreamRoutes.stream),
-        E(.streams, get, "/drip", "numbytes bytes dripped over duration seconds.",
+        E(.streams, any, "/drip", "numbytes bytes dripped over duration seconds.",
           query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds, 2 by default"),
                   .init("delay", "seconds before the first, 2 by default"), .init("code", "the status")]) { try StreamRoutes.drip($0, lines: false) },
-        E(.streams, get, "/drip-lines", "Like /drip, a line at a time.",
+        E(.streams, any, "/drip-lines", "Like /drip, a line at a time.",
           query: [.init("numbytes", "how many lines"), .init("duration", "over how many seconds"), .init("delay", "seconds before the first"),
                   .init("code", "the status")]) { try StreamRoutes.drip($0, lines: true) },
-        E(.streams, get, "/sse", "Server-sent events, count of them, delay apart.",
+        E(.streams, any, "/sse", "Server-sent events, count of them, delay apart.",
           query: [.init("count", "how many events, 10 by default"), .init("delay", "seconds between them, 1 by default")], StreamRoutes.sse),
 
         // MARK: Encodings
@@ -134,21 +154,22 @@ public enum Catalogue {
         E(.encodings, get, "/deflate", "The echo, deflate-encoded.", EncodingRoutes.deflate),
         E(.encodings, get, "/brotli", "The echo, brotli-encoded (501 where libbrotli is missing).", EncodingRoutes.brotli),
         // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
-        E(.encodings, get, "/base64/{value*}", "The base64 (or base64url) value decoded.", example: "/base64/aHR0cGJ1bg==",
-          EncodingRoutes.base64),
+        E(.encodings, any, "/base64/{value*}", "The base64 value decoded (httpbun's own example when none is given).",
+          example: "/base64/aHR0cGJ1bg==", EncodingRoutes.base64),
+        E(.encodings, any, "/b64/{value*}", "httpbun's short spelling of /base64.", example: "/b64/aHR0cGJ1bg==", EncodingRoutes.base64),
         E(.encodings, get, "/encoding/utf8", "A page of UTF-8 text in many scripts.", EncodingRoutes.utf8),
 
         // MARK: Response formats
-        E(.formats, get, "/html", "An HTML page.") { _ in .text(ContentRoutes.html, contentType: "text/html; charset=utf-8") },
+        E(.formats, any, "/html", "An HTML page.") { _ in .text(ContentRoutes.html, contentType: "text/html; charset=utf-8") },
         E(.formats, get, "/json", "A JSON document.") { _ in .json(ContentRoutes.slideshow) },
         E(.formats, get, "/xml", "An XML document.") { _ in .text(ContentRoutes.xml, contentType: "application/xml") },
-        E(.formats, get, "/robots.txt", "A robots.txt.") { _ in .text(ContentRoutes.robots, contentType: "text/plain; charset=utf-8") },
-        E(.formats, get, "/deny", "A page robots.txt denies.") { _ in .text(ContentRoutes.deny, contentType: "text/plain; charset=utf-8") },
+        E(.formats, any, "/robots.txt", "A robots.txt.") { _ in .text(ContentRoutes.robots, contentType: "text/plain; charset=utf-8") },
+        E(.formats, any, "/deny", "A page robots.txt denies.") { _ in .text(ContentRoutes.deny, contentType: "text/plain; charset=utf-8") },
         E(.formats, get, "/forms/post", "An HTML form that posts to /post.") {
             .text(ContentRoutes.form(prefix: $0.configuration.normalizedPathPrefix), contentType: "text/html; charset=utf-8")
         },
-        E(.formats, get, "/links/{n}", "A page of n links.", ContentRoutes.links),
-        E(.formats, get, "/links/{n}/{offset}", "A page of n links, the offset-th one as text.", ContentRoutes.links),
+        E(.formats, any, "/links/{n}", "A page of n links.", ContentRoutes.links),
+        E(.formats, any, "/links/{n}/{offset}", "A page of n links, the offset-th one as text.", ContentRoutes.links),
 
         // MARK: Images
         E(.images, get, "/image", "An image in the type the Accept header prefers.", ImageRoutes.negotiated),
@@ -156,6 +177,8 @@ public enum Catalogue {
         E(.images, get, "/image/jpeg", "A JPEG image.") { _ in ImageRoutes.response(.jpeg) },
         E(.images, get, "/image/webp", "A WebP image.") { _ in ImageRoutes.response(.webp) },
         E(.images, get, "/image/svg", "An SVG image.") { _ in ImageRoutes.response(.svg) },
+        E(.images, any, "/svg/{seed*}", "httpbun's avatar: a circle coloured from the seed's MD5, with its first two letters.",
+          example: "/svg/httpbun", SVGRoutes.seeded),
 
         // MARK: OAuth2
         E(.oauth2, ["GET", "POST"], "/oauth2/authorize", "A mock OAuth2 authorization endpoint (RFC 6749, PKCE).") {

@@ -26,6 +26,8 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     let notFound: @Sendable (Request) -> Response
     /// The answer when patterns fit but none takes the method; `allow` is the `Allow` value.
     let methodNotAllowed: @Sendable (_ request: Request, _ allow: String) -> Response
+    /// Routes tried in order when no pattern fits, for paths the catalogue's patterns cannot express.
+    let fallbacks: [FlavorFallback]
     /// Whether the flavor refuses a path a pattern fits (Flask's strict slashes); nil when it never does.
     let refusesPath: (@Sendable (_ path: Substring, _ route: Route, _ parameters: [String: String]) -> Bool)?
 
@@ -33,7 +35,7 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
         name: String, overrides: [FlavorRoute], decorate: @escaping @Sendable (inout Response, Request, ServerConfiguration) -> Void,
         preflight: (@Sendable (Request) -> Response)?, notFound: @escaping @Sendable (Request) -> Response,
         methodNotAllowed: @escaping @Sendable (Request, String) -> Response,
-        refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)? = nil
+        refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)? = nil, fallbacks: [FlavorFallback] = []
     ) {
         self.rawValue = name
         self.overrides = overrides
@@ -45,6 +47,7 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
         self.notFound = notFound
         self.methodNotAllowed = methodNotAllowed
         self.refusesPath = refusesPath
+        self.fallbacks = fallbacks
     }
 
     /// Every flavor, default first.
@@ -72,4 +75,11 @@ struct FlavorRoute: Sendable {
         self.pattern = pattern
         self.handler = handler
     }
+}
+
+/// A route outside the catalogue's pattern language: which paths (below the prefix, still escaped)
+/// it takes, and its handler.
+struct FlavorFallback: Sendable {
+    let matches: @Sendable (Substring) -> Bool
+    let handler: Handler
 }

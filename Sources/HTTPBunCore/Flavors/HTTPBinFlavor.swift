@@ -10,7 +10,10 @@ extension Flavor {
     /// and strict slashes, and its CORS headers on every answer.
     public static let httpbin = Flavor(
         name: "httpbin", overrides: HTTPBinRoutes.overrides,
-        decorate: { response, request, _ in HTTPBinShape.decorate(&response, for: request) },
+        decorate: { response, request, configuration in
+            HTTPBunShape.guardLocation(&response, for: request, configuration)
+            HTTPBinShape.decorate(&response, for: request)
+        },
         preflight: { HTTPBinShape.preflight(for: $0) },
         notFound: { _ in HTTPBinShape.notFound() },
         methodNotAllowed: { _, allow in HTTPBinShape.methodNotAllowed(allow: allow) },
@@ -55,6 +58,8 @@ enum HTTPBinRoutes {
         FlavorRoute(get, "/basic-auth/{user}/{passwd}", { basic($0, hidden: false) }),
         FlavorRoute(get, "/hidden-basic-auth/{user}/{passwd}", { basic($0, hidden: true) }),
         FlavorRoute(get, "/bearer", bearer),
+        // Paths httpbun answers with a sentence and httpbin has no route for: Flask's 404.
+        FlavorRoute(nil, "/digest-auth", { _ in HTTPBinShape.notFound() }),
         FlavorRoute(get, "/digest-auth/{qop}/{user}/{passwd}", digest),
         FlavorRoute(get, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}", digest),
         FlavorRoute(get, "/digest-auth/{qop}/{user}/{passwd}/{algorithm}/{stale_after}", digest),
@@ -64,6 +69,7 @@ enum HTTPBinRoutes {
         FlavorRoute(get, "/absolute-redirect/{n}", { try chain($0, kind: .absolute) }),
         FlavorRoute(common, "/redirect-to", redirectTo),
 
+        FlavorRoute(nil, "/bytes", { _ in HTTPBinShape.notFound() }),
         FlavorRoute(get, "/bytes/{n}", { try ByteRoutes.bytes(cappedSize($0)) }),
         FlavorRoute(get, "/stream-bytes/{n}", { try ByteRoutes.streamBytes(cappedSize($0)) }),
         FlavorRoute(get, "/stream/{n}", stream),
@@ -75,6 +81,7 @@ enum HTTPBinRoutes {
         FlavorRoute(get, "/brotli", { try compressed($0, flag: "brotli") }),
         FlavorRoute(get, "/base64/{value*}", base64),
 
+        FlavorRoute(get, "/html", { _ in .text(ContentRoutes.html, contentType: "text/html; charset=utf-8") }),
         FlavorRoute(get, "/json", { _ in HTTPBinShape.json(ContentRoutes.slideshow) }),
         FlavorRoute(get, "/xml", { _ in .text(xml, contentType: "application/xml") }),
         FlavorRoute(get, "/robots.txt", { _ in .text(ContentRoutes.robots, contentType: "text/plain") }),
@@ -362,7 +369,7 @@ enum HTTPBinRoutes {
         if let text = context.request.queryValue("numbytes"), let count = Int(text), count <= 0 {
             return HTTPBinShape.text("number of bytes must be positive", status: 400)
         }
-        return try StreamRoutes.drip(context, lines: false)
+        return try StreamRoutes.drip(context, lines: false, style: .httpbin)
     }
 
     // MARK: Encodings

@@ -9,7 +9,18 @@ extension Flavor {
         decorate: { response, request, configuration in HTTPBunShape.decorate(&response, for: request, configuration) },
         preflight: nil,
         notFound: { _ in HTTPBunShape.notFound },
-        methodNotAllowed: { _, allow in HTTPBunShape.methodNotAllowed(allow: allow) })
+        methodNotAllowed: { _, allow in HTTPBunShape.methodNotAllowed(allow: allow) },
+        fallbacks: [
+            FlavorFallback(matches: HTTPBunShape.isAnythingByWordBoundary, handler: { try EchoRoutes.echo($0) }),
+            // httpbun's `/mixer\b(/.*)?` and `/mix\b.*`: `/mixer/x` is the mixer, `/mix.x` a composition.
+            FlavorFallback(matches: { $0.hasPrefix("/mixer/") }, handler: MixRoutes.mixer),
+            FlavorFallback(matches: { HTTPBunShape.followsWordBoundary($0, after: "/mix") }, handler: MixRoutes.mix),
+            // httpbun's `/drip(-lines)?(/.*)?`: a path below either is refused with its usage.
+            FlavorFallback(matches: { $0.hasPrefix("/drip/") || $0.hasPrefix("/drip-lines/") }, handler: { context in
+                let extra = context.routePath.drop { $0 != "/" }.dropFirst().drop { $0 != "/" }
+                return .text("Unknown extra path: " + PercentCoding.decode(extra, plusAsSpace: true) + "\n" + StreamRoutes.dripUsage, status: 400)
+            }),
+        ])
 }
 
 /// The answers httpbun gives outside its handlers (`ex.New` and `Exchange.Finish` in httpbun's Go).
@@ -27,6 +38,21 @@ enum HTTPBunShape {
         return response
     }()
 
+    /// httpbun serves `/any(thing)?\b.*`: besides `/any/...` and `/anything/...` (catalogue
+    /// routes), `/any` or `/anything` followed by any byte that is not a word character
+    /// (`/anything.json`, `/any-x`), but not `/anymore` or `/anything_x`.
+    static func isAnythingByWordBoundary(_ path: Substring) -> Bool {
+        followsWordBoundary(path, after: "/anything") || followsWordBoundary(path, after: "/any")
+    }
+
+    /// Whether `path` starts with `prefix` (ending in a word character) and a word boundary follows:
+    /// the end, or a byte that is not a word character (regexp's `\b`).
+    static func followsWordBoundary(_ path: Substring, after prefix: String) -> Bool {
+        guard path.utf8.starts(with: prefix.utf8) else { return false }
+        guard let next = path.utf8.dropFirst(prefix.utf8.count).first else { return true }
+        return !(next.isASCIILetter || (0x30...0x39).contains(next) || next == UInt8(ascii: "_"))
+    }
+
     /// httpbun's method routes refuse another method with an empty 405 naming the one they take.
     static func methodNotAllowed(allow: String) -> Response {
         Response(status: 405, headers: ["Allow": allow, "Access-Control-Allow-Methods": allow])
@@ -43,20 +69,31 @@ enum HTTPBunShape {
             response.headers = .jsonPoweredByHTTPBun
             return
         }
-        if response.headers.contains("Location") {
-            let own = RedirectTarget.host(ofHostHeader: request.authority)
-            let passes = response.headers.values(for: "Location").allSatisfy {
-                LocationGuard.allows($0, ownHost: own, allowedHosts: configuration.allowedRedirectHosts)
-            }
-            if !passes { response = .text(forbiddenRedirect, status: 403) }
-        }
-        response.headers.set("X-Powered-By", poweredBy)
+        guardLocation(&response, for: request, configuration)
+        // httpbun sets these before the handler runs and copies the handler's headers over them: a
+        // value the answer already has (a 405's allowed methods, `/response-headers?X-Powered-By=`) wins.
+        addUnlessPresent(&response.headers, "X-Powered-By", poweredBy)
         if let origin = cors.origin {
-            response.headers.set("Access-Control-Allow-Origin", origin)
-            response.headers.set("Access-Control-Allow-Credentials", "true")
+            addUnlessPresent(&response.headers, "Access-Control-Allow-Origin", origin)
+            addUnlessPresent(&response.headers, "Access-Control-Allow-Credentials", "true")
         }
-        if let requested = cors.requestHeaders { response.headers.set("Access-Control-Allow-Headers", requested) }
-        if let requested = cors.requestMethod { response.headers.set("Access-Control-Allow-Methods", requested) }
+        if let requested = cors.requestHeaders { addUnlessPresent(&response.headers, "Access-Control-Allow-Headers", requested) }
+        if let requested = cors.requestMethod { addUnlessPresent(&response.headers, "Access-Control-Allow-Methods", requested) }
+    }
+
+    private static func addUnlessPresent(_ headers: inout HTTPHeaders, _ name: String, _ value: String) {
+        if !headers.contains(name) { headers.add(name, value) }
+    }
+
+    /// Replaces an answer whose `Location` the guard refuses (`LocationGuard`) with httpbun's 403.
+    /// Both flavors apply it: no route (`/mix`, `/response-headers`) makes this server an open redirect.
+    static func guardLocation(_ response: inout Response, for request: Request, _ configuration: ServerConfiguration) {
+        guard response.headers.contains("Location") else { return }
+        let own = RedirectTarget.host(ofHostHeader: request.authority)
+        let passes = response.headers.values(for: "Location").allSatisfy {
+            LocationGuard.allows($0, ownHost: own, allowedHosts: configuration.allowedRedirectHosts)
+        }
+        if !passes { response = .text(forbiddenRedirect, status: 403) }
     }
 
     /// The CORS fields of a request, found in one pass over its fields.

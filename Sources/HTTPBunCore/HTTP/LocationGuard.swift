@@ -30,7 +30,11 @@ enum LocationGuard {
         let startsWithTwoSlashes = rest.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")])
         if startsWithTwoSlashes && (!scheme.isEmpty || !rest.starts(with: Array("///".utf8))) {
             let authority = beforeQuery.dropFirst(2).prefix { $0 != UInt8(ascii: "/") }
-            guard GoUnescape.firstBadEscape(beforeQuery) == nil else { return false }
+            // Go checks the escapes of the path and the fragment (not the query), and the port's digits.
+            let fragment = rest.drop { $0 != UInt8(ascii: "#") }
+            guard GoUnescape.firstBadEscape(beforeQuery) == nil, GoUnescape.firstBadEscape(fragment) == nil,
+                hasValidPort(authority)
+            else { return false }
             // Go's `URL.Hostname()`, lower-cased and without a trailing dot as httpbun compares it.
             let host = RedirectTarget.host(inAuthorityFrom: authority)
             if !host.isEmpty {
@@ -50,5 +54,15 @@ enum LocationGuard {
         let decoded = PercentCoding.decodeBytes(bytes, plusAsSpace: false).drop { $0 == UInt8(ascii: " ") }
         let isSlash: (UInt8) -> Bool = { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }
         return !(decoded.count >= 2 && isSlash(decoded[decoded.startIndex]) && isSlash(decoded[decoded.startIndex + 1]))
+    }
+
+    /// Go's `validOptionalPort`: after the host (and an IPv6 literal's `]`), nothing, or `:` and digits.
+    private static func hasValidPort(_ authority: ArraySlice<UInt8>) -> Bool {
+        let hostPort = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
+        let afterHost = hostPort.first == UInt8(ascii: "[")
+            ? hostPort.drop { $0 != UInt8(ascii: "]") }.dropFirst()
+            : hostPort.drop { $0 != UInt8(ascii: ":") }
+        guard let colon = afterHost.first else { return true }
+        return colon == UInt8(ascii: ":") && afterHost.dropFirst().allSatisfy { (0x30...0x39).contains($0) }
     }
 }

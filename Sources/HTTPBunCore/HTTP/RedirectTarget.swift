@@ -53,7 +53,8 @@ enum RedirectTarget: Sendable, Equatable {
         } else {
             host = hostPort.prefix { $0 != UInt8(ascii: ":") }
         }
-        while host.last == UInt8(ascii: ".") { host = host.dropLast() }
+        // One trailing dot names the same host (the root of DNS); httpbun drops one, and so do we.
+        if host.last == UInt8(ascii: ".") { host = host.dropLast() }
         return String(decoding: host, as: UTF8.self).asciiLowercased
     }
 

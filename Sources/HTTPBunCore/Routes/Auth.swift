@@ -21,15 +21,29 @@ enum AuthRoutes {
         return Response(status: 401, headers: ["WWW-Authenticate": "Basic realm=\"\(realm)\""])
     }
 
+    /// httpbun's `/bearer/{tok}`: a 404 that says how to call it without a token, a bare 401 with
+    /// httpbun's challenge when the last `Authorization` is not `Bearer ...`, else 200 saying whether
+    /// the token is the one in the path. Tokens compare byte for byte, as Go compares strings.
     static func bearer(_ context: RouteContext) -> Response {
-        let token = context.request.headers.first("Authorization").flatMap(AuthorizationHeader.bearerToken)
-        let expected = context.parameters["tok"]
-        guard let token, expected == nil || token == expected else {
-            var response = Response.json(["authenticated": false], status: 401)
-            response.headers.add("WWW-Authenticate", "Bearer")
-            return response
+        // httpbun unescapes the path's token as a query value (`+` is a space).
+        let expected = context.parameters["tok"] == nil ? "" : HTTPBunField.string(HTTPBunField.secondSegment(context.routePath))
+        guard !expected.isEmpty else {
+            return .text("missing/non-empty token, use /bearer/<expected_token> instead", status: 404)
         }
-        return .json(["authenticated": true, "token": .string(token)])
+        // Go trims spaces and tabs around a field value before httpbun reads it.
+        let authorization = (context.request.headers.values(for: "Authorization").last ?? "").trimmingSpaces
+        let prefix = "Bearer ".utf8
+        guard authorization.utf8.starts(with: prefix) else {
+            return Response(status: 401, headers: ["WWW-Authenticate": "Bearer realm=\"\(realm)\""])
+        }
+        let token = String(Substring(authorization.utf8.dropFirst(prefix.count)))
+        let authenticated = !token.isEmpty && token.utf8.elementsEqual(expected.utf8)
+        return .json(["authenticated": .bool(authenticated), "token": .string(token)])
+    }
+
+    /// httpbun's bare `/digest-auth`: a 404 that says what the path needs.
+    static func digestWithoutCredentials(_ context: RouteContext) -> Response {
+        .text("missing/non-empty username/password, use /digest-auth/<username>/<password> instead", status: 404)
     }
 
     /// httpbun's Digest check (`/digest-auth/{user}/{passwd}`, `/digest-auth/{qop}/{user}/{passwd}`):

@@ -15,6 +15,31 @@ enum ByteRoutes {
         .bytes(try randomBytes(context), contentType: "application/octet-stream")
     }
 
+    /// httpbun's `/bytes` and `/bytes/{n}` (the default flavor): `n` random bytes (the same ones
+    /// for the same `?seed=`, this server's extension), refusals as httpbun's 400 texts. The limit is
+    /// `--max-body-size`, not httpbun's.
+    static func httpbunBytes(_ context: RouteContext) -> Response {
+        // `/bytes/` is no route in httpbun (`/bytes(/(?P<size>.+))?`).
+        if context.parameters["n"] == nil && context.routePath.utf8.last == UInt8(ascii: "/") { return HTTPBunShape.notFound }
+        // httpbun unescapes the size as a query value: `/bytes/+5` asks for " 5".
+        let size = context.parameters["n"] == nil ? "" : HTTPBunField.string(HTTPBunField.secondSegment(context.routePath))
+        guard !size.isEmpty else { return .text("specify size in bytes, example `/bytes/10`", status: 400) }
+        // Go's `strconv.Atoi` reads what `Int(_:)` reads: an optional sign and decimal digits.
+        guard let count = Int(size) else { return .text("Invalid size: \(size)", status: 400) }
+        let maximum = context.configuration.maxBodySize
+        guard count <= maximum else { return .text("Size can't be greater than \(maximum)", status: 400) }
+        // httpbun makes a slice of a negative length and panics (the connection drops).
+        guard count >= 0 else { return .text("Size can't be less than 0", status: 400) }
+        var fallback = context.services.randomNumbers
+        var generator: SeededRandom
+        do {
+            generator = try SeededRandom.parse(seed: context.request.queryValue("seed"), else: &fallback)
+        } catch {
+            return .text(error.message, status: error.status)
+        }
+        return .bytes(generator.bytes(count), contentType: "application/octet-stream")
+    }
+
     static func streamBytes(_ context: RouteContext) throws(HTTPError) -> Response {
         let chunkSize = try WholeNumberParameter.parse(
             context.request.queryValue("chunk_size"), name: "chunk_size", default: defaultChunkSize, range: 1...Int.max)

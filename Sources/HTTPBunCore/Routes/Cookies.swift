@@ -1,7 +1,8 @@
 import HTTPWire
 import JSONValue
 
-/// `/cookies`, `/cookies/set`, `/cookies/set/{name}/{value}`, `/cookies/delete`.
+/// `/cookies`, `/cookies/set`, `/cookies/set/{name}/{value}`, `/cookies/delete`, and httpbun's
+/// singular spellings (`/cookie`, `/cookie/set`, ...).
 enum CookieRoutes {
     static func cookies(_ request: Request) -> Response {
         var object = JSONObject()
@@ -11,17 +12,32 @@ enum CookieRoutes {
         return .json(["cookies": .object(object)])
     }
 
+    /// httpbun's `/cookies/set`: one `Set-Cookie: name=value; Path=/` per name (its first value,
+    /// with the bytes no cookie may carry dropped, as Go drops them), on a redirect page to `/cookies`.
     static func set(_ context: RouteContext, _ pairs: [(name: String, value: String)]) -> Response {
-        SetCookie.adding(pairs, to: redirectToCookies(context))
+        var seen = Set<String>()
+        let firsts = pairs.filter { seen.insert($0.name).inserted }
+        for pair in firsts where !HTTPToken.isValid(pair.name) {
+            return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
+        }
+        var response = redirectToCookies(context)
+        for pair in firsts { response.headers.add("Set-Cookie", pair.name + "=" + SetCookie.goSanitizedValue(pair.value) + "; Path=/") }
+        return response
     }
 
+    /// httpbun's `/cookies/delete`: each named cookie expired, attributes in Go's order.
     static func delete(_ context: RouteContext) -> Response {
-        SetCookie.expiring(context.request.query.map(\.name), on: redirectToCookies(context))
+        var response = redirectToCookies(context)
+        var seen = Set<String>()
+        for name in context.request.query.map(\.name) where HTTPToken.isValid(name) && seen.insert(name).inserted {
+            response.headers.add("Set-Cookie", name + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
+        }
+        return response
     }
 
-    /// 302 to `/cookies` (under the path prefix).
+    /// httpbun's redirect page to `/cookies` (under the path prefix).
     static func redirectToCookies(_ context: RouteContext) -> Response {
-        Response(status: 302, headers: ["Location": context.configuration.normalizedPathPrefix + "/cookies"])
+        RedirectRoutes.redirectPage(to: context.configuration.normalizedPathPrefix + "/cookies")
     }
 }
 

@@ -70,12 +70,18 @@ enum Echo {
         switch body {
         case .form(let pairs): writeStringOrList(pairs, into: &writer)
         case .multipart(let parts):
-            writeStringOrList(parts.filter { $0.filename == nil }.map { (name: $0.name, value: String(decoding: $0.body, as: UTF8.self)) }, into: &writer)
+            // httpbun shows a multipart field's first value only (Go's `Form.Value[name][0]`).
+            var seen = Set<String>()
+            let fields = parts.filter { $0.filename == nil && seen.insert($0.name).inserted }
+            writeStringOrList(fields.map { (name: $0.name, value: String(decoding: $0.body, as: UTF8.self)) }, into: &writer)
         case .empty, .json, .raw: writeEmptyObject(into: &writer)
         }
         writer.key("data")
         switch body {
-        case .json(let raw, _), .raw(let raw): writeTextOrDataURL(raw, into: &writer)
+        // As Go's JSON encoder writes httpbun's `data`: a JSON body is a string (bytes that are not
+        // UTF-8 become U+FFFD), any other body a string when it is UTF-8, else its bytes in base64.
+        case .json(let raw, _): writer.string(String(decoding: raw, as: UTF8.self))
+        case .raw(let raw): writeTextOrBase64(raw[...], into: &writer)
         case .empty, .form, .multipart: writer.string("")
         }
         writer.key("json")
@@ -207,10 +213,11 @@ enum Echo {
         writer.endObject()
     }
 
-    /// `JSON.textOrDataURL` written directly, without a `String` copy of the body.
-    static func writeTextOrDataURL(_ bytes: [UInt8], into writer: inout JSONStreamWriter) {
+    /// The bytes as text when they are UTF-8, else in base64 (Go's encoding of a `[]byte`), written
+    /// without a `String` copy of the body.
+    static func writeTextOrBase64(_ bytes: ArraySlice<UInt8>, into writer: inout JSONStreamWriter) {
         let written = bytes.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) }
-        if !written { writer.value(.textOrDataURL(bytes)) }
+        if !written { writer.string(Base64.encode(bytes)) }
     }
 
     static func headers(_ request: Request) -> JSON {
@@ -296,9 +303,18 @@ enum Echo {
     /// The file parts by name: `filename`, `size`, `headers` and `content` (text, or base64 when
     /// not UTF-8). The content goes from the request body straight into the output.
     static func writeFileObjects(_ parts: [MultipartPart], into writer: inout JSONStreamWriter) {
-        writeGrouped(parts.map { (name: $0.name, value: $0) }, into: &writer) { part, writer in
+        // httpbun shows each field's first file (Go's `Form.File[name][0]`), its part headers with
+        // repeated values joined by commas.
+        var seen = Set<String>()
+        let firsts = parts.filter { seen.insert($0.name).inserted }
+        writer.beginObject()
+        for part in firsts {
             var headers = JSONObject()
-            for field in part.headers { headers[field.name.canonicalHeaderName] = .string(field.value) }
+            for field in part.headers {
+                let name = field.name.canonicalHeaderName
+                headers[name] = .string(headers[name]?.stringValue.map { $0 + "," + field.value } ?? field.value)
+            }
+            writer.key(part.name)
             writer.beginObject()
             writer.key("filename")
             writer.string(part.filename ?? "")
@@ -307,10 +323,10 @@ enum Echo {
             writer.key("headers")
             writer.value(.object(headers))
             writer.key("content")
-            let written = part.body.withUnsafeBufferPointer { writer.string(ifValidUTF8: $0) }
-            if !written { writer.string(Base64.encode(part.body)) }
+            writeTextOrBase64(part.body, into: &writer)
             writer.endObject()
         }
+        writer.endObject()
     }
 }
 

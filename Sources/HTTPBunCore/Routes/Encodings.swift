@@ -38,21 +38,25 @@ enum EncodingRoutes {
         return encoded(compressed, encoding: "br")
     }
 
-    /// httpbin answers `text/html` here, which lets any page embed script in our origin through a
-    /// crafted link. Decoded bytes are sent as `text/plain` when they are UTF-8 text, else as
-    /// `application/octet-stream`: never as HTML.
+    /// httpbun's `/base64/{value}` and `/b64/{value}`: the value (httpbun's own example when there is
+    /// none) decoded as Go's `base64.StdEncoding` decodes (standard alphabet, padding required),
+    /// else httpbun's 400 text. The value is the raw rest of the path, unescaped as httpbun unescapes
+    /// it (`+` is a space, which standard base64 then refuses, as in httpbun).
+    ///
+    /// The decoded bytes get Go's sniffed type, as in httpbun, except that HTML and XML are sent as
+    /// `text/plain`: served as HTML, a crafted link would run any page's script in our origin.
     static func base64(_ context: RouteContext) -> Response {
-        let value = context[parameter: "value"]
-        guard !value.isEmpty else {
-            return .error(400, "nothing to decode: put base64 text after /base64/, such as /base64/aGVsbG8=")
+        let example = "SFRUUEJVTiBpcyBhd2Vzb21lciE="
+        var value = HTTPBunField.string(HTTPBunField.afterFirstSegment(context.routePath))
+        if value.isEmpty { value = example }
+        guard case .success(let bytes) = Base64.decodeAsGo(value) else {
+            return .text("Incorrect Base64 data try: '\(example)'.", status: 400)
         }
-        guard let bytes = Base64.decode(value) else {
-            return .error(400, "invalid base64 \"\(value)\": use the standard (+/) or URL-safe (-_) alphabet, with or without = padding")
-        }
-        if String(validating: bytes, as: UTF8.self) != nil {
-            return .bytes(bytes, contentType: "text/plain; charset=utf-8")
-        }
-        return .bytes(bytes, contentType: "application/octet-stream")
+        // Go sniffs no type for an empty body.
+        guard !bytes.isEmpty else { return Response() }
+        var contentType = ContentSniffer.goContentType(of: bytes)
+        if contentType.hasPrefix("text/html") || contentType.hasPrefix("text/xml") { contentType = "text/plain; charset=utf-8" }
+        return .bytes(bytes, contentType: contentType)
     }
 
     static func utf8(_ context: RouteContext) -> Response {

@@ -70,7 +70,8 @@ enum MixRoutes {
                 guard HTTPToken.isValid(argument) else { continue }
                 cookies.append(argument + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0")
             case "r":
-                guard redirect == nil else { return .text("multiple redirects not allowed", status: 400) }
+                // An empty target is no redirect, and does not count as one (httpbun checks `!= ""`).
+                guard redirect?.isEmpty ?? true else { return .text("multiple redirects not allowed", status: 400) }
                 // httpbun unescapes the target once more, as a query value.
                 switch GoUnescape.unescape(Substring(argument), plusAsSpace: true) {
                 case .success(let target): redirect = target
@@ -82,7 +83,8 @@ enum MixRoutes {
                 case .failure(let offset): return .text("illegal base64 data at input byte \(offset.byte)", status: 400)
                 }
             case "d":
-                guard let seconds = Double(argument), !seconds.isNaN else {
+                // Plain decimals (`DecimalNumber`); Go's ParseFloat also reads exponents and hex.
+                guard let seconds = DecimalNumber.decimal(argument) else {
                     return .text("invalid delay value: '\(argument)'", status: 400)
                 }
                 if seconds < 0 { return .text("delay must be a positive number", status: 400) }
@@ -100,15 +102,18 @@ enum MixRoutes {
                 break  // `slack=` posts to Slack in httpbun; this server sends nothing anywhere.
             }
         }
-        if let redirect {
+        if let redirect, !redirect.isEmpty {
             if status == 0 { status = 307 }
             headers.set("Location", redirect)
         }
         for cookie in cookies { headers.add("Set-Cookie", cookie) }
-        if !payload.isEmpty && !headers.contains("Content-Type") {
+        let finalStatus = status == 0 ? 200 : status
+        // Go sends no body with a 204 or 304, and sniffs no type for a body whose coding is named.
+        if StatusReason.forbidsBody(finalStatus) { payload = [] }
+        if !payload.isEmpty && !headers.contains("Content-Type") && (headers["Content-Encoding"] ?? "").isEmpty {
             headers.add("Content-Type", ContentSniffer.goContentType(of: payload))
         }
-        return Response(status: status == 0 ? 200 : status, headers: headers, body: .bytes(payload), delay: delay)
+        return Response(status: finalStatus, headers: headers, body: .bytes(payload), delay: delay)
     }
 
     /// The directives in order, up to an `end`: from the path after `/mix` when there is one

@@ -14,8 +14,10 @@ enum RedirectRoutes {
     /// root (`/absolute-redirect/3`), the last to `/anything`.
     static func chain(_ context: RouteContext, absolute: Bool) -> Response {
         let text = context[parameter: "n"]
-        // httpbun's pattern takes digits only: anything else is no route at all.
-        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return HTTPBunShape.notFound }
+        // httpbun's pattern takes digits only, as sent (`%32` is not a digit there): anything else
+        // is no route at all.
+        let raw = context.routePath.split(separator: "/").last ?? ""
+        guard !raw.isEmpty, raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return HTTPBunShape.notFound }
         guard let hops = DecimalNumber.whole(text), hops <= httpbunMaximumHops else {
             return .text("count cannot be greater than \(httpbunMaximumHops)", status: 400)
         }

@@ -3,6 +3,74 @@ import JSONValue
 
 /// `/status/{codes}`: any status, or a random one from a list or weighted list.
 enum StatusRoutes {
+    /// httpbun's `/status/{codes}` (the default flavor): one code, or one of a comma list picked
+    /// at random (empty items skipped), answered `{"code": N, "description": Go's StatusText}`, or
+    /// that text alone when the last `Accept` starts with `text/plain; charset=utf-8` (httpbun's
+    /// prefix, charset and all). No `Location` or challenge goes with a 3xx or a 401. Refusals are
+    /// httpbun's 400 texts. `code:weight` items (`200:0.9,500:0.1`) are this server's extension.
+    static func httpbun(_ context: RouteContext) -> Response {
+        let input = context[parameter: "codes"]
+        // httpbun's pattern takes `[\w,]+` only (`/status/+200` is no route there); a `:` marks
+        // this server's weighted list, which may hold more (`200:0.5`, `200:1e-3`).
+        let isWord = { (byte: UInt8) in byte.isASCIILetter || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_") }
+        if !input.utf8.contains(UInt8(ascii: ":")) && !input.utf8.allSatisfy({ isWord($0) || $0 == UInt8(ascii: ",") }) {
+            return HTTPBunShape.notFound
+        }
+        guard input.utf8.count <= 99 else { return .text("Too many status codes", status: 400) }
+        var codes: [Int] = []
+        var weights: [Double] = []
+        for item in input.split(separator: ",", omittingEmptySubsequences: false) {
+            let part = item.trimmingSpaces
+            if part.isEmpty { continue }
+            let pieces = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            // Go's `strconv.Atoi` reads what `Int(_:)` reads: an optional sign and decimal digits.
+            guard let code = Int(pieces[0].trimmingSpaces), (100...599).contains(code) else {
+                return .text("Invalid status code: \(part)", status: 400)
+            }
+            var weight = 1.0
+            if pieces.count == 2 {
+                guard let parsed = Double(pieces[1].trimmingSpaces) else {
+                    return .text("Invalid status weight: \(part)", status: 400)
+                }
+                weight = parsed
+            }
+            codes.append(code)
+            weights.append(weight)
+        }
+        // httpbun indexes an empty list and panics (the connection drops): say what to send instead.
+        guard !codes.isEmpty else { return .text("Specify a status code, example `/status/200`", status: 400) }
+        let choice: StatusChoice
+        do {
+            choice = try StatusChoice(codes: codes, weights: weights)
+        } catch {
+            return .text(error.message, status: error.status)
+        }
+        var generator = context.services.randomNumbers
+        let accept = context.request.headers.values(for: "Accept").last ?? ""
+        return httpbunResponse(for: choice.pick(using: &generator), plainText: accept.utf8.starts(with: "text/plain; charset=utf-8".utf8))
+    }
+
+    /// httpbun's answer for one code, as Go's server sends it.
+    static func httpbunResponse(for code: Int, plainText: Bool) -> Response {
+        let description = StatusReason.phrase(for: code)
+        if code == 101 { return Response(status: 101) }
+        // Go sends a 1xx as an interim answer, then the body under an implicit 200. MHD cannot send
+        // the interim one, so the 200 with httpbun's body for the code asked for.
+        let status = (100..<200).contains(code) ? 200 : code
+        if plainText {
+            // Go sniffs no type for a body it may not send (204, 304) or an empty one (unknown codes).
+            guard !StatusReason.forbidsBody(status), !description.isEmpty else { return Response(status: status) }
+            return .text(description, status: status)
+        }
+        switch status {
+        // Go drops Content-Type from a 304 only; a 204 keeps the one httpbun set for its JSON.
+        case 304: return Response(status: 304)
+        case 204: return Response(status: 204, headers: .contentType("application/json"))
+        default: return .json(["code": JSON(code), "description": .string(description)], status: status)
+        }
+    }
+
+    /// The httpbin flavor's fallback for codes and weights its own parser leaves (a 1xx, bad weights).
     static func status(_ context: RouteContext) throws(HTTPError) -> Response {
         let choice = try StatusChoice.parse(context[parameter: "codes"])
         var generator = context.services.randomNumbers

@@ -35,34 +35,69 @@ enum StreamRoutes {
 
     // MARK: /drip
 
-    static func drip(_ context: RouteContext, lines: Bool) throws(HTTPError) -> Response {
+    /// Whose `/drip` this is: httpbun's (`text/octet-stream`, `Cache-Control: no-cache`, 2 s before
+    /// the first byte, its errors as text) or python httpbin's (`application/octet-stream`, no wait).
+    enum DripStyle {
+        case httpbun, httpbin
+    }
+
+    /// httpbun's usage text, after an unknown path below `/drip` or `/drip-lines`.
+    static let dripUsage = """
+        Use `/drip` or `/drip-lines` with query params:
+          duration: Total number of seconds over which to stream the data. Default: 2.
+          numbytes: Total number of bytes to stream. Default: 10.
+          code: The HTTP status code to be used in their response. Default: 200.
+          delay: An initial delay, in seconds. Default: 2.
+
+        """
+
+    static func drip(_ context: RouteContext, lines: Bool, style: DripStyle = .httpbun) throws(HTTPError) -> Response {
+        do {
+            return try dripStream(context, lines: lines, style: style)
+        } catch {
+            // httpbun's refusals are text (`numbytes must be an integer`); httpbin's flavor keeps ours.
+            guard style == .httpbun else { throw error }
+            return .text(error.message, status: error.status)
+        }
+    }
+
+    private static func dripStream(_ context: RouteContext, lines: Bool, style: DripStyle) throws(HTTPError) -> Response {
         let request = context.request
         let maximum = context.configuration.maxDuration
-        let duration: Duration
-        let delay: Duration
-        let count: Int
-        let code: Int
-        duration = try DurationParameter.parse(request.queryValue("duration") ?? "2", name: "duration", maximum: maximum)
-        // httpbun waits 2 seconds before the first byte unless told otherwise.
-        delay = try DurationParameter.parse(request.queryValue("delay") ?? "2", name: "delay", maximum: maximum)
+        // httpbun reads each as an integer (Go's Atoi); we also take decimal seconds.
+        func seconds(_ name: String, default defaultValue: String) throws(HTTPError) -> Duration {
+            let text = request.queryValue(name) ?? defaultValue
+            guard DecimalNumber.decimal(text) != nil || Int(text) != nil else { throw .badRequest("\(name) must be an integer") }
+            return try DurationParameter.parse(text, name: name, maximum: maximum)
+        }
+        func whole(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(HTTPError) -> Int {
+            if let text = request.queryValue(name), Int(text) == nil { throw .badRequest("\(name) must be an integer") }
+            return try WholeNumberParameter.parse(request.queryValue(name), name: name, default: defaultValue, range: range)
+        }
+        let duration = try seconds("duration", default: "2")
+        let delay = try seconds("delay", default: style == .httpbun ? "2" : "0")
         guard duration + delay <= maximum else {
-            return .error(400, "duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration)")
+            throw .badRequest("duration plus delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration)")
         }
         let unit = lines ? 2 : 1
-        count = try WholeNumberParameter.parse(request.queryValue("numbytes"), name: "numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit))
-        code = try WholeNumberParameter.parse(request.queryValue("code"), name: "code", default: 200, range: 200...599)
+        let count = try whole("numbytes", default: 10, range: 0...max(0, context.configuration.maxBodySize / unit))
+        let code = try whole("code", default: 200, range: 200...599)
+        var headers: HTTPHeaders
+        switch style {
+        case .httpbun: headers = ["Cache-Control": "no-cache", "Content-Type": "text/octet-stream"]
+        case .httpbin: headers = ["Content-Type": lines ? "text/plain; charset=utf-8" : "application/octet-stream"]
+        }
+        // The wait comes before the head, as both originals sleep before they answer.
         if StatusReason.forbidsBody(code) {
             // 204 and 304 cannot carry the drip; answer the status alone, after the wait.
             return Response(status: code, delay: delay + duration)
         }
         let item: [UInt8] = lines ? [UInt8(ascii: "*"), UInt8(ascii: "\n")] : [UInt8(ascii: "*")]
-        // httpbun's type for both, lines or not.
-        let contentType = "text/octet-stream"
         let chunkCount = min(count, maximumDripChunks)
         guard chunkCount > 0 else {
             // Nothing to drip: the empty body still comes after the wait the client asked for.
-            let stream = TimedStream([TimedStream.Chunk(pause: delay + duration, bytes: [])])
-            return Response(status: code, headers: ["Content-Type": contentType, "Cache-Control": "no-cache"], body: .stream(stream))
+            let stream = TimedStream([TimedStream.Chunk(pause: duration, bytes: [])])
+            return Response(status: code, headers: headers, body: .stream(stream), delay: delay)
         }
         let pause = duration / chunkCount
         var chunks: [TimedStream.Chunk] = []
@@ -73,37 +108,52 @@ enum StreamRoutes {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(items * item.count)
             for _ in 0..<items { bytes.append(contentsOf: item) }
-            chunks.append(TimedStream.Chunk(pause: index == 0 ? delay : pause, bytes: bytes))
+            chunks.append(TimedStream.Chunk(pause: index == 0 ? .zero : pause, bytes: bytes))
         }
-        // httpbin sleeps after every byte, the last one too: an empty last chunk after one more
-        // pause makes the whole answer last `delay + duration`.
+        // Both originals sleep after every byte, the last one too: an empty last chunk after one
+        // more pause makes the whole answer last `delay + duration`.
         chunks.append(TimedStream.Chunk(pause: pause, bytes: []))
-        return Response(status: code, headers: ["Content-Type": contentType, "Cache-Control": "no-cache"], body: .stream(TimedStream(chunks)))
+        return Response(status: code, headers: headers, body: .stream(TimedStream(chunks)), delay: delay)
     }
 
     // MARK: /sse
 
-    static func sse(_ context: RouteContext) throws(HTTPError) -> Response {
+    /// httpbun's events: `count` pings (ids from 1), `delay` whole seconds apart, and the pause after
+    /// the last one too, as httpbun sleeps after every event. Its 400s word each refusal; this server
+    /// also refuses a stream longer than `--max-duration`.
+    static func sse(_ context: RouteContext) -> Response {
         let request = context.request
-        let maximum = context.configuration.maxDuration
+        // Go's `strconv.Atoi` reads what Swift's `Int(_:)` reads: an optional sign and decimal digits.
+        let delaySeconds: Int
         let count: Int
-        let delay: Duration
-        count = try WholeNumberParameter.parse(request.queryValue("count"), name: "count", default: 10, range: 0...maximumEvents)
-        delay = try DurationParameter.parse(request.queryValue("delay") ?? "1", name: "delay", maximum: maximum)
+        if let text = request.queryValue("delay") {
+            guard let value = Int(text) else { return .text("Invalid delay value", status: 400) }
+            delaySeconds = value
+        } else {
+            delaySeconds = 1
+        }
+        if delaySeconds < 1 { return .text("Delay must be greater than 0", status: 400) }
+        if delaySeconds > 10 { return .text("Delay must be less than 10", status: 400) }
+        if let text = request.queryValue("count") {
+            guard let value = Int(text) else { return .text("Invalid count value", status: 400) }
+            count = value
+        } else {
+            count = 10
+        }
+        if count < 1 { return .text("Count must be greater than 0", status: 400) }
+        if count > 100 { return .text("Count must be less than 100", status: 400) }
+        let maximum = context.configuration.maxDuration
+        let delay = Duration.seconds(delaySeconds)
         guard delay * count <= maximum else {
-            return .error(400, "count × delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration): ask for fewer events or a shorter delay")
+            return .text("count × delay is longer than the server's maximum of \(DurationParameter.formatSeconds(maximum.secondsValue)) seconds (--max-duration): ask for fewer events or a shorter delay", status: 400)
         }
-        // The chunks are made now, so each timestamp is when its event is due, not when it left.
-        // Wall-clock time: SSE clients compare it with their own clocks.
-        let start = Int((context.services.now() * 1000).rounded(.down))
-        let delayMilliseconds = Int(delay.secondsValue * 1000)
-        let chunks = (0..<count).map { id -> TimedStream.Chunk in
-            let data: JSON = ["id": JSON(id), "timestamp": JSON(start + id * delayMilliseconds)]
-            let event = "event: ping\nid: \(id)\ndata: \(data.serialized(.compact))\n\n"
-            return TimedStream.Chunk(pause: id == 0 ? .zero : delay, bytes: Array(event.utf8))
+        var chunks = (1...count).map { id in
+            TimedStream.Chunk(pause: id == 1 ? .zero : delay, bytes: Array("event: ping\nid: \(id)\ndata: a ping event\n\n".utf8))
         }
+        // httpbun sleeps after the last event too: the stream ends one more delay later.
+        chunks.append(TimedStream.Chunk(pause: delay, bytes: []))
         return Response(
-            headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"],
+            headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store"],
             body: .stream(TimedStream(chunks)))
     }
 }

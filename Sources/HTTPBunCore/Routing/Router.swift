@@ -107,18 +107,30 @@ public struct Router: Sendable {
                 request.method = "GET"
                 context = RouteContext(request: request, parameters: context.parameters, settings: settings, prefixLength: context.prefixLength)
             }
-            do {
-                return try found.routes[found.index].handler(context)
-            } catch let error as HTTPError {
-                return error.response
-            } catch {
-                return HTTPError(500, "the handler failed: \(error)").response
-            }
+            return Self.call(found.routes[found.index].handler, context)
         }
         if !allowed.isEmpty {
             return settings.flavor.methodNotAllowed(context.request, Self.allowValue(allowed))
         }
+        // Routes the table's patterns cannot express (httpbun's `/any\b` regex), inside the prefix.
+        if !settings.flavor.fallbacks.isEmpty {
+            context.prefixLength = prefix.utf8.count
+            for fallback in settings.flavor.fallbacks where fallback.matches(context.routePath) {
+                return Self.call(fallback.handler, context)
+            }
+        }
         return notFound(context.request)
+    }
+
+    /// The handler's answer, with a thrown `HTTPError` as its answer and anything else a 500.
+    private static func call(_ handler: Handler, _ context: RouteContext) -> Response {
+        do {
+            return try handler(context)
+        } catch let error as HTTPError {
+            return error.response
+        } catch {
+            return HTTPError(500, "the handler failed: \(error)").response
+        }
     }
 
     /// An `Allow` value for routes that take `methods`: with `HEAD` wherever `GET` is, and `OPTIONS`

@@ -12,7 +12,7 @@ struct HostileParameterTests {
     func overflowingWeights(_ codes: String) throws {
         let response = respond("GET", "/status/" + codes)
         #expect(response.status == 400)
-        #expect(response.headers["Content-Type"] == "application/json")
+        #expect(response.headers["Content-Type"] == "text/plain; charset=utf-8", "/status refuses in httpbun's words")
     }
 
     @Test("large but finite weights still pick by weight")
@@ -25,12 +25,10 @@ struct HostileParameterTests {
     @Test(
         "absurd numbers in paths are 400 with a JSON error",
         arguments: [
-            "/bytes/-1", "/bytes/99999999999999999999",
-            "/status/99999999999999999999", "/status/-200", "/status/200:-1", "/status/200:nan", "/status/200:inf",
             "/range/-5", "/range/99999999999999999999", "/stream/-1x",
             "/links/99999999999999999999", "/cache/99999999999999999999", "/fault/truncate/99999999999999999999",
-            "/stream-bytes/99999999999999999999", "/drip?duration=1e308", "/drip?numbytes=-1", "/sse?count=99999999999999999999",
-            "/sse?delay=1e308", "/digest-auth/auth/u/p/MD5/99999999999999999999", "/unstable?failure_rate=1e308",
+            "/stream-bytes/99999999999999999999",
+            "/digest-auth/auth/u/p/MD5/99999999999999999999", "/unstable?failure_rate=1e308",
         ])
     func absurdNumbers(_ target: String) throws {
         let response = respond("GET", target)
@@ -43,11 +41,14 @@ struct HostileParameterTests {
         "absurd numbers where httpbun words the refusal: its text 400, or its 404 for a count that is not digits",
         arguments: [
             "/delay/1e308", "/delay/-1", "/delay/nan", "/delay/inf", "/delay/0x10", "/delay/0x1p3", "/delay/infinity",
-            "/redirect/99999999999999999999", "/redirect/-1",
+            "/redirect/99999999999999999999", "/redirect/-1", "/drip?duration=1e308", "/drip?numbytes=-1",
+            "/bytes/-1", "/bytes/99999999999999999999",
+            "/status/99999999999999999999", "/status/-200", "/status/200:-1", "/status/200:nan", "/status/200:inf",
+            "/sse?count=99999999999999999999", "/sse?delay=1e308",
         ])
     func absurdNumbersInHTTPBunWords(_ target: String) throws {
         let response = respond("GET", target)
-        #expect(response.status == (target == "/redirect/-1" ? 404 : 400), "\(target) answered \(response.status)")
+        #expect(response.status == (["/redirect/-1", "/status/-200"].contains(target) ? 404 : 400), "\(target) answered \(response.status)")
         #expect(response.headers["Content-Type"] == "text/plain; charset=utf-8", "\(target)")
         #expect(response.delay == .zero)
         #expect(response.headers["Location"] == nil)

@@ -33,8 +33,12 @@ struct CatalogueTests {
         for endpoint in flavor.endpoints {
             // The path the home page links to: every example must reach its own endpoint.
             let path = endpoint.examplePath
-            // /fault/close answers nothing at all; /hidden-basic-auth hides itself with a 404.
+            // /fault/close answers nothing at all; /hidden-basic-auth hides itself with a 404. httpbun
+            // answers bare /digest-auth and /bearer with a 404 that says what the path needs, and
+            // httpbin has no bare /digest-auth or /bytes (Flask's 404).
             guard endpoint.pattern != "/fault/close", endpoint.family != .auth || !endpoint.pattern.hasPrefix("/hidden") else { continue }
+            let notFoundByDesign = ["/digest-auth"] + (flavor == .httpbun ? ["/bearer"] : ["/bytes"])
+            guard !notFoundByDesign.contains(endpoint.pattern) else { continue }
             let method = endpoint.methods?.first ?? "GET"
             let answer = router.respond(to: Request(method: method, target: path, headers: ["Host": "h"]))
             #expect(answer.status != 404 && answer.status != 405 && answer.status < 500, "\(flavor) \(method) \(path): \(answer.status)")
@@ -171,6 +175,7 @@ struct HomePageTests {
         #expect(Catalogue.endpoints.first { $0.pattern == "/digest-auth/{qop}/{user}/{passwd}" }?.examplePath
             == "/digest-auth/auth/user/passwd")
         let json = Catalogue.endpoints.first { $0.pattern == "/drip" }!.json
-        #expect(json["methods"] == ["GET"] && json["example"] == "/drip" && json["query"]?[0]?["name"] == "numbytes")
+        #expect(json["methods"] == .null && json["example"] == "/drip" && json["query"]?[0]?["name"] == "numbytes", "any method: null")
+        #expect(Catalogue.endpoints.first { $0.pattern == "/json" }!.json["methods"] == ["GET"])
     }
 }

@@ -29,8 +29,8 @@ struct DecimalNumberTests {
     func signedNumbersAreRefusedEverywhere() throws {
         for target in [
             "/cache/+60", "/fault/truncate/+10",
-            "/status/+200", "/bytes/+5", "/links/+3", "/links/3/+1",
-            "/stream/+2", "/drip?numbytes=+2", "/sse?count=+2", "/unstable?failure_rate=+0.5",
+            "/links/+3", "/links/3/+1",
+            "/stream/+2", "/unstable?failure_rate=+0.5",
             "/unstable?failure_rate=5e-1", "/digest-auth/auth/u/p/MD5/+2",
         ] {
             let response = respond("GET", target)
@@ -42,6 +42,11 @@ struct DecimalNumberTests {
         for target in ["/redirect/+2", "/relative-redirect/+2", "/absolute-redirect/+2"] {
             #expect(respond("GET", target).status == 404, "\(target)")
         }
+        #expect(respond("GET", "/drip?numbytes=+2").status == 400)
+        // httpbun's /status pattern takes no +; its /bytes reads the unescaped " 5"; a + in a query is a space.
+        #expect(respond("GET", "/status/+200").bodyText == "404 page not found\n")
+        #expect(respond("GET", "/bytes/+5").bodyText == "Invalid size:  5")
+        #expect(respond("GET", "/sse?count=+2").bodyText == "Invalid count value")
         for target in ["/delay/+1", "/delay/1e0"] {
             let response = respond("GET", target)
             #expect(response.status == 400, "\(target)")

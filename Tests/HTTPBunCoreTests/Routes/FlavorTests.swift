@@ -115,7 +115,7 @@ struct FlavorTests {
         #expect(echo["form"] == ["note": "hi"])
         #expect(echo["data"] == "")
         let bunFiles = try bun("POST", "/post", headers: headers, body: body).json["files"]
-        #expect(bunFiles?["f"]?.arrayValue?.count == 2)
+        #expect(bunFiles?["f"]?["filename"] == "a.txt", "httpbun shows a field's first file")
         #expect(bunFiles?["img"]?["filename"] == "x.png")
     }
 
@@ -171,7 +171,7 @@ struct FlavorTests {
             #expect(try refused.json["error"]?.stringValue?.contains("weight") == true, "\(weights)")
         }
         #expect(try bun("GET", "/status/418").json == ["code": 418, "description": "I'm a teapot"])
-        #expect(bun("GET", "/status/308").headers["Location"] == "/redirect/1")
+        #expect(bun("GET", "/status/308").headers["Location"] == nil, "httpbun sends no Location")
     }
 
     @Test("unknown routes, strict slashes and wrong methods get Flask's pages; httpbun's are Go's")
@@ -213,7 +213,7 @@ struct FlavorTests {
         #expect(set.status == 302)
         #expect(set.headers.values(for: "Set-Cookie") == ["a=1; Path=/"])
         #expect(set.bodyText.contains("<a href=\"/cookies\">/cookies</a>"))
-        #expect(bun("GET", "/cookies/set?a=1&a=2").headers.values(for: "Set-Cookie") == ["a=1; Path=/", "a=2; Path=/"])
+        #expect(bun("GET", "/cookies/set?a=1&a=2").headers.values(for: "Set-Cookie") == ["a=1; Path=/"], "httpbun too: values[0]")
         let headers: HTTPHeaders = ["Host": "example.com", "Cookie": "__utma=1; keep=2"]
         #expect(try bin("GET", "/cookies", headers: headers).json == ["cookies": ["keep": "2"]])
         #expect(try bun("GET", "/cookies", headers: headers).json == ["cookies": ["__utma": "1", "keep": "2"]])
@@ -320,7 +320,8 @@ struct FlavorTests {
     func base64() {
         #expect(bin("GET", "/base64/aGk_dGhlcmU-").bodyText == "hi?there>")
         #expect(bin("GET", "/base64/aGk").bodyText == "Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l")
-        #expect(bun("GET", "/base64/aGk").bodyText == "hi")
+        #expect(bun("GET", "/base64/aGk=").bodyText == "hi")
+        #expect(bun("GET", "/base64/aGk").status == 400, "httpbun's decoder wants the padding")
         #expect(bun("GET", "/base64/!!!").status == 400)
     }
 

@@ -58,12 +58,12 @@ struct BadInputLiveTests {
         let bigChunk = raw("ffff\r\n") + Array(repeating: 0x61, count: 0xffff) + raw("\r\n")
         let overLimitChunks = Array(repeating: bigChunk, count: maxBodySize / 0xffff + 2).flatMap { $0 } + raw("0\r\n\r\n")
         return [
-            Case(name: "status weights overflowing to infinity", bytes: request("/status/200:1e308,500:1e308"), expectation: .json(400)),
+            Case(name: "status weights overflowing to infinity", bytes: request("/status/200:1e308,500:1e308"), expectation: .text(400, "status weights add up")),
             Case(name: "/delay/1e308", bytes: request("/delay/1e308"), expectation: .text(400, "Invalid delay")),
             Case(name: "/delay/0x10", bytes: request("/delay/0x10"), expectation: .text(400, "Invalid delay")),
-            Case(name: "/bytes/-1", bytes: request("/bytes/-1"), expectation: .json(400)),
-            Case(name: "/status/99999999999999999999", bytes: request("/status/99999999999999999999"), expectation: .json(400)),
-            Case(name: "/drip?duration=1e308", bytes: request("/drip?duration=1e308"), expectation: .json(400)),
+            Case(name: "/bytes/-1", bytes: request("/bytes/-1"), expectation: .text(400, "Size can't be less than 0")),
+            Case(name: "/status/99999999999999999999", bytes: request("/status/99999999999999999999"), expectation: .text(400, "Invalid status code: 99999999999999999999")),
+            Case(name: "/drip?duration=1e308", bytes: request("/drip?duration=1e308"), expectation: .text(400, "duration must be an integer")),
             Case(name: "target that is not a path", bytes: raw("GET get HTTP/1.1\r\nHost: x\r\n\r\n"), expectation: .json(400)),
             Case(name: "control bytes in the target", bytes: raw("GET /anything/\u{1b}[31m HTTP/1.1\r\nHost: x\r\n\r\n"), expectation: .json(400)),
             Case(name: "unknown method", bytes: request("FROB", "/get"), expectation: .text(405, "")),
