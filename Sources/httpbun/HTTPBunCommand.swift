@@ -147,7 +147,7 @@ struct HTTPBunCommand: ParsableCommand {
     func run() throws {
         if listEndpoints {
             let flavor = ServerConfiguration.Flavor(rawValue: self.flavor)!
-            print(flavor.endpoints.map { $0.json.serialized(.compact) }.joined(separator: "\n"))
+            print(flavor.listedEndpoints.map { $0.json.serialized(.compact) }.joined(separator: "\n"))
             return
         }
         if healthcheck {

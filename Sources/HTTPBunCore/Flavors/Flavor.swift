@@ -17,6 +17,9 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
     /// The catalogue as this flavor serves it: each endpoint an override names takes the
     /// override's methods and handler, in the catalogue's order.
     public let endpoints: [Endpoint]
+    /// The endpoints a page or document lists: `endpoints` without those the flavor routes only to
+    /// answer "not here" (httpbun's bare `/bearer`, a 404 that names the right path).
+    public let listedEndpoints: [Endpoint]
     /// What every answer gets on its way out (CORS, mostly; httpbun's Location guard).
     let decorate: @Sendable (inout Response, Request, ServerConfiguration) -> Void
     /// The answer to `OPTIONS` on a route (before `decorate`); nil when the route's handler answers
@@ -35,13 +38,16 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
         name: String, overrides: [FlavorRoute], decorate: @escaping @Sendable (inout Response, Request, ServerConfiguration) -> Void,
         preflight: (@Sendable (Request) -> Response)?, notFound: @escaping @Sendable (Request) -> Response,
         methodNotAllowed: @escaping @Sendable (Request, String) -> Response,
-        refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)? = nil, fallbacks: [FlavorFallback] = []
+        refusesPath: (@Sendable (Substring, Route, [String: String]) -> Bool)? = nil, fallbacks: [FlavorFallback] = [],
+        unlisted: Set<String> = []
     ) {
         self.rawValue = name
         self.overrides = overrides
-        self.endpoints = Catalogue.endpoints.map { endpoint in
+        let endpoints = Catalogue.endpoints.map { endpoint in
             overrides.first { $0.pattern == endpoint.pattern }.map(endpoint.replaced) ?? endpoint
         }
+        self.endpoints = endpoints
+        self.listedEndpoints = endpoints.filter { !unlisted.contains($0.pattern) }
         self.decorate = decorate
         self.preflight = preflight
         self.notFound = notFound

@@ -20,7 +20,9 @@ extension Flavor {
                 let extra = context.routePath.drop { $0 != "/" }.dropFirst().drop { $0 != "/" }
                 return .text("Unknown extra path: " + PercentCoding.decode(extra, plusAsSpace: true) + "\n" + StreamRoutes.dripUsage, status: 400)
             }),
-        ])
+        ],
+        // Routed only to say where to go instead (httpbun's 404 texts): nothing to list.
+        unlisted: ["/bearer", "/digest-auth"])
 }
 
 /// The answers httpbun gives outside its handlers (`ex.New` and `Exchange.Finish` in httpbun's Go).

@@ -28,7 +28,7 @@ enum HomeRoutes {
             flavor, version \(HTMLEscaping.escape(HTTPBunVersion.current)).</p>
 
             """
-        let endpoints = flavor.endpoints
+        let endpoints = flavor.listedEndpoints
         let families = Endpoint.Family.allCases.filter { family in endpoints.contains { $0.family == family } }
         html += "<nav><p>" + families.map { "<a href=\"#\(anchor($0))\">\(HTMLEscaping.escape($0.rawValue))</a>" }
             .joined(separator: " · ") + "</p></nav>\n"
