@@ -99,9 +99,9 @@ public enum Catalogue {
           example: "/redirect?url=/get", RedirectRoutes.redirectTo),
 
         // MARK: Caching
-        E(.caching, any, "/cache", "304 when the request is conditional, else the echo with Last-Modified and ETag.", CachingRoutes.cache),
+        E(.caching, any, "/cache", "304 when the request sends If-Modified-Since or If-None-Match, else the echo.", CachingRoutes.cache),
         E(.caching, any, "/cache/{n}", "The echo with Cache-Control: public, max-age=n.", CachingRoutes.cacheFor),
-        E(.caching, any, "/etag/{etag}", "Answers If-None-Match and If-Match against this ETag.", CachingRoutes.etag),
+        E(.caching, any, "/etag/{etag}", "304 when If-None-Match is this tag exactly, else the echo.", CachingRoutes.httpbunETag),
 
         E(.responseHeaders, any, "/response-headers", "Each query argument becomes a response header, listed in the body.",
           query: [.init("{name}", "a header to send, as name=value")]) { ResponseHeaderRoutes.respond($0, shape: .httpbun) },
@@ -163,8 +163,8 @@ public enum Catalogue {
         E(.formats, any, "/html", "An HTML page.") { _ in .text(ContentRoutes.html, contentType: "text/html; charset=utf-8") },
         E(.formats, get, "/json", "A JSON document.") { _ in .json(ContentRoutes.slideshow) },
         E(.formats, get, "/xml", "An XML document.") { _ in .text(ContentRoutes.xml, contentType: "application/xml") },
-        E(.formats, any, "/robots.txt", "A robots.txt.") { _ in .text(ContentRoutes.robots, contentType: "text/plain; charset=utf-8") },
-        E(.formats, any, "/deny", "A page robots.txt denies.") { _ in .text(ContentRoutes.deny, contentType: "text/plain; charset=utf-8") },
+        E(.formats, any, "/robots.txt", "A robots.txt.") { _ in .text(ContentRoutes.httpbunRobots, contentType: "text/plain; charset=utf-8") },
+        E(.formats, any, "/deny", "A page robots.txt denies.") { _ in .text(ContentRoutes.httpbunDeny, contentType: "text/plain; charset=utf-8") },
         E(.formats, get, "/forms/post", "An HTML form that posts to /post.") {
             .text(ContentRoutes.form(prefix: $0.configuration.normalizedPathPrefix), contentType: "text/html; charset=utf-8")
         },

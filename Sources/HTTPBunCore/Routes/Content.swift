@@ -87,21 +87,24 @@ enum ContentRoutes {
 
         """
 
+    /// python httpbin's `/robots.txt`.
     static let robots = "User-agent: *\nDisallow: /deny\n"
 
-    static let deny = #"""
+    /// httpbun's `/deny` and `/robots.txt`, byte for byte (no final newline).
+    static let httpbunDeny = #"""
 
-              .--------.
-             /  .----.  \
-            |  /  ..  \  |
-            |  \  --  /  |
-             \  '----'  /
-              '--------'
-                 |  |
-            ____/    \____
-         YOU SHOULDN'T BE HERE
-
+                  .-''''''-.
+                .' _      _ '.
+               /   O      O   \
+              :                :
+              |                |
+              :       __       :
+               \  .-"`  `"-.  /
+                '.          .'
+                  '-......-'
+             YOU SHOULDN'T BE HERE
         """#
+    static let httpbunRobots = "User-agent: *\nDisallow: /deny\nDisallow: /mix/\nDisallow: /run/"
 
     /// A pizza order form, like httpbin's, that posts to this server's `/post` (under the path prefix).
     static func form(prefix: String) -> String {
@@ -142,15 +145,16 @@ enum ContentRoutes {
 
     /// `n` links to `/links/{n}/{i}`; the page's own offset is plain text. `/links/{n}` is offset 0
     /// served directly: httpbin redirects it to `/links/{n}/0`, but a page is what the spec asks.
+    /// httpbun's `/links/{n}[/{offset}]`: digits as sent, or no route at all (its `\d+`).
     static func links(_ context: RouteContext) -> Response {
+        let numbers = context.routePath.split(separator: "/").dropFirst()
+        guard numbers.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }) else { return HTTPBunShape.notFound }
         let countText = context[parameter: "n"]
         guard let count = DecimalNumber.whole(countText), count <= maximumLinks else {
-            return .error(400, "invalid link count \"\(countText)\": use a whole number from 0 to \(maximumLinks)")
+            return .text("Link count can't be greater than \(maximumLinks) on this server", status: 400)
         }
-        let offsetText = context.parameters["offset"] ?? "0"
-        guard let offset = DecimalNumber.whole(offsetText) else {
-            return .error(400, "invalid link offset \"\(offsetText)\": use a whole number from 0 to \(max(count - 1, 0))")
-        }
+        // httpbun ignores a failed conversion (an offset too large for an integer is 0).
+        let offset = DecimalNumber.whole(context.parameters["offset"] ?? "0") ?? 0
         return linksPage(count: count, current: offset, prefix: context.configuration.normalizedPathPrefix)
     }
 

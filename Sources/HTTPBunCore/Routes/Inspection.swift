@@ -17,7 +17,10 @@ enum InspectionRoutes {
 
     /// The body back, with the request's content type.
     static func payload(_ context: RouteContext) -> Response {
-        let contentType = context.request.headers.first("Content-Type") ?? "application/octet-stream"
-        return .bytes(context.request.body, contentType: contentType)
+        // httpbun copies the request's Content-Type fields, or none: a body without one goes out
+        // untyped (Go does not sniff a response whose Content-Type key it was given).
+        var response = Response(body: .bytes(context.request.body))
+        for value in context.request.headers.values(for: "Content-Type") { response.headers.add("Content-Type", value) }
+        return response
     }
 }

@@ -2,106 +2,60 @@
 import JSONValue
 import Testing
 
-@Suite("/cache, /cache/{n}, /etag/{etag}")
+@Suite("/cache, /cache/{n}, /etag/{etag}, as httpbun answers them")
 struct CachingTests {
-    @Test("/cache without validators: the echo object with Last-Modified and ETag")
+    @Test("/cache without validators: the echo object, no validators of its own")
     func fresh() throws {
         let response = respond("GET", "/cache?a=1")
         #expect(response.status == 200)
         #expect(try response.json["args"] == ["a": "1"])
         #expect(try response.json["url"] == "http://example.com/cache?a=1")
-        let lastModified = try #require(response.headers["Last-Modified"])
-        #expect(lastModified.utf8.count == 29)
-        #expect(lastModified.hasSuffix(" GMT"))
-        let etag = try #require(response.headers["ETag"])
-        #expect(etag.utf8.count == 34 && etag.hasPrefix("\"") && etag.hasSuffix("\""))
-        #expect(etag.utf8.dropFirst().dropLast().allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        #expect(response.headers["Last-Modified"] == nil)
+        #expect(response.headers["ETag"] == nil)
     }
 
-    @Test("/cache with If-Modified-Since or If-None-Match: 304 without a body; 412 for other methods")
-    func conditional() throws {
-        for headers: HTTPHeaders in [["If-Modified-Since": "Sat, 29 Oct 1994 19:43:31 GMT"], ["If-None-Match": "\"x\""], ["if-none-match": ""]] {
-            let response = respond("GET", "/cache", headers: headers)
-            #expect(response.status == 304, "\(headers)")
-            #expect(response.bodyBytes.isEmpty)
-            #expect(response.headers["Last-Modified"] == nil)
-            #expect(respond("HEAD", "/cache", headers: headers).status == 304)
-            let post = respond("POST", "/cache", headers: headers)
-            #expect(post.status == 412)
-            #expect(try post.json["error"] != nil)
+    @Test("/cache with a non-empty If-Modified-Since or If-None-Match: 304 without a body, whatever the method")
+    func conditional() {
+        for (name, value) in [("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT"), ("If-None-Match", "anything"), ("if-none-match", "\"x\"")] {
+            for method in ["GET", "POST", "DELETE"] {
+                let response = respond(method, "/cache", headers: ["Host": "h", name: value])
+                #expect(response.status == 304, "\(method) \(name)")
+                #expect(response.bodyBytes.isEmpty)
+            }
         }
+        #expect(respond("GET", "/cache", headers: ["Host": "h", "If-None-Match": ""]).status == 200, "an empty value is none")
     }
 
-    @Test("/cache/{n}: Cache-Control public, max-age=n with the echo object")
+    @Test("/cache/{n}: Cache-Control public, max-age=n with the digits as sent; anything else is no route")
     func maxAge() throws {
-        let response = respond("GET", "/cache/60")
+        let response = respond("GET", "/cache/60?x=1")
         #expect(response.status == 200)
         #expect(response.headers["Cache-Control"] == "public, max-age=60")
-        #expect(try response.json["method"] == "GET")
-        #expect(respond("GET", "/cache/0").headers["Cache-Control"] == "public, max-age=0")
-        #expect(respond("GET", "/cache/2147483648").status == 200)
-        for bad in ["-1", "abc", "2147483649", "99999999999999999999", "1.5", "%20", "%EF%BC%91"] {
-            let invalid = respond("GET", "/cache/" + bad)
-            #expect(invalid.status == 400, "\(bad)")
-            #expect(invalid.headers["Cache-Control"] == nil)
-            #expect(try invalid.json["error"]?.stringValue?.contains("max-age") == true)
-        }
-    }
-
-    @Test("/etag/{etag}: 200 with the tag when no condition holds")
-    func etag() throws {
-        let response = respond("GET", "/etag/abc?x=1")
-        #expect(response.status == 200)
-        #expect(response.headers["ETag"] == "\"abc\"")
         #expect(try response.json["args"] == ["x": "1"])
-        #expect(respond("GET", "/etag/abc", headers: ["If-None-Match": "\"abcd\", W/\"ab\""]).status == 200)
-        #expect(respond("GET", "/etag/%C3%A9t%C3%A9").headers["ETag"] == "\"été\"", "obs-text is allowed in a tag")
-    }
-
-    @Test("If-None-Match lists, weak tags, bare tags and * match: 304 with the ETag")
-    func ifNoneMatch() throws {
-        for value in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "\"x\",W/\"abc\" , \"y\"", "*", "abc", " \"a,b\", \"abc\""] {
-            let response = respond("GET", "/etag/abc", headers: ["If-None-Match": value])
-            #expect(response.status == 304, "\(value)")
-            #expect(response.bodyBytes.isEmpty)
-            #expect(response.headers["ETag"] == "\"abc\"")
-        }
-        let split = respond("GET", "/etag/abc", headers: HTTPHeaders([("If-None-Match", "\"x\""), ("If-None-Match", "\"abc\"")]))
-        #expect(split.status == 304, "several header lines form one list")
-        #expect(respond("PUT", "/etag/abc", headers: ["If-None-Match": "*"]).status == 412)
-    }
-
-    @Test("If-Match not listing the tag (strong comparison): 412; listing it or *: 200")
-    func ifMatch() throws {
-        for value in ["\"x\"", "W/\"abc\"", "\"abcd\", \"ab\"", ""] {
-            let response = respond("GET", "/etag/abc", headers: ["If-Match": value])
-            #expect(response.status == 412, "\(value)")
-            #expect(try response.json["error"]?.stringValue?.contains("If-Match") == true)
-        }
-        for value in ["\"abc\"", "\"x\", \"abc\"", "*"] {
-            #expect(respond("GET", "/etag/abc", headers: ["If-Match": value]).status == 200, "\(value)")
-        }
-        let both = respond("GET", "/etag/abc", headers: ["If-Match": "\"x\"", "If-None-Match": "\"abc\""])
-        #expect(both.status == 412, "If-Match is evaluated first")
-    }
-
-    @Test("tags that cannot be sent in a header: 400")
-    func invalidTag() throws {
-        for bad in ["a%22b", "a%20b", "a%0D%0AX-Injected:%201", "%00", "a%09b", "a%7Fb"] {
-            let response = respond("GET", "/etag/" + bad)
-            #expect(response.status == 400, "\(bad)")
-            #expect(response.headers["ETag"] == nil)
+        #expect(respond("GET", "/cache/010").headers["Cache-Control"] == "public, max-age=010")
+        #expect(respond("GET", "/cache/99999999999999999999").headers["Cache-Control"] == "public, max-age=99999999999999999999")
+        for bad in ["abc", "-1", "1.5", "%31"] {
+            let refused = respond("GET", "/cache/" + bad)
+            #expect(refused.status == 404, "\(bad)")
+            #expect(refused.bodyText == "404 page not found\n")
         }
     }
 
-    @Test("entity-tag lists parse quoted commas, weak markers and *")
-    func parsing() {
-        #expect(
-            EntityTagCondition.parse(["W/\"a,b\", c ,\"\""])
-                == .tags([.init(opaque: "a,b", isWeak: true), .init(opaque: "c"), .init(opaque: "")]))
-        #expect(EntityTagCondition.parse([" * "]) == .any)
-        #expect(EntityTagCondition.parse(["\"unterminated"]) == .tags([.init(opaque: "unterminated")]))
-        #expect(EntityTagCondition.parse([]) == .tags([]))
+    @Test("/etag/{etag}: 304 when the last If-None-Match is the tag exactly, else the echo without an ETag")
+    func etag() throws {
+        let plain = respond("GET", "/etag/abc")
+        #expect(plain.status == 200)
+        #expect(plain.headers["ETag"] == nil)
+        #expect(try plain.json["url"] == "http://example.com/etag/abc")
+        #expect(respond("GET", "/etag/abc", headers: ["Host": "h", "If-None-Match": "abc"]).status == 304)
+        #expect(respond("PUT", "/etag/abc", headers: ["Host": "h", "If-None-Match": "abc"]).status == 304)
+        #expect(respond("GET", "/etag/abc", headers: ["Host": "h", "If-None-Match": "abc", "if-none-match": "zzz"]).status == 200, "the last one counts")
+        // httpbun compares the value as sent: a quoted, weak, listed or * tag is another value.
+        for value in ["\"abc\"", "W/\"abc\"", "abc, def", "*"] {
+            #expect(respond("GET", "/etag/abc", headers: ["Host": "h", "If-None-Match": value]).status == 200, "\(value)")
+        }
+        #expect(respond("GET", "/etag/abc", headers: ["Host": "h", "If-Match": "nope"]).status == 200, "If-Match is not read")
+        #expect(respond("GET", "/etag/a%22b").status == 200)
     }
 
     @Test("HTTP dates in IMF-fixdate form, across leap years and before 1970")
@@ -111,9 +65,5 @@ struct CachingTests {
         #expect(HTTPDate.format(secondsSinceEpoch: 951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
         #expect(HTTPDate.format(secondsSinceEpoch: -1) == "Wed, 31 Dec 1969 23:59:59 GMT")
         #expect(HTTPDate.format(secondsSinceEpoch: 4_102_444_800) == "Fri, 01 Jan 2100 00:00:00 GMT")
-        // The router's injected clock, not the machine's, dates the answer.
-        #expect(respond("GET", "/cache").headers["Last-Modified"] == "Thu, 01 Jan 2026 00:00:00 GMT")
-        let later = Router(services: RouteServices(now: { 784_111_777.9 })).respond(to: Request(method: "GET", target: "/cache"))
-        #expect(later.headers["Last-Modified"] == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 }

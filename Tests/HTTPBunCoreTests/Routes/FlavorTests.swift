@@ -347,8 +347,8 @@ struct FlavorTests {
         let failed = bin("GET", "/etag/abc", headers: ["Host": "h", "If-Match": "\"x\""])
         #expect(failed.status == 412)
         #expect(failed.bodyBytes.isEmpty)
-        #expect(bun("GET", "/etag/abc").headers["ETag"] == "\"abc\"")
-        #expect(bun("GET", "/cache").headers["ETag"]?.hasPrefix("\"") == true)
+        #expect(bun("GET", "/etag/abc").headers["ETag"] == nil, "httpbun sends no ETag")
+        #expect(bun("GET", "/cache").headers["ETag"] == nil)
     }
 
     @Test("URL text helpers quote and partially unquote as python and werkzeug do")

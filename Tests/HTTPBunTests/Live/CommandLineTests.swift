@@ -203,15 +203,15 @@ struct CommandLineTests {
         #expect(invalid.errorText.contains("--tls-cert and --tls-key go together"))
     }
 
-    @Test("--list-endpoints prints the flavor's catalogue as JSON lines and serves nothing", arguments: Flavor.allCases)
+    @Test("--list-endpoints prints the flavor's listed endpoints as JSON lines and serves nothing", arguments: Flavor.allCases)
     func listEndpoints(flavor: Flavor) throws {
         let command = try RunningCommand(["--list-endpoints", "--flavor", flavor.rawValue])
         let text = String(decoding: command.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         command.process.waitUntilExit()
         #expect(command.process.terminationStatus == 0)
         let lines = try text.split(separator: "\n").map { try JSON.parse(Array($0.utf8)) }
-        #expect(lines.compactMap { $0["pattern"]?.stringValue } == flavor.endpoints.map(\.pattern))
-        #expect(lines.compactMap { $0["example"]?.stringValue } == flavor.endpoints.map(\.examplePath))
+        #expect(lines.compactMap { $0["pattern"]?.stringValue } == flavor.listedEndpoints.map(\.pattern))
+        #expect(lines.compactMap { $0["example"]?.stringValue } == flavor.listedEndpoints.map(\.examplePath))
         #expect(lines.allSatisfy { !($0["summary"]?.stringValue ?? "").isEmpty })
     }
 
