@@ -422,20 +422,8 @@ enum HTTPBinRoutes {
     /// httpbin's template byte for byte: a space after `<slideshow`, no final newline.
     static let xml = String(ContentRoutes.xml.replacing("<slideshow\n", with: "<slideshow \n").dropLast())
 
-    static let angryASCII = #"""
-
-                  .-''''''-.
-                .' _      _ '.
-               /   O      O   \
-              :                :
-              |                |
-              :       __       :
-               \  .-"`  `"-.  /
-                '.          .'
-                  '-......-'
-             YOU SHOULDN'T BE HERE
-
-        """#
+    /// The face httpbun draws too; httpbin ends it with a newline.
+    static let angryASCII = ContentRoutes.httpbunDeny + "\n"
 
     static func linksRedirect(_ context: RouteContext) throws(HTTPError) -> Response {
         guard let count = wholeNumber(context[parameter: "n"]) else { return HTTPBinShape.notFound() }

@@ -90,7 +90,8 @@ enum ContentRoutes {
     /// python httpbin's `/robots.txt`.
     static let robots = "User-agent: *\nDisallow: /deny\n"
 
-    /// httpbun's `/deny` and `/robots.txt`, byte for byte (no final newline).
+    /// httpbun's `/deny` and `/robots.txt`, byte for byte (no final newline; httpbin's face is the
+    /// same with one).
     static let httpbunDeny = #"""
 
                   .-''''''-.
