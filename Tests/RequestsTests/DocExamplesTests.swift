@@ -182,8 +182,8 @@ enum DocExamples {
         @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
         _ = try await Requests.get(base + "/basic-auth/user/pass", auth: .basic("user", "pass"))
         _ = try await Requests.get(base + "/digest-auth/auth/user/pass/SHA-256", auth: .digest("user", "pass"))
-        _ = try await Requests.get(base + "/bearer", headers: ["Authorization": "Bearer \(token)"])
-        _ = try await Requests.get(base + "/bearer", auth: .bearer(token))
+        _ = try await Requests.get(base + "/bearer/\(token)", headers: ["Authorization": "Bearer \(token)"])
+        _ = try await Requests.get(base + "/bearer/\(token)", auth: .bearer(token))
         _ = try await Requests.get(base + "/headers", headers: ["X-API-Key": "my_api_key"])
         _ = try await Requests.get(base + "/get", params: ["api_key": "my_api_key"])
 
@@ -291,6 +291,7 @@ enum DocExamples {
 }
 
 /* The generator: save as gen.py, run `python3 gen.py` from the repository root:
+
 
 # Regenerates Tests/RequestsTests/DocExamplesTests.swift from docs/client.md.
 import json, re, pathlib
