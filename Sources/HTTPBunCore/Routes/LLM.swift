@@ -12,11 +12,10 @@ import JSONValue
 /// Bodies are read as Go's `json.Unmarshal` reads them into httpbun's structs, so a 400 carries Go's
 /// words. The clock and the ids come from the route services, so a test's answers repeat.
 ///
-/// Where we differ from httpbun (docs/flavors.md): a negative `n` is a 400 (httpbun's handler
-/// panics and the connection drops); answers larger than `--max-body-size` and streams longer
-/// than `--max-duration` are 400s; bodies are not cut at 10,000 bytes.
+/// Where we differ from httpbun, and why: docs/flavors.md, "LLM mocks" (a negative `n`, answers
+/// past `--max-body-size`, streams past `--max-duration`, bodies past 10,000 bytes).
 enum LLMRoutes {
-    /// The pause httpbun makes after each streamed event but the last.
+    /// The pause httpbun makes after a streamed event (after most: each stream shows where).
     static let eventPause: Duration = .milliseconds(50)
 
     /// Whose error shapes an endpoint answers with.
@@ -104,8 +103,9 @@ enum LLMRoutes {
         return prefix + RandomIdentifiers.hex(byteCount: 12, using: &generator)
     }
 
-    /// A 400 when an answer of about `bytes` bytes would pass `--max-body-size`, or a stream of
-    /// `pauses` pauses of 50 ms `--max-duration`: httpbun has no limit, but a 10,000-byte body.
+    /// A 400 when an answer of about `bytes` bytes would pass `--max-body-size`, or a stream with
+    /// `pauses` pauses of 50 ms would last longer than `--max-duration`. httpbun has no limits but
+    /// its 10,000-byte cut of request bodies.
     static func tooLarge(bytes: Int, pauses: Int = 0, _ context: RouteContext) -> Response? {
         let maximumBytes = context.configuration.maxBodySize
         if bytes > maximumBytes {
