@@ -6,7 +6,7 @@ import JSONValue
 /// and stream `json.Marshal`'s escapes.
 ///
 /// ```swift
-/// GoJSON.parse(Array("not json".utf8))   // .failure: invalid character 'o' in literal null (expecting 'u')
+/// GoJSON.parse(Array("not json".utf8), fields: ["model"])   // .failure: invalid character 'o' in literal null (expecting 'u')
 /// GoJSON.marshal(["b": "<", "a": 1])     // {"a":1,"b":"\u003c"}
 /// GoJSON.print(["k": 1e6])               // map[k:1e+06], as fmt's %v
 /// ```
@@ -18,19 +18,105 @@ enum GoJSON {
 
     // MARK: Reading
 
-    /// The value `json.Unmarshal` reads from `bytes` before it looks at the target type, or Go's
+    /// What `json.Unmarshal` reads from `bytes` into a struct whose JSON fields are `names`, or Go's
     /// syntax error (`invalid character 'x' looking for beginning of value`, `unexpected end of
     /// JSON input`). Bytes that are not UTF-8 inside strings become U+FFFD, one per byte, as in Go.
     ///
-    /// One difference: Go reads up to 10000 levels of nesting; this reads `JSON.maximumNestingDepth`
-    /// (512) and refuses deeper values, which its tree could not hold safely.
-    static func parse(_ bytes: [UInt8]) -> Result<JSON, Failure> {
+    /// Only what the struct can hold is parsed, as Go only decodes that: of an object, the members
+    /// whose keys name a field (exactly or without case, `GoUnmarshal.fold`), in order and with
+    /// repeats kept, since Go reads each in turn; the others are skipped unread, whatever their
+    /// depth. Of any other value only the kind matters (Go's error names it), so an empty value of
+    /// that kind stands in. A field's value nested deeper than `JSON.maximumNestingDepth` (512) is
+    /// refused, where Go reads 10,000 levels: the tree could not hold it safely.
+    static func parse(_ bytes: [UInt8], fields names: [String]) -> Result<JSON, Failure> {
         if let message = syntaxError(in: bytes) { return .failure(Failure(message: message)) }
-        do {
-            return .success(try JSON.parse(replacingInvalidUTF8(bytes)))
-        } catch {
-            // Only nesting deeper than the tree takes gets here: Go's scanner let the text through.
-            return .failure(Failure(message: "\(error)"))
+        let text = replacingInvalidUTF8(bytes)
+        var cursor = Cursor(bytes: text)
+        cursor.skipSpace()
+        switch text[cursor.index] {
+        case UInt8(ascii: "{"): break
+        case UInt8(ascii: "["): return .success(.array([]))
+        case UInt8(ascii: "\""): return .success(.string(""))
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .success(.bool(false))
+        case UInt8(ascii: "n"): return .success(.null)
+        default: return .success(.number("0"))
+        }
+        let folded = Set(names.map(GoUnmarshal.fold))
+        var members = JSONObject()
+        for (keyRange, valueRange) in cursor.members() {
+            guard case .string(let key)? = try? JSON.parse(text[keyRange]),
+                names.contains(key) || folded.contains(GoUnmarshal.fold(key))
+            else { continue }
+            // Go's scanner passed the text, so only nesting past the parser's limit fails here.
+            guard let value = try? JSON.parse(text[valueRange]) else {
+                return .failure(Failure(
+                    message: "\(key) is nested deeper than \(JSON.maximumNestingDepth) levels, more than this server reads"))
+            }
+            members.appendUnchecked(key, value)
+        }
+        return .success(.object(members))
+    }
+
+    /// Walks JSON text already found valid (Go's scanner passed it), finding where values end
+    /// without parsing them.
+    private struct Cursor {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func skipSpace() {
+            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        }
+
+        /// At `{`: the key and value ranges of each member, in order.
+        mutating func members() -> [(key: Range<Int>, value: Range<Int>)] {
+            var members: [(key: Range<Int>, value: Range<Int>)] = []
+            index += 1
+            skipSpace()
+            while bytes[index] != UInt8(ascii: "}") {
+                let keyStart = index
+                skipValue()
+                let key = keyStart..<index
+                skipSpace()
+                index += 1  // the colon
+                skipSpace()
+                let valueStart = index
+                skipValue()
+                members.append((key, valueStart..<index))
+                skipSpace()
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    skipSpace()
+                }
+            }
+            return members
+        }
+
+        /// Moves past the value that starts at `index`.
+        mutating func skipValue() {
+            var depth = 0
+            repeat {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    while bytes[index] != UInt8(ascii: "\"") { index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1 }
+                    index += 1
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    index += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    index += 1
+                default:
+                    // A number or literal inside a container, or a top-level one: up to what ends it.
+                    let start = index
+                    while index < bytes.count, !Self.endsScalar(bytes[index]) { index += 1 }
+                    if index == start { index += 1 }  // a comma, colon or space inside a container
+                }
+            } while depth > 0
+        }
+
+        private static func endsScalar(_ byte: UInt8) -> Bool {
+            [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x09, 0x0A, 0x0D].contains(byte)
         }
     }
 
@@ -590,7 +676,7 @@ struct GoUnmarshal {
     /// Go's `foldName`: ASCII letters in upper case, and the two non-ASCII letters that fold to
     /// ASCII ones (U+017F `ſ` to `S`, U+212A Kelvin `K` to `K`); other letters fold only to letters
     /// no field name here has.
-    private static func fold(_ name: String) -> [Unicode.Scalar] {
+    static func fold(_ name: String) -> [Unicode.Scalar] {
         name.unicodeScalars.map { scalar in
             switch scalar.value {
             case 0x61...0x7A: Unicode.Scalar(scalar.value - 0x20)!

@@ -13,7 +13,7 @@ import JSONValue
 /// words. The clock and the ids come from the route services, so a test's answers repeat.
 ///
 /// Where we differ from httpbun, and why: docs/flavors.md, "LLM mocks" (a negative `n`, answers
-/// past `--max-body-size`, streams past `--max-duration`, bodies past 10,000 bytes).
+/// past `--max-body-size`, streams past `--max-duration`, bodies past 10,000 bytes, deep values).
 enum LLMRoutes {
     /// The pause httpbun makes after a streamed event (after most: each stream shows where).
     static let eventPause: Duration = .milliseconds(50)
@@ -47,7 +47,7 @@ enum LLMRoutes {
     /// with Go's error.
     static func read<Body: LLMRequestBody>(_ request: Request, as _: Body.Type = Body.self) -> (body: Body, refusal: Response?) {
         var body = Body()
-        switch GoJSON.parse(request.body) {
+        switch GoJSON.parse(request.body, fields: Body.fieldNames) {
         case .failure(let failure):
             return (body, invalidRequest("Invalid JSON in request body: " + failure.message))
         case .success(let value):
@@ -162,6 +162,8 @@ enum LLMRoutes {
 
 /// One of httpbun's request structs, read field by field as `json.Unmarshal` reads it.
 protocol LLMRequestBody {
+    /// The struct's JSON field names.
+    static var fieldNames: [String] { get }
     init()
     mutating func read(_ value: JSON, _ go: inout GoUnmarshal)
 }

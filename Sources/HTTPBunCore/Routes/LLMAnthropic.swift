@@ -8,6 +8,7 @@ extension LLMRoutes {
 
     /// httpbun's `MessagesRequest`.
     struct MessagesRequest: LLMRequestBody {
+        static let fieldNames = ["model", "messages", "max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "httpbun"]
         /// httpbun's `AnthropicMessage`: `content` is a string or a list of content blocks.
         struct Message {
             var role = ""
@@ -42,8 +43,7 @@ extension LLMRoutes {
         var mockContent: String?
 
         mutating func read(_ value: JSON, _ go: inout GoUnmarshal) {
-            let names = ["model", "messages", "max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "httpbun"]
-            go.fields(of: value, type: "llm.MessagesRequest", names: names) { go, name, value in
+            go.fields(of: value, type: "llm.MessagesRequest", names: Self.fieldNames) { go, name, value in
                 switch name {
                 case "model": go.decode(value, into: &model)
                 case "messages":

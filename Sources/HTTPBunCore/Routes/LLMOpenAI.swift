@@ -44,12 +44,13 @@ extension LLMRoutes {
 
     /// httpbun's `CompletionRequest`.
     struct CompletionRequest: LLMRequestBody {
+        static let fieldNames = SharedFields.names + ["prompt", "suffix"]
         var shared = SharedFields()
         var prompt: JSON?
         var suffix = ""
 
         mutating func read(_ value: JSON, _ go: inout GoUnmarshal) {
-            go.fields(of: value, type: "llm.CompletionRequest", names: SharedFields.names + ["prompt", "suffix"]) { go, name, value in
+            go.fields(of: value, type: "llm.CompletionRequest", names: Self.fieldNames) { go, name, value in
                 switch name {
                 case "prompt": go.decode(value, into: &prompt)
                 case "suffix": go.decode(value, into: &suffix)
@@ -120,13 +121,14 @@ extension LLMRoutes {
             var name = ""
         }
 
+        static let fieldNames = SharedFields.names + ["messages", "httpbun"]
         var shared = SharedFields()
         var messages: [Message]?
         /// `httpbun.content`: the answer's text instead of the mock one.
         var mockContent: String?
 
         mutating func read(_ value: JSON, _ go: inout GoUnmarshal) {
-            go.fields(of: value, type: "llm.ChatCompletionRequest", names: SharedFields.names + ["messages", "httpbun"]) { go, name, value in
+            go.fields(of: value, type: "llm.ChatCompletionRequest", names: Self.fieldNames) { go, name, value in
                 switch name {
                 case "messages":
                     go.decode(value, into: &messages, elementType: "llm.ChatMessage", empty: Message()) { go, value, message in
@@ -195,6 +197,7 @@ extension LLMRoutes {
     /// httpbun's `ResponsesRequest`. `stream` is read (a string there is Go's 400) and ignored:
     /// httpbun answers a stream request with the whole response as JSON.
     struct ResponsesRequest: LLMRequestBody {
+        static let fieldNames = ["model", "input", "user", "stream", "httpbun"]
         var model = ""
         var input: JSON?
         var user = ""
@@ -203,7 +206,7 @@ extension LLMRoutes {
         var mockOutputText: String?
 
         mutating func read(_ value: JSON, _ go: inout GoUnmarshal) {
-            go.fields(of: value, type: "llm.ResponsesRequest", names: ["model", "input", "user", "stream", "httpbun"]) { go, name, value in
+            go.fields(of: value, type: "llm.ResponsesRequest", names: Self.fieldNames) { go, name, value in
                 switch name {
                 case "model": go.decode(value, into: &model)
                 case "input": go.decode(value, into: &input)

@@ -491,6 +491,28 @@ struct LLMRequestTests {
         #expect(llm("/llm/v1/messages", #"{"top_p": 1e-400, "extra": 1e999}"#).status == 200, "underflow is 0; unknown keys are not read")
     }
 
+    @Test("members Go has no field for are skipped unread; a repeated key is read each time, as Go reads it")
+    func membersInOrder() throws {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(llm("/llm/chat/completions", #"{"tools": \#(deep), "model": "m"}"#).status == 200)
+        #expect(try llm("/llm/chat/completions", deep).json["error"]?["message"]
+            == "Invalid JSON in request body: json: cannot unmarshal array into Go value of type llm.ChatCompletionRequest")
+        #expect(try llm("/llm/completions", #"{"prompt": \#(deep)}"#).json["error"]?["message"]
+            == "Invalid JSON in request body: prompt is nested deeper than 512 levels, more than this server reads")
+        // An earlier value's type error stands, though a later one fits.
+        #expect(try llm("/llm/chat/completions", #"{"model": 5, "model": "a"}"#).json["error"]?["message"]
+            == "Invalid JSON in request body: json: cannot unmarshal number into Go struct field ChatCompletionRequest.model of type string")
+        // A repeated list is read into the elements already there: "a: z\n", 5 bytes, 2 tokens.
+        let merged = llm("/llm/chat/completions", #"""
+            {"messages": [{"role": "a", "content": "x"}, {"role": "b", "content": "y"}], "messages": [{"content": "z"}]}
+            """#)
+        #expect(try merged.json["usage"]?["prompt_tokens"] == 2)
+        // A repeated struct keeps what the later one leaves out.
+        #expect(try llm("/llm/chat/completions", #"{"httpbun": {"content": "kept"}, "httpbun": {}}"#).json["choices"]?[0]?["message"]?["content"]
+            == "kept")
+        #expect(try llm("/llm/chat/completions", #"{"x": "}\"{[", "model": "after a tricky string"}"#).json["model"] == "after a tricky string")
+    }
+
     @Test("bytes that are not UTF-8 inside strings count as U+FFFD, one per byte")
     func invalidUTF8() throws {
         // {"messages":[{"role":"u","content":"\xFF\xE2\x82"}]}: "u: " + three U+FFFD + "\n" is 13 bytes.
