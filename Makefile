@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps home-page-check httpbun-api-tests
+.PHONY: run test test-outside build release deps clean readme-check conformance bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -46,6 +46,23 @@ httpbun-api-tests: release
 	@test -x /usr/lib/go-1.19/bin/go -a -d /usr/share/gocode/src/github.com/stretchr/testify || \
 		{ [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-1.19-go golang-github-stretchr-testify-dev >&2; }
 	conformance/httpbun-api/run.sh "$(HTTPBUN_SNAPSHOT)" .build/release/httpbun
+
+## httpbun's LLM SDK tests (Python, its llm-sdk-tests/: the official openai and anthropic SDKs) against
+## our binary, default flavor, then our streaming checks beside them. Fetches nothing from git; the
+## SDKs come from PyPI into conformance/llm-sdk/venv, at the versions the snapshot's uv.lock pins:
+## make llm-sdk-tests HTTPBUN_SNAPSHOT=/path/to/a/checkout/of/sharat87/httpbun
+llm-sdk-tests: release
+	@test -n "$(HTTPBUN_SNAPSHOT)" || { echo "set HTTPBUN_SNAPSHOT to a snapshot of sharat87/httpbun" >&2; exit 2; }
+	conformance/llm-sdk/run.sh "$(HTTPBUN_SNAPSHOT)" .build/release/httpbun
+
+## httpbun's own LLM handlers (the snapshot's routes/llm, built with Go) and ours answering the same ~600
+## requests: prints each disagreement not listed as deliberate, then `agree: N / total: M`.
+## make llm-differential HTTPBUN_SNAPSHOT=/path/to/a/checkout/of/sharat87/httpbun
+llm-differential: release
+	@test -n "$(HTTPBUN_SNAPSHOT)" || { echo "set HTTPBUN_SNAPSHOT to a snapshot of sharat87/httpbun" >&2; exit 2; }
+	@command -v go >/dev/null || test -x /usr/lib/go-1.19/bin/go || \
+		{ [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-1.19-go >&2; }
+	conformance/llm-sdk/differential/run.sh "$(HTTPBUN_SNAPSHOT)" .build/release/httpbun
 
 ## The home page in headless Chromium (installed first when missing): its links are exactly the
 ## catalogue's (httpbun --list-endpoints), in both flavors and under a path prefix, and each link

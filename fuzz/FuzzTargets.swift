@@ -1,7 +1,7 @@
 // libFuzzer entry point for the parsers and routes of Sources/HTTPBunCore, linked against the core
 // built with -enable-testing (see fuzz/build.sh), so its internal parsers are reachable too.
 // One binary, several targets: FUZZ_TARGET picks one (multipart, urlencoded, cookie, digest,
-// range, route, framing). Each target checks invariants beyond "does not crash" with `check`, which
+// range, route, framing, llm). Each target checks invariants beyond "does not crash" with `check`, which
 // traps, so libFuzzer records the input as a crash.
 
 @testable import HTTPBunCore
@@ -12,7 +12,7 @@ import JSONValue
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case multipart, urlencoded, cookie, digest, range, route, framing
+    case multipart, urlencoded, cookie, digest, range, route, framing, llm
 }
 
 let selectedTarget: FuzzTarget = {
@@ -50,6 +50,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .range: fuzzRange(bytes)
     case .route: fuzzRoute(bytes)
     case .framing: fuzzFraming(bytes)
+    case .llm: fuzzLLM(bytes)
     }
     return 0
 }
@@ -246,3 +247,39 @@ enum RedirectSafety {
             && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0).map { $0 <= 255 } == true }
     }
 }
+
+/// First byte picks an LLM mock; the rest is its request body. Every answer is a 200 or httpbun's
+/// JSON 400; Go's scanner (GoJSON) and our parser agree on what is JSON, but for nesting past our
+/// parser's limit; Go's float formats read back as the number they print.
+func fuzzLLM(_ bytes: [UInt8]) {
+    guard let first = bytes.first else { return }
+    let paths = ["/llm/completions", "/llm/chat/completions", "/llm/responses", "/llm/v1/messages"]
+    let body = Array(bytes.dropFirst())
+    let request = Request(method: "POST", target: paths[Int(first) % paths.count], body: body)
+    let response = fuzzRouter.respond(to: request)
+    checkResponse(response, for: request)
+    check(response.status == 200 || response.status == 400, "status \(response.status) for \(body)")
+    let goError = GoJSON.syntaxError(in: body)
+    do {
+        let value = try JSON.parse(GoJSON.replacingInvalidUTF8(body))
+        check(goError == nil, "Go's scanner refused what the parser read (\(goError ?? "")): \(body)")
+        checkFloats(value)
+        _ = GoJSON.print(value)
+        _ = GoJSON.marshalAny(value)
+    } catch {
+        check(goError != nil || error.reason.hasPrefix("nesting"), "the parser refused what Go's scanner read (\(error)): \(body)")
+    }
+}
+
+func checkFloats(_ value: JSON) {
+    switch value {
+    case .number(let text):
+        guard let number = Double(text), number.isFinite else { return }
+        check(Double(GoFloat.marshal(number)) == number, "json.Marshal's \(GoFloat.marshal(number)) for \(text)")
+        check(Double(GoFloat.print(number)) == number, "%v's \(GoFloat.print(number)) for \(text)")
+    case .array(let items): items.forEach(checkFloats)
+    case .object(let object): object.forEach { checkFloats($0.value) }
+    case .null, .bool, .string: break
+    }
+}
+

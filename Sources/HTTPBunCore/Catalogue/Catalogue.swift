@@ -187,6 +187,19 @@ public enum Catalogue {
         E(.oauth2, ["POST"], "/oauth2/token", "The token endpoint: code, password, client_credentials and refresh_token grants.",
           query: [.init("expires_in", "the access token's lifetime, 1 to 86400 seconds")]) { OAuth2Routes.token($0, provider: $0.services.oauth2) },
         E(.oauth2, ["GET", "POST"], "/oauth2/userinfo", "The bearer token's claims.") { OAuth2Routes.userinfo($0, provider: $0.services.oauth2) },
+
+        // MARK: LLM mocks
+        // Every method reaches the handlers, which answer httpbun's own 405 (`Allow: POST`) to all but POST.
+        E(.llm, any, "/llm/completions", "POST: OpenAI's completions, mocked: a fixed text, usage from the prompt; streams too.",
+          LLMRoutes.completions),
+        E(.llm, any, "/llm/chat/completions",
+          "POST: OpenAI's chat completions, mocked: a fixed reply (or httpbun.content), usage from the messages; streams too.",
+          LLMRoutes.chatCompletions),
+        E(.llm, any, "/llm/responses", "POST: OpenAI's responses API, mocked: a fixed reply (or httpbun.output_text); never streamed.",
+          LLMRoutes.responses),
+        E(.llm, any, "/llm/v1/messages",
+          "POST: Anthropic's messages API, mocked: a fixed reply (or httpbun.content), usage from the messages; streams too.",
+          LLMRoutes.messages),
     ]
 
     /// The routes of one family, for a test's router of only those.
@@ -217,6 +230,7 @@ public struct Endpoint: Sendable {
         case faults = "Faults"
         case oauth2 = "OAuth2"
         case health = "Health"
+        case llm = "LLM mocks"
     }
 
     /// A query argument an endpoint reads. A name in braces stands for any name (`{name}`).
