@@ -189,6 +189,8 @@ R("redirect-to-status-bad", "/redirect-to?url=/get&status_code=200")
 R("redirect-to-post", "/redirect-to?url=/post&status_code=308", method="POST")
 R("redirect-to-loopback", "/redirect-to?url=http://127.0.0.1/get")
 R("redirect-to-external", "/redirect-to?url=http://example.com/")
+# example.com is on the default list (httpbun's); another host is what the guard refuses.
+R("redirect-to-unlisted", "/redirect-to?url=http://unlisted.example/")
 
 # ---- bytes, streams, range, drip
 R("bytes-0", "/bytes/0")
@@ -345,7 +347,7 @@ DELIBERATE = {
     # httpbin crashes (assert, float('abc')) and answers Flask's 500 page.
     "redirect-zero": "httpbin's 500 is a crash (assert n > 0); httpbun answers 400 with the reason",
     "delay-invalid": "httpbin's 500 is a crash (float('abc')); httpbun answers 400 with the reason",
-    "redirect-to-external": "no open redirector: other hosts need --allow-redirect-host (403 otherwise)",
+    "redirect-to-unlisted": "no open redirector: a host off the allowed list (example.com, httpbun.com, --allow-redirect-host) is a 403",
     # text/html would let any page run script in the server's origin through a crafted link.
     "base64-text": "decoded text is served as text/plain, not text/html (no reflected XSS)",
     "base64-urlsafe": "decoded text is served as text/plain, not text/html (no reflected XSS)",
