@@ -181,12 +181,12 @@ public enum Catalogue {
           example: "/svg/httpbun", SVGRoutes.seeded),
 
         // MARK: OAuth2
-        E(.oauth2, ["GET", "POST"], "/oauth2/authorize", "A mock OAuth2 authorization endpoint (RFC 6749, PKCE).") {
-            try OAuth2Routes.authorize($0, provider: $0.services.oauth2)
+        E(.oauth2, ["GET", "POST", "PUT", "PATCH", "DELETE"], "/oauth2/authorize", "A mock OAuth2 consent page (GET) and its approve/deny (POST); PKCE.") {
+            OAuth2Routes.authorize($0, provider: $0.services.oauth2)
         },
-        E(.oauth2, ["POST"], "/oauth2/token", "The token endpoint: code, password, client_credentials and refresh_token grants.",
-          query: [.init("expires_in", "the access token's lifetime, 1 to 86400 seconds")]) { OAuth2Routes.token($0, provider: $0.services.oauth2) },
-        E(.oauth2, ["GET", "POST"], "/oauth2/userinfo", "The bearer token's claims.") { OAuth2Routes.userinfo($0, provider: $0.services.oauth2) },
+        E(.oauth2, ["POST", "GET", "PUT", "PATCH", "DELETE"], "/oauth2/token", "The token endpoint (POST): code, password, client_credentials and refresh_token grants.",
+          query: [.init("expires_in", "the extra grants' access token lifetime, 1 to 86400 seconds")]) { OAuth2Routes.token($0, provider: $0.services.oauth2) },
+        E(.oauth2, ["GET", "POST", "PUT", "PATCH", "DELETE"], "/oauth2/userinfo", "The bearer token's email (or an extra grant's claims).") { OAuth2Routes.userinfo($0, provider: $0.services.oauth2) },
 
         // MARK: LLM mocks
         // Every method reaches the handlers, which answer httpbun's own 405 (`Allow: POST`) to all but POST.

@@ -10,7 +10,7 @@ import Synchronization
 /// Tokens and codes are stateless: `base64url(JSON claims) "." base64url(HMAC-SHA256(claims))`, the
 /// claims holding `kind` (`access`, `refresh` or `code`), `sub`, `client_id`, `scope`, `exp` (seconds
 /// since 1970) and a random `jti`. Nothing grows per token. Only codes need memory, to be single-use:
-/// the `jti` of each redeemed code is kept until the code's own expiry (60 s), at most
+/// the `jti` of each redeemed code is kept until the code's own expiry (600 s), at most
 /// `maximumUsedCodes` of them; past that the provider refuses new codes (503) instead of growing.
 ///
 /// ```swift
@@ -20,8 +20,8 @@ import Synchronization
 /// provider.verify(token, kind: "access")   // .valid(claims) until the clock passes exp
 /// ```
 final class OAuth2Provider: Sendable {
-    /// How long an authorization code may wait to be exchanged.
-    static let codeLifetime: Int64 = 60
+    /// How long an authorization code may wait to be exchanged (httpbun's 10 minutes).
+    static let codeLifetime: Int64 = 600
     /// Refresh tokens live this long (30 days).
     static let refreshLifetime: Int64 = 30 * 24 * 3600
 
