@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # httpbun's own API tests (sharat87/httpbun's api-tests/, Go) against our binary, default flavor.
-# Fetches nothing: give it a snapshot of the httpbun repository (a checkout or `git archive`).
+# Fetches nothing: give it a snapshot of the httpbun repository (a checkout or `git archive`). From a
+# bare mirror whose tree lacks the committed `httpbun` binary's blob, `git archive HEAD` stops at that
+# file: archive the paths the checks read instead (`git --git-dir=MIRROR archive HEAD api-tests assets c
+# ex go.mod go.sum llm-sdk-tests main.go response routes server util | tar -x -C SNAPSHOT`).
 #
 # usage: conformance/httpbun-api/run.sh SNAPSHOT_DIR BINARY
 #
