@@ -8,8 +8,8 @@ Scenario 3: SIGTERM while a client still pushes a 100 MiB body the server refuse
             (default --max-body-size 16 MiB).
 Scenario 4: SIGTERM 0.5 s into /delay/3 (1 request, then --inflight 50 at once): no request may
             get an answer (not a 200, not a byte); each connection is closed without one.
-Scenario 5: SIGTERM in the middle of streams: --drips 100 x /drip?numbytes=10&duration=5, 20 x
-            /drip-lines and 20 x /sse?count=10&delay=0.5, then 100 drips again while 4 threads load
+Scenario 5: SIGTERM in the middle of streams: --drips 100 x /drip?numbytes=10&duration=5&delay=0, 20 x
+            /drip-lines and 20 x /sse?count=10&delay=1 (httpbun's whole seconds), then 100 drips again while 4 threads load
             the server with keep-alive /get. Every stream must end truncated, without the last chunk
             (0 CRLF CRLF): a client must be able to tell a cut stream from a finished one. (Stream
             starts are spread over 0.5 s; a short stream that ends before SIGTERM must be seen
@@ -336,7 +336,7 @@ def drain_completes(binary, count=20, env_twin=False):
     # an idle connection must not hold the drain until its timeout.
     xs = launch(port, "/delay/2", count, timeout=8, close_every=2)
     # Streams are requests in flight too: a 2 s drip started now ends inside the drain, complete.
-    drips = launch(port, "/drip?numbytes=4&duration=2", 2, timeout=8)
+    drips = launch(port, "/drip?numbytes=4&duration=2&delay=0", 2, timeout=8)
     time.sleep(0.5)
     probes = []
 
@@ -385,7 +385,7 @@ def drain_expires(binary):
     label = "--drain-timeout 1, SIGTERM 0.5 s into /delay/4"
     proc, port = start(binary, "--drain-timeout", "1")
     [x] = launch(port, "/delay/4", 1, timeout=7)
-    drips = launch(port, "/drip?numbytes=10&duration=5", 2, timeout=8)
+    drips = launch(port, "/drip?numbytes=10&duration=5&delay=0", 2, timeout=8)
     time.sleep(0.5)
     ok = terminate(proc, label, within=(0.9, 1.6))
     for y in [x] + drips:
@@ -413,7 +413,7 @@ def main():
     args = ap.parse_args()
     harness.raise_fd_limit(args.parked + 1024)
     b = args.bin
-    drip, short_drip = "/drip?numbytes=10&duration=5", "/drip?numbytes=2&duration=0.2"
+    drip, short_drip = "/drip?numbytes=10&duration=5&delay=0", "/drip?numbytes=2&duration=0.2&delay=0"
     scenarios = [
         ("parked", lambda: parked_delays(b, args.parked)),
         ("upload-accepted", lambda: upload(b, ["--max-body-size", str(200 * MiB)], "SIGTERM during an accepted 100 MiB upload")),
@@ -421,8 +421,8 @@ def main():
         ("inflight-delay", lambda: inflight_delay(b, 1)),
         ("inflight-delays", lambda: inflight_delay(b, args.inflight)),
         ("drip", lambda: inflight_streams(b, drip, args.drips, short_drip)),
-        ("drip-lines", lambda: inflight_streams(b, "/drip-lines?numbytes=10&duration=5", 20, "/drip-lines?numbytes=2&duration=0.2")),
-        ("sse", lambda: inflight_streams(b, "/sse?count=10&delay=0.5", 20, "/sse?count=2&delay=0.1")),
+        ("drip-lines", lambda: inflight_streams(b, "/drip-lines?numbytes=10&duration=5&delay=0", 20, "/drip-lines?numbytes=2&duration=0.2&delay=0")),
+        ("sse", lambda: inflight_streams(b, "/sse?count=10&delay=1", 20, "/sse?count=1&delay=1")),
         ("drip-under-load", lambda: inflight_streams(b, drip, args.drips, short_drip, load_threads=4)),
         ("drain", lambda: drain_completes(b)),
         ("drain-expires", lambda: drain_expires(b)),

@@ -162,7 +162,7 @@ def seed_request(rng, port):
         lambda: r(b"HEAD", b"/bytes/100"),
         lambda: r(b"GET", b"/stream/3"),
         lambda: r(b"HEAD", b"/stream/3"),
-        lambda: r(b"GET", b"/drip?numbytes=5&duration=0.2", slow=0.3),
+        lambda: r(b"GET", b"/drip?numbytes=5&duration=0.2&delay=0", slow=0.3),
         lambda: r(b"GET", b"/delay/0.1", slow=0.2),
         lambda: r(b"GET", b"/headers"),
         lambda: r(b"GET", b"/response-headers?X-A=1"),
@@ -249,7 +249,7 @@ def m_target(rng, reqs, port):
         b"/get?a=\x7f", b"/\xff\xfe", b"/" + b"a" * rng.choice([1000, 8000, 40000]), b"/get?" + b"a=1&" * rng.choice([10, 3000]),
         b"", b"/get#frag", b"//get", b"/get/../get", b"/%00", b"/get?a=%zz", b"/get http", b"/anything/%2e%2e/x",
         b"/delay/0x10", b"/get\r", b"/get\n", b"/bytes/99999999999999999999", b"/stream/0", b"/status/200,418",
-        b"/drip?numbytes=3&duration=0&code=418", b"/response-headers?Content-Length=5", b"/response-headers?Transfer-Encoding=chunked",
+        b"/drip?numbytes=3&duration=0&code=418&delay=0", b"/response-headers?Content-Length=5", b"/response-headers?Transfer-Encoding=chunked",
     ])
     return "target"
 
