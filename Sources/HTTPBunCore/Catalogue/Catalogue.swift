@@ -153,6 +153,11 @@ public enum Catalogue {
         E(.encodings, get, "/gzip", "The echo, gzip-encoded.", EncodingRoutes.gzip),
         E(.encodings, get, "/deflate", "The echo, deflate-encoded.", EncodingRoutes.deflate),
         E(.encodings, get, "/brotli", "The echo, brotli-encoded (501 where libbrotli is missing).", EncodingRoutes.brotli),
+        // go-httpbin's operations first: a value that starts `encode/` or `decode/` is one of them.
+        E(.encodings, any, "/base64/encode/{data}", "go-httpbin's: data encoded as URL-safe base64 (?content-type= names the answer's type).",
+          example: "/base64/encode/httpbun") { GoHTTPBinBase64.transform($0, operation: "encode") },
+        E(.encodings, any, "/base64/decode/{data}", "go-httpbin's: URL-safe or standard base64 decoded (?content-type= names the answer's type).",
+          example: "/base64/decode/aHR0cGJ1bg==") { GoHTTPBinBase64.transform($0, operation: "decode") },
         // A rest parameter, so that standard base64 with a raw `/` in it still reaches the decoder.
         E(.encodings, any, "/base64/{value*}", "The base64 value decoded (httpbun's own example when none is given).",
           example: "/base64/aHR0cGJ1bg==", EncodingRoutes.base64),

@@ -61,10 +61,10 @@ enum Base64 {
         public let byte: Int
     }
 
-    /// Go's `base64.StdEncoding.DecodeString`: standard alphabet, padding required, CR and LF
-    /// skipped, non-zero trailing bits allowed; a failure names the byte Go's error names
-    /// (`illegal base64 data at input byte 7`), which httpbun's answers quote.
-    public static func decodeAsGo(_ text: String) -> Result<[UInt8], CorruptInput> {
+    /// Go's `base64.StdEncoding.DecodeString` (or `URLEncoding`'s, `-_` for `+/`, when `urlSafe`):
+    /// padding required, CR and LF skipped, non-zero trailing bits allowed; a failure names the byte
+    /// Go's error names (`illegal base64 data at input byte 7`), which httpbun's answers quote.
+    public static func decodeAsGo(_ text: String, urlSafe: Bool = false) -> Result<[UInt8], CorruptInput> {
         let source = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(source.count * 3 / 4)
@@ -81,7 +81,7 @@ enum Base64 {
                 }
                 let byte = source[index]
                 index += 1
-                if let value = standardValue(byte) {
+                if let value = standardValue(urlSafe ? fromURLSafe(byte) : byte), !urlSafe || (byte != UInt8(ascii: "+") && byte != UInt8(ascii: "/")) {
                     quantum[filled] = value
                     filled += 1
                     continue
@@ -108,6 +108,20 @@ enum Base64 {
             if ended { break }
         }
         return .success(output)
+    }
+
+    /// The standard alphabet's byte for a URL-safe one (`-` is `+`, `_` is `/`).
+    private static func fromURLSafe(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "-"): UInt8(ascii: "+")
+        case UInt8(ascii: "_"): UInt8(ascii: "/")
+        default: byte
+        }
+    }
+
+    /// Go's `base64.URLEncoding.EncodeToString`: the URL-safe alphabet, padded.
+    public static func encodeURLSafe<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        String(String.UnicodeScalarView(encode(bytes).unicodeScalars.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
     }
 
     private static func standardValue(_ byte: UInt8) -> UInt8? {

@@ -98,3 +98,57 @@ enum EncodingRoutes {
 
         """
 }
+
+/// go-httpbin's `/base64/encode/{data}` and `/base64/decode/{data}`, served in every flavor (httpbun
+/// and python httpbin answer these paths 400 or 404: an extra, not a difference). Encoding is
+/// URL-safe and padded; decoding tries URL-safe, then standard; `?content-type=` names the answer's
+/// type, and a type a browser could run script in gets its body HTML-escaped, as go-httpbin does.
+///
+/// ```
+/// GET /base64/encode/hi%3F   → aGk_
+/// GET /base64/decode/aGk_    → hi?
+/// GET /base64/decode/%21     → 400 {"status_code": 400, "error": "Bad Request", "detail": "base64 decode failed: ..."}
+/// ```
+enum GoHTTPBinBase64 {
+    /// The media types go-httpbin sends as they are; any other, or one that does not parse, is escaped.
+    static let safeMediaTypes: Set<String> = ["text/plain", "application/json", "application/octet-string"]
+
+    static func transform(_ context: RouteContext, operation: String) -> Response {
+        let data = context[parameter: "data"]
+        let maximum = context.configuration.maxBodySize
+        guard !data.isEmpty else { return error("no input data") }
+        guard data.utf8.count <= maximum else { return error("input data exceeds max length of \(maximum)") }
+        var result: [UInt8]
+        if operation == "encode" {
+            result = Array(Base64.encodeURLSafe(data.utf8).utf8)
+        } else if case .success(let bytes) = Base64.decodeAsGo(data, urlSafe: true) {
+            result = bytes
+        } else {
+            switch Base64.decodeAsGo(data) {
+            case .success(let bytes): result = bytes
+            case .failure(let corrupt): return error("base64 decode failed: illegal base64 data at input byte \(corrupt.byte)")
+            }
+        }
+        // A field value cannot carry line breaks or other control bytes; Go's server writes the rest.
+        let asked = context.request.queryValue("content-type").map {
+            String(String.UnicodeScalarView($0.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        }
+        let contentType = asked.flatMap { $0.isEmpty ? nil : $0 } ?? "text/plain; charset=utf-8"
+        if isDangerous(contentType) { result = Array(HTMLEscaping.escape(String(decoding: result, as: UTF8.self), asGo: true).utf8) }
+        return .bytes(result, contentType: contentType)
+    }
+
+    /// go-httpbin's `writeError`: `{"status_code", "error", "detail"}`, its JSON type.
+    static func error(_ detail: String) -> Response {
+        var response = Response.json(["status_code": 400, "error": "Bad Request", "detail": .string(detail)], status: 400)
+        response.headers.set("Content-Type", "application/json; charset=utf-8")
+        return response
+    }
+
+    /// Whether a browser could run script from a body of this type (go-httpbin's
+    /// `isDangerousContentType`): anything but its safe list, or a type that does not parse.
+    /// (Read leniently: a safe type with a malformed parameter is still plain text to a browser.)
+    static func isDangerous(_ contentType: String) -> Bool {
+        !safeMediaTypes.contains(MediaType.parse(contentType).essence)
+    }
+}

@@ -81,7 +81,7 @@ enum OAuth2Routes {
     /// The consent page: the client's request, an email to log in as, and Approve / Deny buttons that
     /// POST back to this same URL.
     static func consentPage(clientID: String, redirectURI: String, state: String, scope: String, pkce: [(String, String)]) -> Response {
-        let escape = HTMLEscaping.escape
+        let escape = { (text: String) in HTMLEscaping.escape(text) }
         var hidden = [("client_id", clientID), ("redirect_uri", redirectURI), ("state", state), ("scope", scope)]
         hidden += pkce.filter { !$0.1.isEmpty }
         let fields = hidden.map { "    <input type=\"hidden\" name=\"\($0.0)\" value=\"\(escape($0.1))\">" }.joined(separator: "\n")
