@@ -19,6 +19,12 @@ public enum Catalogue {
 
         // MARK: HTTP methods
         E(.methods, get, "/get", "The request's query arguments, headers, origin and URL, as JSON.") { try EchoRoutes.echo($0) },
+        // go-httpbin's `HEAD /head`: /get's head, under go-httpbin's JSON type; other methods are a 405.
+        E(.methods, ["HEAD"], "/head", "go-httpbin's: HEAD only, the head of /get's answer.") { context in
+            var response = try EchoRoutes.echo(context)
+            response.headers.set("Content-Type", "application/json; charset=utf-8")
+            return response
+        },
         E(.methods, ["POST"], "/post", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
         E(.methods, ["PUT"], "/put", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
         E(.methods, ["PATCH"], "/patch", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },

@@ -62,3 +62,21 @@ struct GoHTTPBinBase64Tests {
         #expect(respond("GET", "/base64/aGk=", configuration: ServerConfiguration(flavor: .httpbin)).bodyText == "hi")
     }
 }
+
+@Suite("go-httpbin's HEAD /head, in every flavor")
+struct GoHTTPBinHeadTests {
+    @Test("HEAD answers /get's head under go-httpbin's JSON type; another method is the flavor's 405", arguments: Flavor.allCases)
+    func head(flavor: Flavor) throws {
+        let configuration = ServerConfiguration(flavor: flavor)
+        let head = respond("HEAD", "/head?a=1", configuration: configuration)
+        #expect(head.status == 200)
+        #expect(head.headers["Content-Type"] == "application/json; charset=utf-8")
+        // The transport sends no body for HEAD; the one rendered gives the Content-Length a GET would.
+        #expect(try head.json["args"] == ["a": "1"])
+        for method in ["GET", "POST"] {
+            let refused = respond(method, "/head", configuration: configuration)
+            #expect(refused.status == 405, "\(flavor) \(method)")
+            #expect(refused.headers["Allow"] == "HEAD, OPTIONS", "\(flavor) \(method)")
+        }
+    }
+}
