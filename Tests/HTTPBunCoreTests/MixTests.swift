@@ -548,7 +548,7 @@ struct MixTests {
         for (text, escape) in [("%zz", "%zz"), ("%z", "%z"), ("%", "%"), ("a%4", "%4"), ("%4g", "%4g"), ("%g4", "%g4"), ("ok%zzzz", "%zz"),
                                ("%41%", "%")] {
             for plus in [false, true] {
-                #expect(GoUnescape.unescape(Substring(text), plusAsSpace: plus) == .failure(MixRefusal(message: "invalid URL escape \"\(escape)\"")),
+                #expect(GoUnescape.unescape(Substring(text), plusAsSpace: plus) == .failure(GoRefusal(message: "invalid URL escape \"\(escape)\"")),
                         "\(text)")
             }
         }

@@ -52,7 +52,7 @@ enum HTTPBunShape {
     static func followsWordBoundary(_ path: Substring, after prefix: String) -> Bool {
         guard path.utf8.starts(with: prefix.utf8) else { return false }
         guard let next = path.utf8.dropFirst(prefix.utf8.count).first else { return true }
-        return !(next.isASCIILetter || (0x30...0x39).contains(next) || next == UInt8(ascii: "_"))
+        return !next.isRegexpWordByte
     }
 
     /// httpbun's method routes refuse another method with an empty 405 naming the one they take.

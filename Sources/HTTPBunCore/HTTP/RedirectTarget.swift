@@ -114,4 +114,6 @@ enum RedirectTarget: Sendable, Equatable {
 
 extension UInt8 {
     var isASCIILetter: Bool { (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
+    /// A byte of Go's regexp `\w` (`[0-9A-Za-z_]`): what httpbun's route patterns (`\b`, `[\w,]+`) test.
+    var isRegexpWordByte: Bool { isASCIILetter || (0x30...0x39).contains(self) || self == UInt8(ascii: "_") }
 }

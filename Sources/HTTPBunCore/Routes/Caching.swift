@@ -16,7 +16,7 @@ enum CachingRoutes {
     /// httpbun's `/cache/{n}`: the echo with `Cache-Control: public, max-age=n`, n's digits as sent.
     static func cacheFor(_ context: RouteContext) throws(HTTPError) -> Response {
         let raw = context.routePath.split(separator: "/").last ?? ""
-        guard !raw.isEmpty, raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return HTTPBunShape.notFound }
+        guard DecimalNumber.isDigits(raw) else { return HTTPBunShape.notFound }
         var response = try EchoRoutes.echo(context)
         guard response.status == 200 else { return response }
         response.headers.add("Cache-Control", "public, max-age=" + raw)

@@ -149,7 +149,7 @@ enum ContentRoutes {
     /// httpbun's `/links/{n}[/{offset}]`: digits as sent, or no route at all (its `\d+`).
     static func links(_ context: RouteContext) -> Response {
         let numbers = context.routePath.split(separator: "/").dropFirst()
-        guard numbers.allSatisfy({ $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }) else { return HTTPBunShape.notFound }
+        guard numbers.allSatisfy(DecimalNumber.isDigits) else { return HTTPBunShape.notFound }
         let countText = context[parameter: "n"]
         guard let count = DecimalNumber.whole(countText), count <= maximumLinks else {
             return .text("Link count can't be greater than \(maximumLinks) on this server", status: 400)

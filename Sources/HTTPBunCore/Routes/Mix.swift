@@ -118,7 +118,7 @@ enum MixRoutes {
 
     /// The directives in order, up to an `end`: from the path after `/mix` when there is one
     /// (`/`-separated, path-unescaped), else from the raw query (`&`-separated, query-unescaped).
-    static func parse(_ context: RouteContext) -> Result<[Directive], MixRefusal> {
+    static func parse(_ context: RouteContext) -> Result<[Directive], GoRefusal> {
         let path = context.routePath.dropFirst("/mix".count)
         let (source, separator, plusAsSpace): (Substring, Character, Bool) =
             path.isEmpty ? (context.request.rawQuery, "&", true) : (path, "/", false)
@@ -158,39 +158,6 @@ enum MixRoutes {
     /// so do the other control bytes the transport cannot send.
     private static func headerValue(_ value: String) -> String {
         String(String.UnicodeScalarView(value.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F ? " " : $0 }))
-    }
-}
-
-/// Why `/mix` refuses its directives, worded as httpbun's Go words it.
-struct MixRefusal: Error, Equatable {
-    let message: String
-}
-
-/// Go's `url.PathUnescape` and `url.QueryUnescape`: `%XX` decoded, `+` a space in a query, and a
-/// bad escape an error worded as Go words it.
-enum GoUnescape {
-    static func unescape(_ text: Substring, plusAsSpace: Bool) -> Result<String, MixRefusal> {
-        let bytes = Array(text.utf8)
-        if let bad = firstBadEscape(bytes[...]) {
-            return .failure(MixRefusal(message: "invalid URL escape \"\(String(decoding: bytes[bad], as: UTF8.self))\""))
-        }
-        return .success(PercentCoding.decode(bytes: bytes, plusAsSpace: plusAsSpace))
-    }
-
-    /// The first `%` not followed by two hex digits, with what follows it (up to two bytes).
-    static func firstBadEscape(_ bytes: ArraySlice<UInt8>) -> Range<Int>? {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex, PercentCoding.hexValue(bytes[index + 1]) != nil,
-                    PercentCoding.hexValue(bytes[index + 2]) != nil
-                else { return index..<min(index + 3, bytes.endIndex) }
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        return nil
     }
 }
 

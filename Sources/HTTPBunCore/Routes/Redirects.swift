@@ -17,7 +17,7 @@ enum RedirectRoutes {
         // httpbun's pattern takes digits only, as sent (`%32` is not a digit there): anything else
         // is no route at all.
         let raw = context.routePath.split(separator: "/").last ?? ""
-        guard !raw.isEmpty, raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return HTTPBunShape.notFound }
+        guard DecimalNumber.isDigits(raw) else { return HTTPBunShape.notFound }
         guard let hops = DecimalNumber.whole(text), hops <= httpbunMaximumHops else {
             return .text("count cannot be greater than \(httpbunMaximumHops)", status: 400)
         }
@@ -105,30 +105,5 @@ enum RedirectRoutes {
             }
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    static func isTrue(_ value: String?) -> Bool {
-        guard let value else { return false }
-        return ["true", "1", "yes", "on"].contains(value.asciiLowercased)
-    }
-}
-
-/// Go's `%q` (`strconv.Quote`) of a string: in double quotes, with `"` and `\\` escaped and control
-/// bytes written as escapes, as httpbun's pages and messages show values.
-enum GoQuote {
-    static func quote(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"", "\\": output += "\\" + String(scalar)
-            case "\n": output += "\\n"
-            case "\t": output += "\\t"
-            case "\r": output += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                output += "\\x" + Hex.encode([UInt8(scalar.value)])
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
     }
 }

@@ -58,36 +58,3 @@ enum SVGRoutes {
         return HTMLEscaping.escape(label)
     }
 }
-
-/// httpbun's route fields: its patterns match the escaped path, and each field is then
-/// `url.QueryUnescape`d (`+` is a space, `%2F` a slash), or kept as it came when an escape is bad.
-enum HTTPBunField {
-    /// `raw` unescaped as httpbun unescapes a field: bytes, since an escape may make any byte.
-    static func bytes(_ raw: Substring) -> [UInt8] {
-        let utf8 = Array(raw.utf8)
-        guard GoUnescape.firstBadEscape(utf8[...]) == nil else { return utf8 }
-        return PercentCoding.decodeBytes(utf8, plusAsSpace: true)
-    }
-
-    /// `raw` unescaped as httpbun unescapes a field, as text (bytes that are not UTF-8 as U+FFFD).
-    static func string(_ raw: Substring) -> String {
-        String(decoding: bytes(raw), as: UTF8.self)
-    }
-
-    /// The raw path after its first segment and the slash that ends it: `/svg/a/b` gives `a/b`,
-    /// `/base64` gives an empty rest.
-    static func afterFirstSegment(_ routePath: Substring) -> Substring {
-        let utf8 = routePath.utf8
-        let slash = UInt8(ascii: "/")
-        var index = utf8.firstIndex { $0 != slash } ?? utf8.endIndex
-        index = utf8[index...].firstIndex(of: slash) ?? utf8.endIndex
-        if index < utf8.endIndex { index = utf8.index(after: index) }
-        return Substring(utf8[index...])
-    }
-
-    /// The raw second segment of the path: `/bearer/tok/` gives `tok`.
-    static func secondSegment(_ routePath: Substring) -> Substring {
-        let rest = afterFirstSegment(routePath)
-        return Substring(rest.utf8.prefix { $0 != UInt8(ascii: "/") })
-    }
-}

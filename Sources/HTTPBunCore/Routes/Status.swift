@@ -12,8 +12,7 @@ enum StatusRoutes {
         let input = context[parameter: "codes"]
         // httpbun's pattern takes `[\w,]+` only (`/status/+200` is no route there); a `:` marks
         // this server's weighted list, which may hold more (`200:0.5`, `200:1e-3`).
-        let isWord = { (byte: UInt8) in byte.isASCIILetter || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_") }
-        if !input.utf8.contains(UInt8(ascii: ":")) && !input.utf8.allSatisfy({ isWord($0) || $0 == UInt8(ascii: ",") }) {
+        if !input.utf8.contains(UInt8(ascii: ":")) && !input.utf8.allSatisfy({ $0.isRegexpWordByte || $0 == UInt8(ascii: ",") }) {
             return HTTPBunShape.notFound
         }
         guard input.utf8.count <= 99 else { return .text("Too many status codes", status: 400) }

@@ -11,7 +11,6 @@ enum StreamRoutes {
     static let maximumLines = 100
     /// Most chunks a drip is cut into; more bytes than this share chunks.
     static let maximumDripChunks = 10_000
-    static let maximumEvents = 1000
 
     // MARK: /stream
 
