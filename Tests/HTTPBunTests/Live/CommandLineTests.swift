@@ -227,11 +227,15 @@ struct CommandLineTests {
         #expect(down.process.terminationStatus == 1)
     }
 
-    @Test("--allow-redirect-host (and its variable) opens /redirect-to to that host only")
+    @Test("--allow-redirect-host (and httpbun's variable, and our older one) replace the allowed hosts")
     func allowRedirectHost() throws {
         let target = "/redirect-to?url=https%3A%2F%2Fapi.example.com%2Fx"
-        for arguments in [["--allow-redirect-host", "*.example.com"], []] {
-            let environment = arguments.isEmpty ? ["HTTPBUN_ALLOW_REDIRECT_HOST": "other.test, *.example.com"] : [:]
+        let ways: [([String], [String: String])] = [
+            (["--allow-redirect-host", "*.example.com"], [:]),
+            ([], ["HTTPBUN_ALLOWED_REDIRECT_DOMAINS": "other.test  *.example.com"]),  // httpbun's: spaces or commas
+            ([], ["HTTPBUN_ALLOW_REDIRECT_HOST": "other.test, *.example.com"]),
+        ]
+        for (arguments, environment) in ways {
             let command = try RunningCommand(["--port", "0"] + arguments, environment: environment)
             let port = try #require(portNumber(in: command.firstLine()))
             let allowed = try RawConnection(port: port).exchange("GET", target)
@@ -240,10 +244,18 @@ struct CommandLineTests {
             #expect(try RawConnection(port: port).exchange("GET", "/redirect-to?url=https%3A%2F%2Fevil.test%2F").status == 403)
             #expect(command.stop(SIGTERM) == 0)
         }
+        // httpbun's default list: example.com and httpbun.com, not their subdomains.
         let plain = try RunningCommand(["--port", "0"])
         let port = try #require(portNumber(in: plain.firstLine()))
         #expect(try RawConnection(port: port).exchange("GET", target).status == 403)
+        #expect(try RawConnection(port: port).exchange("GET", "/redirect-to?url=https%3A%2F%2Fexample.com%2F").status == 302)
         #expect(plain.stop(SIGTERM) == 0)
+        // Set and empty, httpbun's variable allows no host at all.
+        let none = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_ALLOWED_REDIRECT_DOMAINS": ""])
+        let nonePort = try #require(portNumber(in: none.firstLine()))
+        #expect(try RawConnection(port: nonePort).exchange("GET", "/redirect-to?url=https%3A%2F%2Fexample.com%2F").status == 403)
+        #expect(try RawConnection(port: nonePort).exchange("GET", "/redirect-to?url=%2Fget").status == 302, "paths still pass")
+        #expect(none.stop(SIGTERM) == 0)
     }
 
     /// The flag and its variable reach `stop(drainingFor:)`; by default SIGTERM answers nothing early.
