@@ -45,6 +45,16 @@ public struct ServerConfiguration: Sendable {
     /// connections) before it ends the rest. Zero, the default, stops at once: a fixture's
     /// teardown stays instant.
     public var drainTimeout: Duration
+    /// What `/hostname` answers: a fixed name unless asked (go-httpbin answers `go-httpbin` unless
+    /// run with `-use-real-hostname`; the CLI's `--use-real-hostname` puts the machine's name here).
+    public var hostname = "httpbun"
+    /// What `/env` shows: the `HTTPBUN_ENV_*` variables the server was started with, as go-httpbin
+    /// shows its `HTTPBIN_ENV_*` ones (the CLI fills it; a server started in process shows none
+    /// unless given some).
+    public var environment: [String: String] = [:]
+    /// Largest body `/upload` counts and throws away, in bytes; 413 past it. Apart from
+    /// `maxBodySize` because nothing of it is kept.
+    public var maxUploadSize = 1 << 30
 
     public init(
         host: String = "127.0.0.1",
@@ -86,6 +96,7 @@ public struct ServerConfiguration: Sendable {
         }
         try check((0...65535).contains(port), "port must be between 0 and 65535 (--port), not \(port)")
         try check(maxBodySize >= 1, "the body size limit must be at least 1 byte (--max-body-size), not \(maxBodySize)")
+        try check(maxUploadSize >= 0, "the upload size limit cannot be negative (--max-upload-size), not \(maxUploadSize)")
         // `/delay` and the timers count nanoseconds in an Int64: past ~292 years that traps.
         try check(maxDuration >= .zero && maxDuration <= .seconds(1_000_000_000),
                   "the longest wait must be between 0 and 1000000000 seconds (--max-duration), not \(maxDuration)")

@@ -76,6 +76,15 @@ struct HTTPBunCommand: ParsableCommand {
         help: "A host a Location may name, besides this server and loopback (repeatable; *.example.com for subdomains; replaces the default example.com, httpbun.com).")
     var allowRedirectHosts: [String] = []
 
+    @Option(help: "Largest body /upload counts and discards, in bytes (413 past it); nothing of it is kept.")
+    var maxUploadSize: Int = Environment.int("MAX_UPLOAD_SIZE") ?? 1 << 30
+
+    @Option(help: "The name /hostname answers (go-httpbin's is go-httpbin).")
+    var hostname: String = Environment.string("HOSTNAME") ?? "httpbun"
+
+    @Flag(help: "/hostname answers this machine's name instead of --hostname.")
+    var useRealHostname: Bool = Environment.string("USE_REAL_HOSTNAME").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     var tlsCert: String?
 
@@ -114,6 +123,9 @@ struct HTTPBunCommand: ParsableCommand {
         // Array options cannot have a default from the environment. httpbun's own variable,
         // HTTPBUN_ALLOWED_REDIRECT_DOMAINS, is a list split at commas and whitespace that replaces the
         // default list (set and empty: no host at all); HTTPBUN_ALLOW_REDIRECT_HOST is our older name.
+        configuration.maxUploadSize = maxUploadSize
+        configuration.hostname = useRealHostname ? Environment.machineHostname() ?? hostname : hostname
+        configuration.environment = Environment.exposed()
         if !allowRedirectHosts.isEmpty {
             configuration.allowedRedirectHosts = allowRedirectHosts
         } else if let list = Environment.string("ALLOWED_REDIRECT_DOMAINS") ?? Environment.string("ALLOW_REDIRECT_HOST") {
@@ -238,4 +250,26 @@ enum Environment {
     }
     static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
     static func double(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
+
+    /// The `HTTPBUN_ENV_*` variables, for `/env`: an operator exposes a variable by naming it so, as
+    /// go-httpbin shows only its `HTTPBIN_ENV_*` ones (never the server's own settings).
+    static func exposed() -> [String: String] {
+        var variables: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if text.hasPrefix("HTTPBUN_ENV_"), let equals = text.firstIndex(of: "=") {
+                variables[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return variables
+    }
+
+    /// This machine's name (`gethostname`), for `--use-real-hostname`.
+    static func machineHostname() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        return String(cString: buffer)
+    }
 }

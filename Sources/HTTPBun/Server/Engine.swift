@@ -145,12 +145,19 @@ final class Engine: Sendable {
             {
                 return refuse(.error(refusal.status, refusal.message), on: connection, exchange: exchange)
             }
-            if let length = contentLengths.first.flatMap({ Int($0) }) {
-                if length > configuration.maxBodySize {
-                    return refuse(tooLarge(length), on: connection, exchange: exchange)
+            let announced = contentLengths.first.flatMap({ Int($0) })
+            if (announced ?? 0) > 0 || !transferEncodings.isEmpty,
+                router.discardsBody(method: exchange.method, path: Self.path(of: exchange.target))
+            {
+                exchange.discardsBody = true
+                exchange.receiveStarted = .now
+            }
+            if let length = announced {
+                if length > exchange.bodyLimit(configuration) {
+                    return refuse(tooLarge(length, exchange), on: connection, exchange: exchange)
                 }
                 // Only a first slice: a client may announce 16 MiB and send nothing, on every connection.
-                exchange.body.reserveCapacity(min(length, 64 * 1024))
+                if !exchange.discardsBody { exchange.body.reserveCapacity(min(length, 64 * 1024)) }
                 exchange.announcedLength = length
             }
             // What this request takes of the connection's bytes once it is read (`requestCompleted`).
@@ -166,26 +173,31 @@ final class Engine: Sendable {
             if uploadSize.pointee > 0 {
                 let count = uploadSize.pointee
                 uploadSize.pointee = 0
-                if exchange.bodyTooLarge || exchange.body.count + count > configuration.maxBodySize {
+                let limit = exchange.bodyLimit(configuration)
+                if exchange.bodyTooLarge || exchange.bodyBytesReceived + count > limit {
                     exchange.bodyTooLarge = true
                     exchange.discardedBytes += count
                     exchange.body = []
                     // A chunked upload that goes on and on: stop reading it.
-                    return exchange.discardedBytes > 4 * configuration.maxBodySize ? .NO : .YES
+                    return exchange.discardedBytes > 4 * limit ? .NO : .YES
                 }
-                if let announced = exchange.announcedLength, exchange.body.count + count > exchange.body.capacity {
+                if exchange.discardsBody {
+                    exchange.receivedBytes += count
+                } else if let announced = exchange.announcedLength, exchange.body.count + count > exchange.body.capacity {
                     // Double, as the array would, but never past the announced length: the last step
                     // then lands on the body's size rather than twice it, and a client that announces
                     // 16 MiB and stalls holds only about what it sent (hardening/announced-bodies.py).
                     exchange.body.reserveCapacity(min(announced, max(exchange.body.capacity * 2, exchange.body.count + count)))
                 }
-                uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
-                    exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                if !exchange.discardsBody {
+                    uploadData!.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                        exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                    }
                 }
                 if let announced = exchange.announcedLength {
                     // libmicrohttpd hands over every body byte it holds in one call, so a body still
                     // short of its length after the client's FIN can never complete: close now.
-                    if exchange.body.count < announced && watchesHalfClose && httpbun_socket_peer_closed(exchange.socket) != 0 {
+                    if exchange.bodyBytesReceived < announced && watchesHalfClose && httpbun_socket_peer_closed(exchange.socket) != 0 {
                         exchange.phase = .sent
                         logEnd(exchange, "client closed before its body was complete")
                         return .NO
@@ -197,9 +209,12 @@ final class Engine: Sendable {
                 return .YES
             }
             if exchange.bodyTooLarge {
-                return refuse(tooLarge(nil), on: connection, exchange: exchange)
+                return refuse(tooLarge(nil, exchange), on: connection, exchange: exchange)
             }
-            let request = makeRequest(connection, exchange: exchange, version: version)
+            var request = makeRequest(connection, exchange: exchange, version: version)
+            if exchange.discardsBody, let started = exchange.receiveStarted {
+                request.discardedBody = DiscardedBody(byteCount: exchange.receivedBytes, duration: ContinuousClock.now - started)
+            }
             exchange.body = []
             let response = router.respond(to: request)
             if response.delay > .zero {
@@ -266,9 +281,15 @@ final class Engine: Sendable {
         }
     }
 
-    private func tooLarge(_ length: Int?) -> Response {
+    private func tooLarge(_ length: Int?, _ exchange: Exchange) -> Response {
         let size = length.map { "\($0) bytes" } ?? "the request body"
-        return .error(413, "\(size) is over the server's limit of \(configuration.maxBodySize) bytes (--max-body-size)")
+        let flag = exchange.discardsBody ? "--max-upload-size" : "--max-body-size"
+        return .error(413, "\(size) is over the server's limit of \(exchange.bodyLimit(configuration)) bytes (\(flag))")
+    }
+
+    /// The path of an origin-form target, up to its query (the whole target otherwise).
+    static func path(of target: String) -> Substring {
+        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? Substring(target)
     }
 
     /// What one pass over libmicrohttpd's field list gathers: the fields, and the first reason to
@@ -363,6 +384,12 @@ final class Engine: Sendable {
             mhdResponse = makeBufferResponse(stream.chunks.flatMap(\.bytes))
         case .stream(let stream):
             mhdResponse = makeReaderResponse(size: httpbun_size_unknown, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
+            // MHD sends footers after the last chunk of a body of unknown length (chunked).
+            if let mhdResponse {
+                for field in response.trailers.fields {
+                    _ = field.name.withCString { name in field.value.withCString { value in MHD_add_response_footer(mhdResponse, name, value) } }
+                }
+            }
         case .truncated(let announced, let bytes):
             mhdResponse = makeReaderResponse(size: UInt64(announced), StreamReader(mode: .truncated(bytes), connection: connection, engine: self))
         }

@@ -41,6 +41,11 @@ final class Exchange: @unchecked Sendable {
     /// The body grew past the limit: the rest is discarded and the answer is 413.
     var bodyTooLarge = false
     var discardedBytes = 0
+    /// The route counts the body and keeps none of it (`/upload`): `receivedBytes` grows, `body` does not.
+    var discardsBody = false
+    var receivedBytes = 0
+    /// When the head of a request whose body is discarded arrived: `/upload` reports the time taken.
+    var receiveStarted: ContinuousClock.Instant?
     /// Bytes of this connection's requests that libmicrohttpd has consumed (request lines, header
     /// blocks, `Content-Length` bodies), summed over the requests that reuse this exchange: `end`
     /// keeps them. Compared with what the kernel received, it tells whether libmicrohttpd still
@@ -67,6 +72,14 @@ final class Exchange: @unchecked Sendable {
         self.target = target
     }
 
+    /// Body bytes received so far, kept or not.
+    var bodyBytesReceived: Int { discardsBody ? receivedBytes : body.count }
+
+    /// The limit this request's body is held to: `/upload`'s own, or the server's.
+    func bodyLimit(_ configuration: ServerConfiguration) -> Int {
+        discardsBody ? configuration.maxUploadSize : configuration.maxBodySize
+    }
+
     /// The request is over (answered, failed, or the daemon stops): nothing of it is kept, so the
     /// next request starts as a new exchange would and a held body or response is freed now.
     func end() {
@@ -80,6 +93,9 @@ final class Exchange: @unchecked Sendable {
         announcedLength = nil
         bodyTooLarge = false
         discardedBytes = 0
+        discardsBody = false
+        receivedBytes = 0
+        receiveStarted = nil
         answerDue = nil
     }
 }

@@ -31,6 +31,8 @@ public enum Catalogue {
         E(.methods, ["DELETE"], "/delete", "The request echoed, with its body read as form, JSON or files.") { try EchoRoutes.echo($0) },
         E(.methods, any, "/anything/{path*}", "Any method on any path below: the request echoed, method included.") { try EchoRoutes.echo($0) },
         E(.methods, any, "/any/{path*}", "httpbun's short spelling of /anything.") { try EchoRoutes.echo($0) },
+        E(.methods, ["POST", "PUT", "PATCH"], "/upload", "go-httpbin's: the body counted and discarded, up to --max-upload-size; bytes_received and receive_seconds.",
+          discardsBody: true, GoHTTPBin.upload),
 
         // MARK: Request inspection
         E(.inspection, any, "/headers", "The request's headers.") { .json(["headers": Echo.headers($0.request)]) },
@@ -45,6 +47,10 @@ public enum Catalogue {
             return .json(["uuid": .string(RandomIdentifiers.uuid4(using: &generator))])
         },
         E(.inspection, any, "/payload", "The request body sent back as it came, with its Content-Type.", InspectionRoutes.payload),
+        E(.inspection, any, "/dump/request", "go-httpbin's: the request as received, as text: request line, fields in order as sent, body.",
+          GoHTTPBin.dumpRequest),
+        E(.inspection, any, "/hostname", "go-httpbin's: the server's name (--hostname, or --use-real-hostname).", GoHTTPBin.hostname),
+        E(.inspection, any, "/env", "go-httpbin's: the HTTPBUN_ENV_* variables the server was started with.", GoHTTPBin.env),
 
         // MARK: Status codes and waits
         E(.status, any, "/status/{codes}", "Answers with the status given, or one drawn from a weighted list (200,404:2).", StatusRoutes.httpbun),
@@ -146,6 +152,12 @@ public enum Catalogue {
 
         // MARK: Streams
         E(.streams, get, "/stream/{n}", "n JSON lines, each the echo with its id.", StreamRoutes.stream),
+        E(.streams, any, "/jsonl", "go-httpbin's: count JSON lines (10) over duration, after delay, with ±jitter; durations as 1.5 or 100ms.",
+          query: [.init("count", "how many lines, 10 by default"), .init("duration", "over how long, 0 by default"),
+                  .init("delay", "wait before the first line"), .init("jitter", "0 to 1: how much each pause varies")],
+          example: "/jsonl?count=3", GoHTTPBin.jsonl),
+        E(.streams, any, "/trailers", "go-httpbin's: the echo as a chunked body, then each query argument as a trailer field.",
+          query: [.init("{name}", "a trailer to send, as name=value")], example: "/trailers?X-Checksum=abc123", GoHTTPBin.trailers),
         E(.streams, any, "/drip", "numbytes bytes dripped over duration seconds.",
           query: [.init("numbytes", "how many bytes"), .init("duration", "over how many seconds, 2 by default"),
                   .init("delay", "seconds before the first, 2 by default"), .init("code", "the status")]) { try StreamRoutes.drip($0, lines: false) },
@@ -159,6 +171,7 @@ public enum Catalogue {
         E(.encodings, get, "/gzip", "The echo, gzip-encoded.", EncodingRoutes.gzip),
         E(.encodings, get, "/deflate", "The echo, deflate-encoded.", EncodingRoutes.deflate),
         E(.encodings, get, "/brotli", "The echo, brotli-encoded (501 where libbrotli is missing).", EncodingRoutes.brotli),
+        E(.encodings, get, "/zstd", "The echo, zstd-encoded (501 where libzstd is missing).", EncodingRoutes.zstd),
         // go-httpbin's operations first: a value that starts `encode/` or `decode/` is one of them.
         E(.encodings, any, "/base64/encode/{data}", "go-httpbin's: data encoded as URL-safe base64 (?content-type= names the answer's type).",
           example: "/base64/encode/httpbun") { GoHTTPBinBase64.transform($0, operation: "encode") },
@@ -264,12 +277,16 @@ public struct Endpoint: Sendable {
     /// A path this endpoint answers (a link on the home page): the pattern with each parameter
     /// filled with a value it accepts (`/delay/{seconds}` gives `/delay/1`), unless the row names one.
     public let examplePath: String
+    /// The server counts this endpoint's request body as it arrives and keeps none of it
+    /// (`Request.discardedBody`), so it may be as large as `maxUploadSize` (a literal pattern only).
+    public let discardsBody: Bool
     let handler: Handler
 
     init(
         _ family: Family, _ methods: [String]?, _ pattern: String, _ summary: String, query: [Parameter] = [],
-        example: String? = nil, _ handler: @escaping Handler
+        example: String? = nil, discardsBody: Bool = false, _ handler: @escaping Handler
     ) {
+        self.discardsBody = discardsBody
         self.family = family
         self.methods = methods
         self.pattern = pattern
@@ -281,7 +298,7 @@ public struct Endpoint: Sendable {
 
     /// This endpoint with another flavor's methods and handler.
     func replaced(by route: FlavorRoute) -> Endpoint {
-        Endpoint(family, route.methods, pattern, summary, query: query, example: examplePath, route.handler)
+        Endpoint(family, route.methods, pattern, summary, query: query, example: examplePath, discardsBody: discardsBody, route.handler)
     }
 
     /// `pattern` with each parameter replaced by a value the catalogue's endpoints accept.

@@ -387,14 +387,21 @@ enum GoJSON {
     // MARK: Writing
 
     /// `json.Marshal`: one line, keys sorted, and `<`, `>`, `&`, U+2028, U+2029 written as `\u` escapes.
-    static func marshal(_ value: JSON) -> [UInt8] {
-        escaped(value.serializedBytes(JSONFormat(indent: 0, sortKeys: true, trailingNewline: false)), html: true)
+    /// `sorted: false` keeps the members' order, as Go keeps a struct's fields in order.
+    static func marshal(_ value: JSON, sorted: Bool = true) -> [UInt8] {
+        escaped(value.serializedBytes(JSONFormat(indent: 0, sortKeys: sorted, trailingNewline: false)), html: true)
     }
 
     /// httpbun's answer bodies (`json.Encoder`, 2-space indent, HTML escaping off): keys sorted,
     /// U+2028 and U+2029 still escaped, a final newline.
     static func pretty(_ value: JSON) -> [UInt8] {
         escaped(value.serializedBytes(JSONFormat(sortKeys: true)), html: false)
+    }
+
+    /// go-httpbin's answer bodies: httpbun's layout, with members in the order given (a Go
+    /// struct's field order); its maps are built sorted by the caller.
+    static func encoded(_ value: JSON) -> [UInt8] {
+        escaped(value.serializedBytes(JSONFormat()), html: false)
     }
 
     /// JSON text with the escapes Go adds to ours. Such characters stand only inside strings, so
@@ -430,7 +437,7 @@ enum GoJSON {
         String(decoding: marshal(asFloats(value)), as: UTF8.self)
     }
 
-    private static func asFloats(_ value: JSON) -> JSON {
+    static func asFloats(_ value: JSON) -> JSON {
         switch value {
         case .number(let text): .number(GoFloat.marshal(Double(text) ?? 0))
         case .array(let items): .array(items.map(asFloats))

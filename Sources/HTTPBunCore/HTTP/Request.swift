@@ -33,6 +33,9 @@ public struct Request: Sendable {
     /// `targetAuthority`'s storage, empty for none: stored as an optional, it made every request's
     /// `Request` copy and destroy itself out of line.
     @usableFromInline var absoluteFormAuthority: String
+    /// What the server counted of a body it read and did not keep (`/upload`); nil when the body
+    /// is in `body`.
+    public var discardedBody: DiscardedBody?
 
     // Inlinable: the server builds one per request from another module.
     @inlinable
@@ -50,6 +53,7 @@ public struct Request: Sendable {
         self.version = version
         self.serverAuthority = serverAuthority
         self.absoluteFormAuthority = targetAuthority ?? ""
+        self.discardedBody = nil
     }
 
     /// `host[:port]` as the client addressed us: its `Host` header, else the bound address.

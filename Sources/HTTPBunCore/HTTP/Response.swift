@@ -14,6 +14,9 @@ public struct Response: Sendable {
     public var body: ResponseBody
     /// How long the server waits before it sends this response. The wait holds no thread.
     public var delay: Duration
+    /// Fields sent after a streamed body (`.stream`), in its last chunk; a body of fixed length
+    /// has no place for them, and the server drops them there.
+    public var trailers = HTTPHeaders()
 
     public init(status: Int = 200, headers: HTTPHeaders = [:], body: ResponseBody = .bytes([]), delay: Duration = .zero) {
         self.status = status

@@ -2,7 +2,7 @@ import HTTPWire
 import JSONValue
 import HTTPCompression
 
-/// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/base64/{value}`, `/encoding/utf8`.
+/// Compressed echoes and decoded text: `/gzip`, `/deflate`, `/brotli`, `/zstd`, `/base64/{value}`, `/encoding/utf8`.
 enum EncodingRoutes {
     /// The pretty echo object with `flag: true` appended, or why the request body could not be read.
     static func flaggedEcho(_ context: RouteContext, flag: String) throws(HTTPError) -> [UInt8] {
@@ -36,6 +36,16 @@ enum EncodingRoutes {
             return .error(500, "the brotli encoder failed to compress the answer")
         }
         return encoded(compressed, encoding: "br")
+    }
+
+    static func zstd(_ context: RouteContext) throws(HTTPError) -> Response {
+        guard Zstd.isAvailable else {
+            return .error(501, "zstd is not available on this server: install the zstd library (libzstd.so.1, Debian package libzstd1) and restart it")
+        }
+        guard let compressed = Zstd.compress(try flaggedEcho(context, flag: "zstd")) else {
+            return .error(500, "the zstd encoder failed to compress the answer")
+        }
+        return encoded(compressed, encoding: "zstd")
     }
 
     /// httpbun's `/base64/{value}` and `/b64/{value}`: the value (httpbun's own example when there is
@@ -116,8 +126,8 @@ enum GoHTTPBinBase64 {
     static func transform(_ context: RouteContext, operation: String) -> Response {
         let data = context[parameter: "data"]
         let maximum = context.configuration.maxBodySize
-        guard !data.isEmpty else { return error("no input data") }
-        guard data.utf8.count <= maximum else { return error("input data exceeds max length of \(maximum)") }
+        guard !data.isEmpty else { return GoHTTPBin.error(400, "no input data") }
+        guard data.utf8.count <= maximum else { return GoHTTPBin.error(400, "input data exceeds max length of \(maximum)") }
         var result: [UInt8]
         if operation == "encode" {
             result = Array(Base64.encodeURLSafe(data.utf8).utf8)
@@ -126,7 +136,7 @@ enum GoHTTPBinBase64 {
         } else {
             switch Base64.decodeAsGo(data) {
             case .success(let bytes): result = bytes
-            case .failure(let corrupt): return error("base64 decode failed: illegal base64 data at input byte \(corrupt.byte)")
+            case .failure(let corrupt): return GoHTTPBin.error(400, "base64 decode failed: illegal base64 data at input byte \(corrupt.byte)")
             }
         }
         // A field value cannot carry line breaks or other control bytes; Go's server writes the rest.
@@ -136,13 +146,6 @@ enum GoHTTPBinBase64 {
         let contentType = asked.flatMap { $0.isEmpty ? nil : $0 } ?? "text/plain; charset=utf-8"
         if isDangerous(contentType) { result = Array(HTMLEscaping.escape(String(decoding: result, as: UTF8.self), asGo: true).utf8) }
         return .bytes(result, contentType: contentType)
-    }
-
-    /// go-httpbin's `writeError`: `{"status_code", "error", "detail"}`, its JSON type.
-    static func error(_ detail: String) -> Response {
-        var response = Response.json(["status_code": 400, "error": "Bad Request", "detail": .string(detail)], status: 400)
-        response.headers.set("Content-Type", "application/json; charset=utf-8")
-        return response
     }
 
     /// Whether a browser could run script from a body of this type (go-httpbin's

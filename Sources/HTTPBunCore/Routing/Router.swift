@@ -13,6 +13,8 @@ public struct Router: Sendable {
     private let settings: SharedConfiguration
     private let prefix: String
     private let table: RouteTable
+    /// The paths (prefix included) and methods whose bodies the server counts and discards.
+    private let discardingRoutes: [(path: String, methods: [String]?)]
 
     /// - Parameters:
     ///   - services: the clock and randomness handlers see; the server passes the system's.
@@ -24,6 +26,18 @@ public struct Router: Sendable {
         self.prefix = configuration.normalizedPathPrefix
         self.table = RouteTable(
             routes: routes ?? configuration.flavor.endpoints.map(\.route), refusesPath: configuration.flavor.refusesPath)
+        let prefix = self.prefix
+        self.discardingRoutes = routes != nil ? [] : configuration.flavor.endpoints.filter(\.discardsBody).map { (prefix + $0.pattern, $0.methods) }
+    }
+
+    /// Whether the server should count this request's body and keep none of it: its route
+    /// discards bodies (`Endpoint.discardsBody`). Asked by the server before the body arrives.
+    ///
+    /// ```swift
+    /// router.discardsBody(method: "POST", path: "/upload")   // true
+    /// ```
+    public func discardsBody(method: String, path: Substring) -> Bool {
+        discardingRoutes.contains { route in route.path == path && (route.methods?.contains(method) ?? true) }
     }
 
     public func respond(to request: consuming Request) -> Response {

@@ -14,6 +14,8 @@ struct RawResponse {
     var status: Int
     var headers: HTTPHeaders
     var body: [UInt8]
+    /// The trailer section of a chunked body, in order.
+    var trailers = HTTPHeaders()
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
@@ -112,6 +114,7 @@ final class RawConnection {
             headers.add(String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces)
         }
         var body: [UInt8] = []
+        var trailers = HTTPHeaders()
         if bodyless || status == 204 || status == 304 || (100..<200).contains(status) {
             // no body
         } else if let length = headers["Content-Length"].flatMap({ Int($0) }) {
@@ -130,19 +133,34 @@ final class RawConnection {
                 let sizeText = String(decoding: buffer[0..<lineEnd!.lowerBound], as: UTF8.self).split(separator: ";")[0]
                 guard let size = Int(sizeText, radix: 16) else { throw RawSocketError(description: "bad chunk size \(sizeText)") }
                 buffer.removeFirst(lineEnd!.upperBound)
+                if size == 0 {
+                    // The trailer section: field lines up to an empty line.
+                    while true {
+                        var end = buffer.firstRange(of: [13, 10])
+                        while end == nil {
+                            guard try fill(deadline: deadline) else { throw RawSocketError(description: "closed inside the trailer section") }
+                            end = buffer.firstRange(of: [13, 10])
+                        }
+                        let line = String(decoding: buffer[0..<end!.lowerBound], as: UTF8.self)
+                        buffer.removeFirst(end!.upperBound)
+                        if line.isEmpty { break }
+                        guard let colon = line.firstIndex(of: ":") else { throw RawSocketError(description: "bad trailer line \(line)") }
+                        trailers.add(String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces)
+                    }
+                    break
+                }
                 while buffer.count < size + 2 {
                     guard try fill(deadline: deadline) else { throw RawSocketError(description: "closed inside a chunk") }
                 }
                 body.append(contentsOf: buffer[0..<size])
                 buffer.removeFirst(size + 2)
-                if size == 0 { break }
             }
         } else {
             while try fill(deadline: deadline) {}
             body = buffer
             buffer = []
         }
-        return RawResponse(status: status, headers: headers, body: body)
+        return RawResponse(status: status, headers: headers, body: body, trailers: trailers)
     }
 
     /// True when the server closes the connection (reads end) within `timeout`.
