@@ -83,7 +83,7 @@ struct HTTPBunCommand: ParsableCommand {
     var hostname: String = Environment.string("HOSTNAME") ?? "httpbun"
 
     @Flag(help: "/hostname answers this machine's name instead of --hostname.")
-    var useRealHostname: Bool = Environment.string("USE_REAL_HOSTNAME").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+    var useRealHostname = false
 
     @Option(help: "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     var tlsCert: String?
@@ -92,7 +92,7 @@ struct HTTPBunCommand: ParsableCommand {
     var tlsKey: String?
 
     @Flag(help: "Serve HTTPS with a certificate made at start-up for the bound host, signed by a throw-away CA.")
-    var tlsSelfSigned: Bool = Environment.string("TLS_SELF_SIGNED").map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+    var tlsSelfSigned = false
 
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
     var tlsCaOut: String?
@@ -111,6 +111,10 @@ struct HTTPBunCommand: ParsableCommand {
     var keyPath: String? { tlsKey ?? Environment.string("TLS_KEY") }
     var authorityOutputPath: String? { tlsCaOut ?? Environment.string("TLS_CA_OUT") }
     var portFilePath: String? { portFile ?? Environment.string("PORT_FILE") }
+    // A Bool flag cannot default to true (ArgumentParser refuses it in debug builds and in release
+    // the flag can then never be off), so a flag's variable is read beside it.
+    var servesSelfSigned: Bool { tlsSelfSigned || Environment.bool("TLS_SELF_SIGNED") }
+    var answersRealHostname: Bool { useRealHostname || Environment.bool("USE_REAL_HOSTNAME") }
 
     /// The server's configuration from the flags and their HTTPBUN_* twins (TLS aside: that is
     /// made or read at start). Call after `validate()`'s own checks of flavor and duration.
@@ -124,7 +128,7 @@ struct HTTPBunCommand: ParsableCommand {
         // HTTPBUN_ALLOWED_REDIRECT_DOMAINS, is a list split at commas and whitespace that replaces the
         // default list (set and empty: no host at all); HTTPBUN_ALLOW_REDIRECT_HOST is our older name.
         configuration.maxUploadSize = maxUploadSize
-        configuration.hostname = useRealHostname ? Environment.machineHostname() ?? hostname : hostname
+        configuration.hostname = answersRealHostname ? Environment.machineHostname() ?? hostname : hostname
         configuration.environment = Environment.exposed()
         if !allowRedirectHosts.isEmpty {
             configuration.allowedRedirectHosts = allowRedirectHosts
@@ -152,8 +156,8 @@ struct HTTPBunCommand: ParsableCommand {
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         guard (certificatePath == nil) == (keyPath == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard !(tlsSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
-        guard authorityOutputPath == nil || tlsSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
+        guard !(servesSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
+        guard authorityOutputPath == nil || servesSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
     }
 
     func run() throws {
@@ -224,7 +228,7 @@ extension HTTPBunCommand {
         if let certificatePath, let keyPath {
             return try TLSIdentity.load(certificatePath: certificatePath, keyPath: keyPath)
         }
-        guard tlsSelfSigned else { return nil }
+        guard servesSelfSigned else { return nil }
         let (identity, authority) = try TLSIdentity.selfSigned(hosts: [host])
         if let authorityOutputPath {
             try writeFile(authorityOutputPath, authority)
@@ -250,6 +254,7 @@ enum Environment {
     }
     static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
     static func double(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
+    static func bool(_ name: String) -> Bool { string(name).map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false }
 
     /// The `HTTPBUN_ENV_*` variables, for `/env`: an operator exposes a variable by naming it so, as
     /// go-httpbin shows only its `HTTPBIN_ENV_*` ones (never the server's own settings).

@@ -258,6 +258,36 @@ struct CommandLineTests {
         #expect(none.stop(SIGTERM) == 0)
     }
 
+    @Test("/hostname, /env and /upload's limit come from their flags and HTTPBUN_* twins")
+    func goHTTPBinSettings() throws {
+        let named = try RunningCommand(
+            ["--port", "0", "--hostname", "box-7", "--max-upload-size", "100"],
+            environment: ["HTTPBUN_ENV_REGION": "eu-1", "HTTPBUN_FLAVOR": "httpbun", "HTTPBUN_ENV_EMPTY": ""])
+        let port = try #require(portNumber(in: named.firstLine()))
+        #expect(try JSON.parse(RawConnection(port: port).exchange("GET", "/hostname").body)["hostname"] == "box-7")
+        let env = try JSON.parse(RawConnection(port: port).exchange("GET", "/env").body)["env"]
+        #expect(env?["HTTPBUN_ENV_REGION"] == "eu-1")
+        #expect(env?["HTTPBUN_ENV_EMPTY"] == "")
+        #expect(env?["HTTPBUN_FLAVOR"] == nil, "the server's own settings are never shown")
+        #expect(try RawConnection(port: port).exchange("POST", "/upload", body: [UInt8](repeating: 0, count: 101)).status == 413)
+        #expect(named.stop(SIGTERM) == 0)
+
+        let real = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_USE_REAL_HOSTNAME": "1", "HTTPBUN_MAX_UPLOAD_SIZE": "5"])
+        let realPort = try #require(portNumber(in: real.firstLine()))
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, 255)
+        #expect(try JSON.parse(RawConnection(port: realPort).exchange("GET", "/hostname").body)["hostname"] == .string(String(cString: buffer)))
+        #expect(try RawConnection(port: realPort).exchange("PUT", "/upload", body: [1, 2, 3, 4, 5, 6]).status == 413)
+        #expect(real.stop(SIGTERM) == 0)
+    }
+
+    @Test("HTTPBUN_TLS_SELF_SIGNED=1 serves HTTPS (a Bool flag's variable once stopped start-up)")
+    func selfSignedFromEnvironment() throws {
+        let command = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_TLS_SELF_SIGNED": "1"])
+        #expect(command.firstLine().hasPrefix("https://127.0.0.1:"))
+        #expect(command.stop(SIGTERM) == 0)
+    }
+
     /// The flag and its variable reach `stop(drainingFor:)`; by default SIGTERM answers nothing early.
     @Test("--drain-timeout (and HTTPBUN_DRAIN_TIMEOUT) lets a request in flight finish after SIGTERM")
     func drainTimeout() throws {
