@@ -55,6 +55,7 @@ READ_TIMEOUT = 5.0       # per read; a case that gets nothing in this time is ha
 PROMPT = 2.0             # a case that demands a close half-closes after this much silence, and fails then
 HEAD_WINDOW = 0.5        # how long a HEAD case listens for body bytes after the header block
 MAX_BODY = 1024 * 1024   # --max-body-size given to the server this script starts
+MAX_UPLOAD = 8 * MAX_BODY   # --max-upload-size: /upload counts past the body limit, up to its own
 
 # ---------------------------------------------------------------------------------------------
 # Reading responses
@@ -202,16 +203,19 @@ def read_chunked(sock, buf, deadline):
         line, _, buf = buf.partition(b"\r\n")
         size = int(line.split(b";")[0], 16)
         if size == 0:
-            # No trailers from this server: the empty line ends the answer.
+            # An empty line ends the answer, after trailer fields when there are any (/trailers).
             try:
-                while len(buf) < 2:
+                while not buf.startswith(b"\r\n") and b"\r\n\r\n" not in buf:
                     chunk = recv_some(sock, deadline)
                     if not chunk:
                         break
                     buf += chunk
             except socket.timeout:
                 pass
-            return out, buf[2:]
+            if buf.startswith(b"\r\n"):
+                return out, buf[2:]
+            end = buf.find(b"\r\n\r\n")
+            return out, (buf[end + 4:] if end >= 0 else b"")
         while len(buf) < size + 2:
             chunk = recv_some(sock, deadline)
             if not chunk:
@@ -678,6 +682,39 @@ def build_corpus(port):
         extra = [("Accept", "application/json"), ("X-Head-Probe", "1")]
         case("head/" + name, req("HEAD", target, extra), {"ok"}, same_as(port, req("GET", target, extra), head_parity), head=True)
 
+    # --- go-httpbin's endpoints: /upload discards, /trailers, /jsonl, /dump/request -----------------
+    def upload_field(field, expected):
+        return lambda r: r.status == 200 and isinstance(r.json(), dict) and r.json().get(field) == expected
+    case("upload/past-body-limit", req("POST", "/upload", [("Content-Length", MAX_BODY * 4)], b"u" * (MAX_BODY * 4)),
+         {"ok"}, upload_field("bytes_received", MAX_BODY * 4))
+    case("upload/chunked-past-body-limit", req("PUT", "/upload", [("Transfer-Encoding", "chunked")],
+                                             (b"10000\r\n" + b"c" * 65536 + b"\r\n") * 40 + b"0\r\n\r\n"),
+         {"ok"}, upload_field("bytes_received", 40 * 65536))
+    case("upload/chunk-extensions-and-trailers", req("PATCH", "/upload", [("Transfer-Encoding", "chunked")],
+                                                   b"3;ext=1\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"), {"ok"}, upload_field("bytes_received", 3))
+    refused("upload/announced-past-upload-limit", req("POST", "/upload", [("Content-Length", MAX_UPLOAD + 1)]), code=413)
+    case("upload/chunked-past-upload-limit", req("POST", "/upload", [("Transfer-Encoding", "chunked")],
+                                               (b"100000\r\n" + b"x" * 0x100000 + b"\r\n") * (MAX_UPLOAD // 0x100000 + 1) + b"0\r\n\r\n"),
+         {"json4xx", "close"}, status_is(413))
+    case("upload/short-body-then-fin", req("POST", "/upload", [("Content-Length", 1000)], b"only-nine"),
+         {"close", "json4xx", "mhd"}, shut_wr=True, closes=CLOSE, tries=5)
+    case("upload/bad-chunk-size", req("POST", "/upload", [("Transfer-Encoding", "chunked")], b"zz\r\nabc\r\n0\r\n\r\n"), PROTOCOL)
+    case("upload/get-is-405", req("GET", "/upload"), {"json4xx"}, status_is(405))
+    for name, query in [("crlf-value", "X-A=a%0d%0aSet-Cookie:%20x=y"), ("nul-value", "X-A=%00"), ("bad-name", "a%20b=1"),
+                        ("empty-name", "=1"), ("transfer-encoding", "Transfer-Encoding=gzip"), ("content-length", "content-length=0"),
+                        ("host", "HOST=evil"), ("trailer", "Trailer=X")]:
+        case("trailers/" + name, req("GET", "/trailers?" + query), {"json4xx"}, status_is(400))
+    case("trailers/many", req("GET", "/trailers?" + "&".join(f"X-T{i}={i}" for i in range(200))), {"ok"}, status_is(200))
+    case("trailers/head", req("HEAD", "/trailers?X-A=1"), {"ok"}, status_is(200), head=True)
+    case("trailers/pipelined", req("GET", "/trailers?X-A=1") + req("GET", "/get"), {"ok"}, status_is(200))
+    for target in ["/jsonl?count=99999999999999999999", "/jsonl?duration=1e308", "/jsonl?delay=-1", "/jsonl?jitter=nan",
+                   "/jsonl?duration=9999999999h", "/jsonl?duration=1%00s", "/jsonl?count=1&duration=59s&delay=2"]:
+        case("jsonl" + target, req("GET", target), {"json4xx"}, status_is(400))
+    case("jsonl/count-past-cap", req("GET", "/jsonl?count=1000000000"), {"ok"}, status_is(200))
+    case("dump/binary-body", req("POST", "/dump/request", [("Content-Length", 256)], bytes(range(256))), {"ok"},
+         lambda r: r.status == 200 and r.body.endswith(bytes(range(256))))
+    case("dump/odd-names", req("GET", "/dump/request", [("x-ÿ", "1")]), PROTOCOL | {"ok"})
+
     # --- Pipelining and sequencing ------------------------------------------------------------
     case("pipeline/bad-after-good", req("GET", "/get") + b"GARBAGE\r\n\r\n", {"ok"}, status_is(200))
     case("pipeline/200-requests", req("GET", "/get") * 200, {"ok"}, status_is(200))
@@ -790,7 +827,7 @@ def main():
     else:
         try:
             proc, port = harness.start([args.bin, "--port", "0", "--log-level", "error", "--max-body-size", str(MAX_BODY),
-                                        "--max-duration", "60"])
+                                        "--max-upload-size", str(MAX_UPLOAD), "--max-duration", "60"])
         except harness.StartError as e:
             print("server did not start:", e.line, e.stderr[-2000:])
             return 2

@@ -212,7 +212,8 @@ enum GoFloatParse {
         let spelledInfinity = ["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(lowered)
         // Swift reads a few spellings Go does not (a trailing `p` exponent without hex, spaces are
         // refused by both); Go's `_` separators (only after a base prefix) are not taken here.
-        guard !text.isEmpty, let value = Double(text), !text.contains(" ") else {
+        // Swift's reading stops at a NUL (it goes through C's strtod): `1\0s` would be 1.
+        guard !text.isEmpty, !text.utf8.contains(0), let value = Double(text), !text.contains(" ") else {
             return .failure(GoRefusal(message: "strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax"))
         }
         if value.isInfinite && !spelledInfinity {

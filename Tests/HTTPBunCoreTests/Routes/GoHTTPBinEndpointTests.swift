@@ -84,6 +84,7 @@ struct GoHTTPBinEndpointTests {
         ("duration=90s", "invalid duration: duration 1m30s longer than 1m0s"),
         ("delay=-1", "invalid delay: duration -1s shorter than 0s"),
         ("delay=1e400", "invalid delay: strconv.ParseFloat: parsing \"1e400\": value out of range"),
+        ("delay=1%00s", "invalid delay: strconv.ParseFloat: parsing \"1\\x00s\": invalid syntax"),
         ("jitter=-0.1", "invalid jitter: must be a float in [0, 1]"),
         ("jitter=1.5", "invalid jitter: must be a float in [0, 1]"),
         ("jitter=abc", "invalid jitter: must be a float in [0, 1]"),
