@@ -211,10 +211,7 @@ final class Engine: Sendable {
             if exchange.bodyTooLarge {
                 return refuse(tooLarge(nil, exchange), on: connection, exchange: exchange)
             }
-            var request = makeRequest(connection, exchange: exchange, version: version)
-            if exchange.discardsBody, let started = exchange.receiveStarted {
-                request.discardedBody = DiscardedBody(byteCount: exchange.receivedBytes, duration: ContinuousClock.now - started)
-            }
+            let request = makeRequest(connection, exchange: exchange, version: version)
             exchange.body = []
             let response = router.respond(to: request)
             if response.delay > .zero {
@@ -361,11 +358,15 @@ final class Engine: Sendable {
             target = split.originForm
             targetAuthority = split.authority
         }
-        return Request(
+        var request = Request(
             method: exchange.method, target: target, headers: headers, body: exchange.body,
             remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 }, targetAuthority: targetAuthority)
+        if exchange.discardsBody, let started = exchange.receiveStarted {
+            request.discardedBody = DiscardedBody(byteCount: exchange.receivedBytes, duration: ContinuousClock.now - started)
+        }
+        return request
     }
 
     // MARK: Responses
@@ -386,7 +387,7 @@ final class Engine: Sendable {
             mhdResponse = makeReaderResponse(size: httpbun_size_unknown, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
             // MHD sends footers after the last chunk of a body of unknown length (chunked).
             if let mhdResponse {
-                for field in response.trailers.fields {
+                for field in stream.trailers.fields {
                     _ = field.name.withCString { name in field.value.withCString { value in MHD_add_response_footer(mhdResponse, name, value) } }
                 }
             }

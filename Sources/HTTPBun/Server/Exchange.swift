@@ -93,9 +93,12 @@ final class Exchange: @unchecked Sendable {
         announcedLength = nil
         bodyTooLarge = false
         discardedBytes = 0
-        discardsBody = false
-        receivedBytes = 0
-        receiveStarted = nil
+        // Set only for a discarded body: most requests skip three stores (each an exclusivity check).
+        if discardsBody {
+            discardsBody = false
+            receivedBytes = 0
+            receiveStarted = nil
+        }
         answerDue = nil
     }
 }

@@ -35,7 +35,19 @@ public struct Request: Sendable {
     @usableFromInline var absoluteFormAuthority: String
     /// What the server counted of a body it read and did not keep (`/upload`); nil when the body
     /// is in `body`.
-    public var discardedBody: DiscardedBody?
+    public var discardedBody: DiscardedBody? {
+        get {
+            discardedByteCount < 0 ? nil : DiscardedBody(byteCount: discardedByteCount, duration: .nanoseconds(discardedNanoseconds))
+        }
+        set {
+            discardedByteCount = newValue?.byteCount ?? -1
+            discardedNanoseconds = newValue.map { $0.duration.components.seconds &* 1_000_000_000 &+ $0.duration.components.attoseconds / 1_000_000_000 } ?? 0
+        }
+    }
+    /// `discardedBody`'s storage as two plain integers (-1: none): an optional struct made every
+    /// copy of a request go through its value witness, on every request.
+    @usableFromInline var discardedByteCount: Int
+    @usableFromInline var discardedNanoseconds: Int64
 
     // Inlinable: the server builds one per request from another module.
     @inlinable
@@ -53,7 +65,8 @@ public struct Request: Sendable {
         self.version = version
         self.serverAuthority = serverAuthority
         self.absoluteFormAuthority = targetAuthority ?? ""
-        self.discardedBody = nil
+        self.discardedByteCount = -1
+        self.discardedNanoseconds = 0
     }
 
     /// `host[:port]` as the client addressed us: its `Host` header, else the bound address.

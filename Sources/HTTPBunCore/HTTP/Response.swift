@@ -14,9 +14,6 @@ public struct Response: Sendable {
     public var body: ResponseBody
     /// How long the server waits before it sends this response. The wait holds no thread.
     public var delay: Duration
-    /// Fields sent after a streamed body (`.stream`), in its last chunk; a body of fixed length
-    /// has no place for them, and the server drops them there.
-    public var trailers = HTTPHeaders()
 
     public init(status: Int = 200, headers: HTTPHeaders = [:], body: ResponseBody = .bytes([]), delay: Duration = .zero) {
         self.status = status
@@ -84,7 +81,14 @@ public struct TimedStream: Sendable {
     }
 
     public var chunks: [Chunk]
-    public init(_ chunks: [Chunk]) { self.chunks = chunks }
+    /// Fields sent after the last chunk, in the trailer section (chunked coding has one; a HEAD
+    /// answer, sent at a fixed length, drops them). Kept here rather than on `Response`, whose
+    /// every copy on every request would carry one more array.
+    public var trailers: HTTPHeaders
+    public init(_ chunks: [Chunk], trailers: HTTPHeaders = HTTPHeaders()) {
+        self.chunks = chunks
+        self.trailers = trailers
+    }
 }
 
 extension HTTPHeaders {

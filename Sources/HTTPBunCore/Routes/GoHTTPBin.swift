@@ -350,9 +350,12 @@ enum GoHTTPBin {
         case .success(let value): echo = value
         }
         var response = json(echo)
-        for name in names { response.headers.add("Trailer", name) }
-        response.body = .stream(TimedStream([TimedStream.Chunk(bytes: response.bodyBytes)]))
-        for name in names { response.trailers.add(name, values[name]!) }
+        var trailers = HTTPHeaders()
+        for name in names {
+            response.headers.add("Trailer", name)
+            trailers.add(name, values[name]!)
+        }
+        response.body = .stream(TimedStream([TimedStream.Chunk(bytes: response.bodyBytes)], trailers: trailers))
         return response
     }
 
