@@ -268,6 +268,10 @@ def normalise(spec, status, headers, raw, port):
         # Images: the same kind of file (its first bytes), not the same picture.
         out["body"] = f"<image starting {body[:4]!r}>"
         return out
+    if mode == "bytes":
+        # Seeded random bytes: python's random.seed(n) sequence, byte for byte.
+        out["body"] = body.hex()
+        return out
     if mode == "length" or (mode == "auto" and ctype.startswith("application/octet-stream")):
         out["body"] = f"<{len(body)} bytes>"
         return out

@@ -72,8 +72,8 @@ enum HTTPBinRoutes {
         FlavorRoute(common, "/redirect-to", redirectTo),
 
         FlavorRoute(nil, "/bytes", { _ in HTTPBinShape.notFound() }),
-        FlavorRoute(get, "/bytes/{n}", { try ByteRoutes.bytes(cappedSize($0)) }),
-        FlavorRoute(get, "/stream-bytes/{n}", { try ByteRoutes.streamBytes(cappedSize($0)) }),
+        FlavorRoute(get, "/bytes/{n}", { .bytes(try pythonRandomBytes(cappedSize($0)), contentType: "application/octet-stream") }),
+        FlavorRoute(get, "/stream-bytes/{n}", { try streamBytes(cappedSize($0)) }),
         FlavorRoute(get, "/stream/{n}", stream),
         FlavorRoute(get, "/range/{n}", range),
         FlavorRoute(get, "/drip", drip),
@@ -305,6 +305,44 @@ enum HTTPBinRoutes {
     }
 
     static let rangeLimit = 100 * 1024
+
+    /// `CaseInsensitiveDict(request.args.items())[name]`: the first value of each distinct name,
+    /// and of names equal but for case, the one seen last.
+    static func caseInsensitiveArgument(_ request: Request, _ name: String) -> String? {
+        firstPerName(request.query).last { $0.name.lowercased() == name }?.value
+    }
+
+    /// `/bytes/{n}` as python httpbin draws them: `random.seed(int(seed))` when a seed is given,
+    /// then one `random.randint(0, 255)` per byte, so a seed gives python's bytes. Without one,
+    /// python's generator is seeded from the server's randomness.
+    static func pythonRandomBytes(_ context: RouteContext) throws(HTTPError) -> [UInt8] {
+        let count = try ByteCountParameter.parse(context[parameter: "n"], maximum: context.configuration.maxBodySize)
+        var random: PythonRandom
+        if let seed = caseInsensitiveArgument(context.request, "seed") {
+            // httpbin's `int()` raises there, a 500; a 400 says what was wrong.
+            guard let seeded = PythonRandom(seed: seed) else { throw .badRequest("invalid seed \"\(seed)\": use a whole number such as 42") }
+            random = seeded
+        } else {
+            var fallback = context.services.randomNumbers
+            random = PythonRandom(words: (0..<4).map { _ in UInt32(truncatingIfNeeded: fallback.next()) })
+        }
+        return random.bytes(count)
+    }
+
+    /// `/stream-bytes/{n}`: `pythonRandomBytes` in chunks of `chunk_size` (10 KiB by default; less
+    /// than 1 is 1, as httpbin's `max(1, int(...))` makes it).
+    static func streamBytes(_ context: RouteContext) throws(HTTPError) -> Response {
+        var chunkSize = ByteRoutes.defaultChunkSize
+        if let text = caseInsensitiveArgument(context.request, "chunk_size") {
+            guard let words = PythonRandom.magnitudeWords(text) else {
+                throw .badRequest("invalid chunk_size \"\(text)\": use a whole number such as 1024")
+            }
+            let magnitude = words.count > 2 ? UInt64.max : UInt64(words[0]) | (words.count > 1 ? UInt64(words[1]) << 32 : 0)
+            chunkSize = text.trimmingSpaces.hasPrefix("-") ? 1 : max(1, Int(clamping: magnitude))
+        }
+        let chunks = ByteRoutes.split(try pythonRandomBytes(context), chunkSize: chunkSize).map { TimedStream.Chunk(bytes: Array($0)) }
+        return Response(headers: ["Content-Type": "application/octet-stream"], body: .stream(TimedStream(chunks)))
+    }
 
     /// httpbin cuts `/bytes/n` and `/stream-bytes/n` to 100 KiB instead of refusing more.
     static func cappedSize(_ context: RouteContext) -> RouteContext {
