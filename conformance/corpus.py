@@ -171,6 +171,10 @@ R("digest-answered-md5", "/digest-auth/auth/user/passwd", digest=("user", "passw
 R("digest-answered-sha256", "/digest-auth/auth/user/passwd/SHA-256", digest=("user", "passwd"))
 R("digest-answered-sha512", "/digest-auth/auth/user/passwd/SHA-512/never", digest=("user", "passwd"))
 R("digest-answered-wrong", "/digest-auth/auth/user/passwd", digest=("user", "nope"))
+R("digest-challenge-wrong-qop", "/digest-auth/wrong-qop/user/passwd")
+R("digest-challenge-both-qops", "/digest-auth/auth,auth-int/user/passwd")
+R("digest-challenge-unknown-algorithm", "/digest-auth/auth/user/passwd/MD4")
+R("digest-answered-wrong-qop", "/digest-auth/wrong-qop/user/passwd", digest=("user", "passwd"))
 
 # ---- redirects
 R("redirect-1", "/redirect/1")

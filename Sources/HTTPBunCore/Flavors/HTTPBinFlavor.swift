@@ -211,6 +211,12 @@ enum HTTPBinRoutes {
     /// httpbin's challenge: parameters in its order, `stale=False` spelled as python does, an empty
     /// body, and the `stale_after`, `last_nonce` and `fake` cookies it sets.
     static func digest(_ context: RouteContext) throws(HTTPError) -> Response {
+        // httpbin reads a qop other than auth or auth-int as none (the challenge offers both) and
+        // an algorithm it does not know as MD5.
+        var parameters = context.parameters
+        if let qop = parameters["qop"], qop != "auth" && qop != "auth-int" { parameters["qop"] = "auth,auth-int" }
+        if let algorithm = parameters["algorithm"], !["MD5", "SHA-256", "SHA-512"].contains(algorithm) { parameters["algorithm"] = "MD5" }
+        let context = RouteContext(request: context.request, parameters: parameters, settings: context.settings, prefixLength: context.prefixLength)
         guard var check = try? AuthRoutes.digestCheck(context) else { return try AuthRoutes.digest(context) }
         check.realm = digestRealm
         let request = context.request
@@ -231,7 +237,7 @@ enum HTTPBinRoutes {
         response.headers.add(
             "WWW-Authenticate",
             "Digest realm=\"\(check.realm)\", nonce=\"\(DigestNonce.issue(at: now, key: check.key, using: &generator))\", "
-                + "opaque=\"\(DigestNonce.opaque(key: check.key))\", qop=\"\(check.qops.joined(separator: ","))\", "
+                + "opaque=\"\(DigestNonce.opaque(key: check.key))\", qop=\"\(check.qops.joined(separator: ", "))\", "
                 + "algorithm=\(check.algorithm.rawValue), stale=\(stale ? "True" : "False")")
         response.headers.add("Set-Cookie", "stale_after=\(context.parameters["stale_after"] ?? "never"); Path=/")
         // After a wrong answer httpbin also remembers the nonce the client used.

@@ -235,6 +235,17 @@ struct FlavorTests {
         #expect(try bin("GET", "/bearer", headers: ["Host": "h", "Authorization": "Bearer t"]).json == ["authenticated": true, "token": "t"])
     }
 
+    @Test("a qop httpbin does not know is a challenge offering both; an unknown algorithm is MD5", arguments: [
+        ("/digest-auth/wrong-qop/user/passwd", #"qop="auth, auth-int", algorithm=MD5"#),
+        ("/digest-auth/auth,auth-int/user/passwd", #"qop="auth, auth-int", algorithm=MD5"#),
+        ("/digest-auth/auth/user/passwd/MD4", #"qop="auth", algorithm=MD5"#),
+    ])
+    func digestLenientParameters(target: String, tail: String) throws {
+        let challenge = bin("GET", target)
+        #expect(challenge.status == 401)
+        #expect(try #require(challenge.headers["WWW-Authenticate"]).hasSuffix(tail + ", stale=False"))
+    }
+
     @Test("the digest challenge has httpbin's realm, order and cookies")
     func digest() throws {
         let challenge = bin("GET", "/digest-auth/auth/user/passwd/SHA-256")
