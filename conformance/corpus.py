@@ -149,6 +149,11 @@ R("cookies-set-repeated", "/cookies/set?a=1&a=2")
 R("cookies-delete", "/cookies/delete?a&b")
 R("cookies-delete-with-values", "/cookies/delete?a=1")
 R("cookies-post", "/cookies", method="POST")
+R("cookies-set-quoted", '/cookies/set?foo=%22bar:baz%22')
+R("cookies-set-special", "/cookies/set?a=x;y&b=%C3%A9&c=back%5Cslash&d=a,b")
+R("cookies-set-path-quoted", "/cookies/set/foo/%22bar%22")
+R("cookies-quoted-escapes", "/cookies", headers=[("Cookie", 'foo="\\"bar:baz\\""; e="x\\073y"; n="\\303\\251"')])
+R("cookies-werkzeug-edges", "/cookies", headers=[("Cookie", 'q="unterminated; r=1; b; c=d"e; sp=a b; z=9; dup=1; dup=2')])
 
 # ---- auth
 AUTH_OK = "Basic " + base64.b64encode(b"user:passwd").decode()

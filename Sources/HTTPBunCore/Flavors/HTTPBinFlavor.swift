@@ -166,7 +166,7 @@ enum HTTPBinRoutes {
     static func cookies(_ context: RouteContext) -> Response {
         let showEnvironment = HTTPBinShape.showsEnvironment(context.request)
         var object = JSONObject()
-        for pair in CookieHeader.parse(context.request.headers.values(for: "Cookie")) where object[pair.name] == nil {
+        for pair in CookieHeader.parseAsWerkzeug(context.request.headers.values(for: "Cookie")) where object[pair.name] == nil {
             if !showEnvironment && environmentCookies.contains(pair.name) { continue }
             object.appendUnchecked(pair.name, .string(pair.value))
         }
@@ -174,7 +174,8 @@ enum HTTPBinRoutes {
     }
 
     static func setCookies(_ context: RouteContext, _ pairs: [(name: String, value: String)]) -> Response {
-        SetCookie.adding(pairs, to: HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies"))
+        SetCookie.adding(
+            pairs, to: HTTPBinShape.redirect(to: context.configuration.normalizedPathPrefix + "/cookies"), secure: context.request.scheme == "https")
     }
 
     static func deleteCookies(_ context: RouteContext) -> Response {
@@ -241,10 +242,8 @@ enum HTTPBinRoutes {
                 + "algorithm=\(check.algorithm.rawValue), stale=\(stale ? "True" : "False")")
         response.headers.add("Set-Cookie", "stale_after=\(context.parameters["stale_after"] ?? "never"); Path=/")
         // After a wrong answer httpbin also remembers the nonce the client used.
-        if let nonce = request.headers.first("Authorization").flatMap(AuthorizationHeader.digestParameters)?["nonce"],
-            let value = SetCookie.encodeValue(nonce)
-        {
-            response.headers.add("Set-Cookie", "last_nonce=\(value); Path=/")
+        if let nonce = request.headers.first("Authorization").flatMap(AuthorizationHeader.digestParameters)?["nonce"] {
+            response.headers.add("Set-Cookie", "last_nonce=\(SetCookie.werkzeugValue(nonce)); Path=/")
         }
         response.headers.add("Set-Cookie", "fake=fake_value; Path=/")
         return response

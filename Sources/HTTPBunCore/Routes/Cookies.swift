@@ -43,18 +43,16 @@ enum CookieRoutes {
 
 /// Rules for the `Set-Cookie` header (RFC 6265 section 4.1.1).
 enum SetCookie {
-    /// `response` with one `Set-Cookie: name=value; Path=/` per pair, or a 400 naming the first
-    /// pair no cookie can carry.
-    static func adding(_ pairs: [(name: String, value: String)], to response: Response) -> Response {
+    /// python httpbin's `set_cookie`: one `Set-Cookie: name=value; Path=/` per pair, the value
+    /// quoted as werkzeug quotes it (any value can be carried), `; Secure` over HTTPS; a 400 for a
+    /// name that is not a token (werkzeug would write it into the header as it is).
+    static func adding(_ pairs: [(name: String, value: String)], to response: Response, secure: Bool) -> Response {
         var response = response
         for pair in pairs {
             guard HTTPToken.isValid(pair.name) else {
                 return .error(400, "invalid cookie name \"\(pair.name)\": use letters, digits and !#$%&'*+-.^_`|~")
             }
-            guard let value = encodeValue(pair.value) else {
-                return .error(400, "invalid cookie value for \"\(pair.name)\": control characters, ';', '\"' and '\\' are not allowed")
-            }
-            response.headers.add("Set-Cookie", "\(pair.name)=\(value); Path=/")
+            response.headers.add("Set-Cookie", "\(pair.name)=\(werkzeugValue(pair.value))" + (secure ? "; Secure" : "") + "; Path=/")
         }
         return response
     }
@@ -68,8 +66,6 @@ enum SetCookie {
         return response
     }
 
-    /// The value as it goes on the wire: as it is, or double-quoted when it holds a space or comma
-    /// (as Go does). Nil when it holds a byte no cookie value may carry.
     /// The value as Go's `http.Cookie` writes it: the bytes no cookie may carry dropped (Go logs
     /// and drops them), then quoted as `encodeValue` quotes.
     static func goSanitizedValue(_ value: String) -> String {
@@ -77,6 +73,38 @@ enum SetCookie {
         return encodeValue(String(decoding: kept, as: UTF8.self)) ?? ""
     }
 
+    /// The value as werkzeug 3.1's `dump_cookie` writes it (python httpbin's `set_cookie`): as it is
+    /// when every byte is a word character or one of ``!#$%&'()*+-./:<=>?@[]^`{|}~``, else in
+    /// double quotes with `"` and `\` backslashed and control bytes, `,`, `;` and bytes past ASCII
+    /// as `\ooo` octal. (werkzeug's pattern leaves 0x1A-0x1F raw, which no field value may hold:
+    /// they are escaped here too.)
+    ///
+    /// ```swift
+    /// SetCookie.werkzeugValue("\"bar:baz\"")   // "\"\\\"bar:baz\\\"\""
+    /// ```
+    static func werkzeugValue(_ value: String) -> String {
+        func isPlain(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            default: Array("_!#$%&'()*+-./:<=>?@[]^`{|}~".utf8).contains(byte)
+            }
+        }
+        guard !value.utf8.allSatisfy(isPlain) else { return value }
+        var output = "\""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output += "\\" + String(UnicodeScalar(byte))
+            case 0..<0x20, UInt8(ascii: ","), UInt8(ascii: ";"), 0x7F...0xFF:
+                let octal = String(byte, radix: 8)
+                output += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+            default: output.unicodeScalars.append(UnicodeScalar(byte))
+            }
+        }
+        return output + "\""
+    }
+
+    /// The value as it goes on the wire: as it is, or double-quoted when it holds a space or comma
+    /// (as Go does). Nil when it holds a byte no cookie value may carry.
     static func encodeValue(_ value: String) -> String? {
         var needsQuotes = false
         for byte in value.utf8 {
