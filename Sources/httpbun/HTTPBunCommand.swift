@@ -73,7 +73,7 @@ struct HTTPBunCommand: ParsableCommand {
 
     @Option(
         name: .customLong("allow-redirect-host"),
-        help: "A host a Location may name, besides this server and loopback (repeatable; *.example.com for subdomains; replaces the default example.com, httpbun.com).")
+        help: "A host a Location may name, besides this server and loopback (repeatable; *.example.com for subdomains; '*' for any target at all, as python httpbin; replaces the default example.com, httpbun.com).")
     var allowRedirectHosts: [String] = []
 
     @Option(help: "Largest body /upload counts and discards, in bytes (413 past it); nothing of it is kept.")

@@ -277,6 +277,14 @@ struct HTTPBunShapeTests {
         #expect(!LocationGuard.allows("https://example.org/", ownHost: "server.test", allowedHosts: ["", "*."]))
     }
 
+    @Test("LocationGuard: * lets every target through as python httpbin does, control bytes aside", arguments: [
+        "http://evil.example/", "//evil.example", "javascript:alert(1)", "http://:1", "/\\evil.example", "ftp://x/",
+    ])
+    func guardStar(location: String) {
+        #expect(LocationGuard.allows(location, ownHost: "server.test", allowedHosts: ["*"]))
+        #expect(!LocationGuard.allows(location + "\r\nSet-Cookie: a=b", ownHost: "server.test", allowedHosts: ["*"]))
+    }
+
     @Test("through the router: /redirect-to, /redirect, /response-headers and /mix are all guarded")
     func guardThroughRouter() throws {
         // Allowed ones go through as the handler wrote them.
