@@ -259,6 +259,12 @@ def normalise(spec, status, headers, raw, port):
             value = LAST_NONCE.sub("last_nonce=<volatile>", value)
             hv.setdefault(name, []).append(value)
     out["headers"] = hv
+    # How the body is framed: a client that reads Content-Length (a progress bar, a size check)
+    # sees the difference. HEAD answers and bodiless statuses have none to compare.
+    names = {name for name, _ in headers}
+    if spec.get("method") != "HEAD" and status not in (204, 304):
+        chunked = any(name == "transfer-encoding" and "chunked" in value.lower() for name, value in headers)
+        out["framing"] = "chunked" if chunked else "content-length" if "content-length" in names else "until close"
     if spec.get("method") == "HEAD":
         out["body"] = raw.decode("latin-1")
         return out

@@ -221,6 +221,8 @@ R("range-zero", "/range/0")
 R("drip-short", "/drip?duration=0.2&numbytes=5&delay=0")
 R("drip-code", "/drip?duration=0.1&numbytes=3&code=201")
 R("drip-zero", "/drip?numbytes=0&duration=0")
+R("range-timed", "/range/30?duration=0.2&chunk_size=10")
+R("range-timed-partial", "/range/30?duration=0.1", headers=[("Range", "bytes=5-14")])
 
 # ---- encodings
 R("gzip", "/gzip")

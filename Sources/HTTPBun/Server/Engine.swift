@@ -384,7 +384,8 @@ final class Engine: Sendable {
             // the next response on the connection: give HEAD the same bytes at a fixed length.
             mhdResponse = makeBufferResponse(stream.chunks.flatMap(\.bytes))
         case .stream(let stream):
-            mhdResponse = makeReaderResponse(size: httpbun_size_unknown, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
+            let size = stream.announcesLength ? UInt64(stream.byteCount) : httpbun_size_unknown
+            mhdResponse = makeReaderResponse(size: size, StreamReader(mode: .timed(stream.chunks), connection: connection, engine: self))
             // MHD sends footers after the last chunk of a body of unknown length (chunked).
             if let mhdResponse {
                 for field in stream.trailers.fields {

@@ -386,6 +386,15 @@ enum HTTPBinRoutes {
             response.headers.set("ETag", tag)
             response.headers.set("Content-Range", "bytes \(first)-\(last)/\(length)")
         }
+        return announcingLength(response)
+    }
+
+    /// httpbin's timed streams (`/drip`, `/range?duration=`) send a `Content-Length`, not chunks.
+    static func announcingLength(_ response: Response) -> Response {
+        guard case .stream(var stream) = response.body else { return response }
+        stream.announcesLength = true
+        var response = response
+        response.body = .stream(stream)
         return response
     }
 
@@ -414,7 +423,7 @@ enum HTTPBinRoutes {
         if let text = context.request.queryValue("numbytes"), let count = Int(text), count <= 0 {
             return HTTPBinShape.text("number of bytes must be positive", status: 400)
         }
-        return try StreamRoutes.drip(context, lines: false, style: .httpbin)
+        return announcingLength(try StreamRoutes.drip(context, lines: false, style: .httpbin))
     }
 
     // MARK: Encodings

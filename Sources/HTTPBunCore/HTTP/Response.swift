@@ -85,10 +85,17 @@ public struct TimedStream: Sendable {
     /// answer, sent at a fixed length, drops them). Kept here rather than on `Response`, whose
     /// every copy on every request would carry one more array.
     public var trailers: HTTPHeaders
+    /// Sent with a `Content-Length` of the chunks' total instead of chunked coding (python
+    /// httpbin's timed streams announce their size). The client then has the answer at its last
+    /// byte: a last empty chunk's pause is not waited for, and there is no place for trailers.
+    public var announcesLength = false
     public init(_ chunks: [Chunk], trailers: HTTPHeaders = HTTPHeaders()) {
         self.chunks = chunks
         self.trailers = trailers
     }
+
+    /// The total size of the chunks.
+    public var byteCount: Int { chunks.reduce(0) { $0 + $1.bytes.count } }
 }
 
 extension HTTPHeaders {

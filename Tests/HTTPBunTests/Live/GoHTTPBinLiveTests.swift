@@ -110,3 +110,24 @@ struct GoHTTPBinLiveTests {
         #expect(json["args"]?["a"] == "1")
     }
 }
+
+@Suite("--flavor httpbin's timed streams over loopback")
+struct HTTPBinTimedStreamLiveTests {
+    @Test("/drip and /range?duration= announce a Content-Length and still take their time, as httpbin's do")
+    func announcedLength() throws {
+        let server = try HTTPBunServer.start(ServerConfiguration(flavor: .httpbin))
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        let drip = try connection.exchange("GET", "/drip?numbytes=4&duration=0.6")
+        #expect(drip.headers["Content-Length"] == "4")
+        #expect(drip.headers["Transfer-Encoding"] == nil)
+        #expect(drip.text == "****")
+        #expect(ContinuousClock.now - start >= .milliseconds(400), "three pauses of 0.15 s")
+        let range = try connection.exchange("GET", "/range/30?duration=0.2&chunk_size=10", headers: [("Range", "bytes=5-14")])
+        #expect(range.status == 206)
+        #expect(range.headers["Content-Length"] == "10")
+        #expect(range.text == "fghijklmno")
+        #expect(try connection.exchange("GET", "/get").status == 200, "the connection is reused after them")
+    }
+}
