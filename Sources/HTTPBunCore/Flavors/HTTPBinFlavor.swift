@@ -220,16 +220,33 @@ enum HTTPBinRoutes {
         let context = RouteContext(request: context.request, parameters: parameters, settings: context.settings, prefixLength: context.prefixLength)
         guard var check = try? AuthRoutes.digestCheck(context) else { return try AuthRoutes.digest(context) }
         check.realm = digestRealm
+        check.acceptsLegacyAnswers = true
+        // httpbin counts `stale_after` down in a cookie, not by `nc` (an RFC 2069 answer has none).
+        check.staleAfter = nil
         let request = context.request
         let now = context.services.secondsSinceEpoch
         var generator = context.services.randomNumbers
-        let verdict = check.verify(
-            authorization: request.headers.first("Authorization"), method: request.method, target: request.target, body: request.body, now: now)
+        let authorization = request.headers.first("Authorization")
+        var verdict = check.verify(authorization: authorization, method: request.method, target: request.target, body: request.body, now: now)
+        // httpbin's staleness, judged before the answer: the nonce its last challenge was answered
+        // with (the `last_nonce` cookie), or a `stale_after` cookie counted down to 0.
+        let cookies = CookieHeader.parseAsWerkzeug(request.headers.values(for: "Cookie"))
+        let staleAfterCookie = cookies.first { $0.name == "stale_after" }?.value
+        if let nonce = authorization.flatMap(AuthorizationHeader.digestParameters)?["nonce"],
+            cookies.first(where: { $0.name == "last_nonce" })?.value == nonce || staleAfterCookie == "0"
+        {
+            verdict = .stale("the nonce was answered before, or stale_after ran out")
+        }
         var stale = false
         switch verdict {
         case .authenticated:
             var response = HTTPBinShape.json(["authenticated": true, "user": .string(check.user)])
             response.headers.add("Set-Cookie", "fake=fake_value; Path=/")
+            if let staleAfterCookie, !staleAfterCookie.isEmpty {
+                // `next_stale_after_value`: one less, or `never` for what is not a number.
+                let next = PythonRandom.magnitudeWords(staleAfterCookie) != nil ? Int(staleAfterCookie.trimmingSpaces).map { String($0 - 1) } : nil
+                response.headers.add("Set-Cookie", "stale_after=\(SetCookie.werkzeugValue(next ?? "never")); Path=/")
+            }
             return response
         case .stale: stale = true
         case .rejected: break

@@ -246,6 +246,25 @@ struct FlavorTests {
         #expect(try #require(challenge.headers["WWW-Authenticate"]).hasSuffix(tail + ", stale=False"))
     }
 
+    @Test("digest as httpbin judges it: RFC 2069 answers, a last_nonce reused is stale, stale_after counted down in a cookie")
+    func digestHTTPBinStaleness() throws {
+        let uri = "/digest-auth/wrong-qop/user/passwd/MD5/2"
+        let challenge = try #require(bin("GET", uri).headers["WWW-Authenticate"])
+        let nonce = try #require(AuthorizationHeader.digestParameters(challenge)?["nonce"])
+        let response = DigestAuthentication.response(
+            algorithm: .md5, username: "user", realm: "me@kennethreitz.com", password: "passwd", method: "GET", uri: uri,
+            nonce: nonce, nc: "", cnonce: "", qop: nil)
+        let answer = #"Digest username="user", realm="me@kennethreitz.com", nonce="\#(nonce)", uri="\#(uri)", response="\#(response)""#
+        let first = bin("GET", uri, headers: ["Host": "h", "Authorization": answer, "Cookie": "stale_after=2"])
+        #expect(first.status == 200, "an answer without qop, nc or cnonce")
+        #expect(first.headers.values(for: "Set-Cookie") == ["fake=fake_value; Path=/", "stale_after=1; Path=/"])
+        let spent = bin("GET", uri, headers: ["Host": "h", "Authorization": answer, "Cookie": "stale_after=0"])
+        #expect(spent.status == 401)
+        #expect(spent.headers["WWW-Authenticate"]?.hasSuffix("stale=True") == true)
+        let reused = bin("GET", uri, headers: ["Host": "h", "Authorization": answer, "Cookie": "last_nonce=\(nonce)"])
+        #expect(reused.headers["WWW-Authenticate"]?.hasSuffix("stale=True") == true)
+    }
+
     @Test("the digest challenge has httpbin's realm, order and cookies")
     func digest() throws {
         let challenge = bin("GET", "/digest-auth/auth/user/passwd/SHA-256")
