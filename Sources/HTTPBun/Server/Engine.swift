@@ -353,7 +353,7 @@ final class Engine: Sendable {
         logAccess(exchange, response)
         let mhdResponse: OpaquePointer?
         switch response.body {
-        case .closeConnection:
+        case .closeConnection, .awaiting:
             return .NO
         case .bytes(let bytes):
             mhdResponse = makeBufferResponse(bytes)
