@@ -124,6 +124,7 @@ public struct JournalPage: Sendable {
 /// ```swift
 /// var ring = JournalRing(entryLimit: 2, byteLimit: 1 << 20)
 /// ring.append(time: 0, client: "127.0.0.1", method: "GET", target: "/a", headers: [:], body: [], status: 200, responseBytes: 2)
+/// ring.newest?.target                                   // "/a"
 /// ring.page(JournalFilter()).entries.map(\.target)   // ["/a"]
 /// ```
 public struct JournalRing: Sendable {
@@ -136,10 +137,13 @@ public struct JournalRing: Sendable {
 
     public let entryLimit: Int
     public let byteLimit: Int
-    /// Entries oldest first from `head`; slots before `head` were evicted and are compacted away
-    /// in batches, so an eviction costs no shift of the whole array.
+    /// A circular buffer: `count` entries from `head`, oldest first, wrapping around. It grows up
+    /// to `entryLimit` slots; once it is full a new entry takes the slot its eviction freed, so
+    /// recording moves no other entry and allocates nothing.
     private var slots: [JournalEntry?] = []
     private var head = 0
+    /// Entries held now.
+    public private(set) var count = 0
     /// Bytes counted for the entries held (see `cost`).
     public private(set) var byteCount = 0
     /// The newest id issued (0 before the first).
@@ -152,47 +156,61 @@ public struct JournalRing: Sendable {
         self.byteLimit = max(1, byteLimit)
     }
 
-    /// Entries held now.
-    public var count: Int { slots.count - head }
+    /// The slot of the `logical`-th entry held, oldest first.
+    private func slot(_ logical: Int) -> Int {
+        let index = head + logical
+        return index < slots.count ? index : index - slots.count
+    }
 
-    /// Records one answered request, evicting the oldest entries until it fits; returns the entry,
-    /// or nil when even alone it would be over the byte bound (it is then counted as dropped).
+    /// The entry recorded last, while held.
+    public var newest: JournalEntry? { count == 0 ? nil : slots[slot(count - 1)] }
+
+    /// Records one answered request, evicting the oldest entries until it fits; false when even
+    /// alone it would be over the byte bound (it is then counted as dropped, and its id used up).
     @discardableResult
     public mutating func append(
         time: Double, client: String, method: String, target: String, headers: HTTPHeaders, body: [UInt8],
         status: Int, responseBytes: Int
-    ) -> JournalEntry? {
+    ) -> Bool {
         lastID += 1
         var fixed = Self.entryOverhead + client.utf8.count + method.utf8.count + target.utf8.count
         for field in headers.fields { fixed += Self.fieldOverhead + field.name.utf8.count + field.value.utf8.count }
         let kept = min(body.count, Self.bodyLimit, byteLimit - fixed)
         guard kept >= 0 else {
             dropped += 1
-            return nil
+            return false
         }
+        let cost = fixed + kept
+        while count > 0 && (count >= entryLimit || byteCount + cost > byteLimit) {
+            evictOldest()
+            dropped += 1
+        }
+        byteCount += cost
         // A body kept whole shares the request's storage, unless that storage holds much more than
         // the body (a chunked upload's doubled buffer): the bound counts bytes, so it holds them.
         let stored = kept == body.count && body.capacity <= 2 * body.count + 64 ? body : Array(body[..<kept])
         let entry = JournalEntry(
             id: lastID, time: time, client: client, method: method, target: target, headers: headers, body: stored,
-            bodySize: body.count, status: status, responseBytes: responseBytes, cost: fixed + kept)
-        while count > 0 && (count >= entryLimit || byteCount + entry.cost > byteLimit) {
-            evictOldest()
-            dropped += 1
+            bodySize: body.count, status: status, responseBytes: responseBytes, cost: cost)
+        if count < slots.count {
+            slots[slot(count)] = entry
+        } else {
+            // Every slot is taken and the entry bound is not reached: grow, with the oldest first again.
+            if head != 0 {
+                slots = Array(slots[head...] + slots[..<head])
+                head = 0
+            }
+            slots.append(entry)
         }
-        slots.append(entry)
-        byteCount += entry.cost
-        return entry
+        count += 1
+        return true
     }
 
     private mutating func evictOldest() {
         byteCount -= slots[head]!.cost
         slots[head] = nil
-        head += 1
-        if head >= 64 && head * 2 >= slots.count {
-            slots.removeFirst(head)
-            head = 0
-        }
+        head = head + 1 == slots.count ? 0 : head + 1
+        count -= 1
     }
 
     /// Forgets every entry; ids go on from where they were. Returns how many were held.
@@ -201,6 +219,7 @@ public struct JournalRing: Sendable {
         let held = count
         slots = []
         head = 0
+        count = 0
         byteCount = 0
         return held
     }
@@ -208,7 +227,7 @@ public struct JournalRing: Sendable {
     /// The entry with this id, while the ring holds it.
     public func entry(id: UInt64) -> JournalEntry? {
         let index = firstIndex(after: id &- 1)
-        guard index < slots.count, let entry = slots[index], entry.id == id else { return nil }
+        guard index < count, let entry = slots[slot(index)], entry.id == id else { return nil }
         return entry
     }
 
@@ -216,8 +235,8 @@ public struct JournalRing: Sendable {
     public func page(_ filter: JournalFilter, limit: Int = .max) -> JournalPage {
         var found: [JournalEntry] = []
         var index = firstIndex(after: filter.since ?? 0)
-        while index < slots.count && found.count < limit {
-            if let entry = slots[index], filter.matches(entry) { found.append(entry) }
+        while index < count && found.count < limit {
+            if let entry = slots[slot(index)], filter.matches(entry) { found.append(entry) }
             index += 1
         }
         let next = found.last?.id ?? max(filter.since ?? 0, lastID)
@@ -227,14 +246,14 @@ public struct JournalRing: Sendable {
     /// Whether any entry held matches `filter`.
     public func contains(_ filter: JournalFilter) -> Bool { !page(filter, limit: 1).entries.isEmpty }
 
-    /// The index of the first held entry whose id is greater than `id`: ids increase along the
-    /// ring, so a binary search.
+    /// The position (0 the oldest) of the first held entry whose id is greater than `id`: ids
+    /// increase along the ring, so a binary search.
     private func firstIndex(after id: UInt64) -> Int {
-        var low = head
-        var high = slots.count
+        var low = 0
+        var high = count
         while low < high {
             let middle = (low + high) / 2
-            if slots[middle]!.id <= id { low = middle + 1 } else { high = middle }
+            if slots[slot(middle)]!.id <= id { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -56,19 +56,18 @@ public final class RequestJournal: Sendable {
         var woken: [@Sendable () -> Void] = []
         var fed: [AsyncStream<JournalEntry>.Continuation] = []
         let entry: JournalEntry? = state.withLock { state in
-            guard let entry = state.ring.append(
-                time: time, client: client, method: method, target: target, headers: headers, body: body, status: status,
-                responseBytes: responseBytes)
+            // The entry is copied out only for readers waiting for it: most requests have none.
+            guard
+                state.ring.append(
+                    time: time, client: client, method: method, target: target, headers: headers, body: body, status: status,
+                    responseBytes: responseBytes),
+                !state.waiters.isEmpty || !state.streams.isEmpty, let entry = state.ring.newest
             else { return nil }
-            if !state.waiters.isEmpty {
-                for (id, waiter) in state.waiters where waiter.filter.matches(entry) {
-                    woken.append(waiter.wake)
-                    state.waiters[id] = nil
-                }
+            for (id, waiter) in state.waiters where waiter.filter.matches(entry) {
+                woken.append(waiter.wake)
+                state.waiters[id] = nil
             }
-            if !state.streams.isEmpty {
-                for stream in state.streams.values where stream.filter.matches(entry) { fed.append(stream.continuation) }
-            }
+            for stream in state.streams.values where stream.filter.matches(entry) { fed.append(stream.continuation) }
             return entry
         }
         // Outside the lock: a wake resumes a connection, and a stream's consumer may read the journal.
@@ -81,7 +80,9 @@ public final class RequestJournal: Sendable {
     private func isJournalTarget(_ target: String) -> Bool {
         var target = target
         return target.withUTF8 { bytes in
-            guard bytes.count >= ownPath.count, bytes.starts(with: ownPath) else { return false }
+            // Byte by byte: most targets differ at the second byte, and this runs on every request.
+            guard bytes.count >= ownPath.count else { return false }
+            for index in ownPath.indices where bytes[index] != ownPath[index] { return false }
             guard bytes.count > ownPath.count else { return true }
             let next = bytes[ownPath.count]
             return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")

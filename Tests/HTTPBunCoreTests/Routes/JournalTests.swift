@@ -49,6 +49,21 @@ struct JournalRingTests {
         #expect(ring.dropped == 50 - held.count)
     }
 
+    @Test("the ring wraps and grows in place: order, lookups and filters hold across both")
+    func wrapAndGrow() {
+        let limit = 3 * (JournalRing.entryOverhead + 500)
+        var ring = JournalRing(entryLimit: 8, byteLimit: limit)
+        // Large entries: the byte bound holds two or three, so the ring wraps over few slots.
+        for index in 1...7 { add(&ring, "POST", "/big/\(index)", headers: [:], body: Array(repeating: 1, count: 400)) }
+        // Small ones: it must grow past its slots while wrapped, keeping the oldest first.
+        for index in 8...30 { add(&ring, "GET", "/s/\(index)", headers: [:]) }
+        let held = ring.page(JournalFilter()).entries
+        #expect(held.map(\.id) == Array(23...30))
+        #expect(held.allSatisfy { ring.entry(id: $0.id)?.target == $0.target })
+        #expect(ring.newest?.id == 30 && ring.count == 8 && ring.byteCount <= limit)
+        #expect(ring.page(JournalFilter(since: 27)).entries.map(\.id) == [28, 29, 30])
+    }
+
     @Test("bodies are kept up to 64 KiB, with the real size and a truncated flag")
     func bodyCap() {
         var ring = JournalRing(entryLimit: 10, byteLimit: 1 << 24)
