@@ -78,6 +78,12 @@ readme-check: deps
 	"$$bin" --log-level warning & pid=$$!; sleep 1; \
 	python3 scripts/check-readme.py; status=$$?; kill $$pid; exit $$status
 
+## The request journal read from Python (examples/fixtures/pytest/test_journal.py, plain urllib).
+.PHONY: journal-example
+journal-example: deps
+	$(SWIFT) build --product httpbun
+	HTTPBUN_BIN="$$($(SWIFT) build --show-bin-path)/httpbun" python3 -m pytest -q -p no:cacheprovider examples/fixtures/pytest/test_journal.py
+
 ## Benchmarks (not tests; a few minutes): writes bench/RESULTS.md. See bench/README.md.
 bench: deps
 	bench/run $(BENCH_ARGS)

@@ -210,6 +210,8 @@ class Results:
 def bench_get(p: Peers, r: Results, runs: int, seconds: float) -> None:
     url_path = "/get?a=1&b=2"
     configs = [(f"httpbun t{t}", lambda t=t: p.ours(t)) for t in (1, 2)]
+    # The request journal is on by default on loopback: the same server without it, side by side.
+    configs.insert(1, ("httpbun t1 journal off", lambda: p.ours(1, "--journal-size", "0")))
     configs += [(f"C floor t{t}", lambda t=t: p.c_floor(t)) for t in (1, 2)]
     configs.append(("python httpbin", p.httpbin))
     if p.go_httpbin:
@@ -444,7 +446,7 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, start
     w("| --- | ---: | --- | ---: | ---: | ---: |")
     get = r.rows.get("get", {})
     for label, values in get.items():
-        floor_label = label.replace("httpbun", "C floor") if label.startswith("httpbun") else None
+        floor_label = label.replace("httpbun", "C floor").removesuffix(" journal off") if label.startswith("httpbun") else None
         cpu = r.med("get cpu", label)
         # As a throughput ratio (the floor's CPU over ours), so that above 1 is better, like req/s.
         w(f"| {label} | {fmt(median(values))} | {', '.join(fmt(v) for v in values)} | "
@@ -455,6 +457,12 @@ def report(r: Results, args: argparse.Namespace, load: dict, peers: Peers, start
         ours, floor = r.med("get", f"httpbun t{t}"), r.med("get", f"C floor t{t}")
         if ours and floor:
             targets.append((f"/get ≥ 0.9x C floor, {t} thread{'s' if t > 1 else ''}", f"{ours / floor:.2f}x", verdict(ours / floor >= 0.9)))
+    on, off = r.med("get", "httpbun t1"), r.med("get", "httpbun t1 journal off")
+    if on and off:
+        cpu_on, cpu_off = r.med("get cpu", "httpbun t1"), r.med("get cpu", "httpbun t1 journal off")
+        cpu = f", CPU per request {cpu_off / cpu_on:.3f}x" if cpu_on and cpu_off else ""
+        targets.append(("/get with the journal (default) ≥ 0.97x without (--journal-size 0), 1 thread",
+                        f"{on / off:.3f}x{cpu}", verdict(on / off >= 0.97)))
     best = max((r.med("get", f"httpbun t{t}") or 0) for t in (1, 2))
     hb = r.med("get", "python httpbin")
     if hb:

@@ -14,3 +14,11 @@ public typealias TLSIdentity = HTTPBunCore.TLSIdentity
 public typealias TLSSetupError = HTTPBunCore.TLSSetupError
 /// The release this build is.
 public typealias HTTPBunVersion = HTTPBunCore.HTTPBunVersion
+/// The requests a server answered (`HTTPBunServer.journal`).
+public typealias RequestJournal = HTTPBunCore.RequestJournal
+/// One request in the journal.
+public typealias JournalEntry = HTTPBunCore.JournalEntry
+/// Which journal entries to read.
+public typealias JournalFilter = HTTPBunCore.JournalFilter
+/// A page of journal entries, with the id for the next page.
+public typealias JournalPage = HTTPBunCore.JournalPage

@@ -55,6 +55,13 @@ public struct ServerConfiguration: Sendable {
     /// Largest body `/upload` counts and throws away, in bytes; 413 past it. Apart from
     /// `maxBodySize` because nothing of it is kept.
     public var maxUploadSize = 1 << 30
+    /// Requests the journal keeps (`/_journal`, `HTTPBunServer.journal`); 0 turns it off. Nil: 1,000
+    /// when bound to loopback, off otherwise (the journal keeps credentials as sent). Setting this or
+    /// `journalBytes` turns it on whatever the address.
+    public var journalSize: Int?
+    /// Bytes the journal keeps (texts, headers, bodies of up to 64 KiB each); 0 turns it off. Nil:
+    /// 16 MiB, on the same terms as `journalSize`.
+    public var journalBytes: Int?
 
     public init(
         host: String = "127.0.0.1",
@@ -69,7 +76,9 @@ public struct ServerConfiguration: Sendable {
         flavor: Flavor = .httpbun,
         allowedRedirectHosts: [String] = ServerConfiguration.defaultAllowedRedirectHosts,
         tls: TLSIdentity? = nil,
-        drainTimeout: Duration = .zero
+        drainTimeout: Duration = .zero,
+        journalSize: Int? = nil,
+        journalBytes: Int? = nil
     ) {
         self.host = host
         self.port = port
@@ -84,6 +93,35 @@ public struct ServerConfiguration: Sendable {
         self.allowedRedirectHosts = allowedRedirectHosts
         self.tls = tls
         self.drainTimeout = drainTimeout
+        self.journalSize = journalSize
+        self.journalBytes = journalBytes
+    }
+
+    /// The journal's bounds as this configuration decides them, or nil when it is off: on by
+    /// default only on a loopback address, on wherever a bound is given, off when one is 0.
+    ///
+    /// ```swift
+    /// ServerConfiguration().journalLimits                                  // (1000, 16777216)
+    /// ServerConfiguration(host: "0.0.0.0").journalLimits                   // nil
+    /// ServerConfiguration(host: "0.0.0.0", journalSize: 50).journalLimits  // (50, 16777216)
+    /// ```
+    public var journalLimits: (entries: Int, bytes: Int)? {
+        guard journalSize != nil || journalBytes != nil || Self.isLoopback(host) else { return nil }
+        let limits = (entries: journalSize ?? 1000, bytes: journalBytes ?? 16 * 1024 * 1024)
+        return limits.entries > 0 && limits.bytes > 0 ? limits : nil
+    }
+
+    /// 127.0.0.0/8, ::1 (in any spelling that writes it out) and `localhost`.
+    static func isLoopback(_ host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host.hasSuffix(".localhost") { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) { return octets[0] == "127" }
+        // IPv6: every group zero but a last 1 (`::1`, `0:0:0:0:0:0:0:1`).
+        guard host.contains(":"), host.allSatisfy({ $0 == ":" || $0.isHexDigit }) else { return false }
+        let groups = host.split(separator: ":", omittingEmptySubsequences: true).map { UInt16($0, radix: 16) }
+        return groups.last == 1 && groups.dropLast().allSatisfy { $0 == 0 } && (groups.count == 8 || host.contains("::"))
     }
 
     /// Every limit in its range, or why not (the flag that sets it is named for CLI users). The
@@ -110,6 +148,8 @@ public struct ServerConfiguration: Sendable {
                   "the idle timeout must be between 0 and 31536000 seconds, a year (--idle-timeout), not \(idleTimeout)")
         try check((4096...(64 * 1024 * 1024)).contains(connectionMemoryLimit),
                   "the connection memory limit must be between 4096 and 67108864 bytes (--connection-memory-limit), not \(connectionMemoryLimit)")
+        try check((journalSize ?? 0) >= 0, "the journal size must be 0 (off) or more entries (--journal-size), not \(journalSize ?? 0)")
+        try check((journalBytes ?? 0) >= 0, "the journal's byte bound must be 0 (off) or more bytes (--journal-bytes), not \(journalBytes ?? 0)")
     }
 
     /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.

@@ -97,6 +97,12 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
     var tlsCaOut: String?
 
+    @Option(help: "Requests the journal (/_journal) keeps; 0 turns it off. Default 1000 on a loopback address, off elsewhere unless this or --journal-bytes is given.")
+    var journalSize: Int?
+
+    @Option(help: "Bytes the journal keeps (bodies of up to 64 KiB each); 0 turns it off. Default 16 MiB, on the terms of --journal-size.")
+    var journalBytes: Int?
+
     @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
     var portFile: String?
 
@@ -115,6 +121,8 @@ struct HTTPBunCommand: ParsableCommand {
     // the flag can then never be off), so a flag's variable is read beside it.
     var servesSelfSigned: Bool { tlsSelfSigned || Environment.bool("TLS_SELF_SIGNED") }
     var answersRealHostname: Bool { useRealHostname || Environment.bool("USE_REAL_HOSTNAME") }
+    var journalEntries: Int? { journalSize ?? Environment.int("JOURNAL_SIZE") }
+    var journalByteLimit: Int? { journalBytes ?? Environment.int("JOURNAL_BYTES") }
 
     /// The server's configuration from the flags and their HTTPBUN_* twins (TLS aside: that is
     /// made or read at start). Call after `validate()`'s own checks of flavor and duration.
@@ -123,7 +131,7 @@ struct HTTPBunCommand: ParsableCommand {
             host: host, port: port, pathPrefix: pathPrefix, maxBodySize: maxBodySize,
             maxDuration: .nanoseconds(Int64(maxDuration * 1e9)), threads: threads, connectionLimit: connectionLimit,
             idleTimeout: idleTimeout, connectionMemoryLimit: connectionMemoryLimit, flavor: ServerConfiguration.Flavor(rawValue: flavor) ?? .httpbun,
-            drainTimeout: .nanoseconds(Int64(drainTimeout * 1e9)))
+            drainTimeout: .nanoseconds(Int64(drainTimeout * 1e9)), journalSize: journalEntries, journalBytes: journalByteLimit)
         // Array options cannot have a default from the environment. httpbun's own variable,
         // HTTPBUN_ALLOWED_REDIRECT_DOMAINS, is a list split at commas and whitespace that replaces the
         // default list (set and empty: no host at all); HTTPBUN_ALLOW_REDIRECT_HOST is our older name.

@@ -33,6 +33,8 @@ final class Engine: Sendable {
     let authority: Mutex<String>
     /// Requests whose state MHD holds right now.
     let liveExchanges = LiveCount()
+    /// Where answered requests are recorded (`/_journal`); nil when the journal is off.
+    let journal: RequestJournal?
 
     private struct Suspensions {
         var stopping = false
@@ -47,8 +49,9 @@ final class Engine: Sendable {
     private let suspensions = Mutex(Suspensions())
     private let timers = DispatchQueue(label: "httpbun.timers")
 
-    init(router: Router, logger: Logger) {
+    init(router: Router, logger: Logger, journal: RequestJournal? = nil) {
         self.router = router
+        self.journal = journal
         self.configuration = router.configuration
         self.logger = logger
         self.logsAccess = logger.logLevel <= .info
@@ -71,6 +74,12 @@ final class Engine: Sendable {
     /// `duration`. Returns false, without suspending, when the server is stopping.
     @discardableResult
     func suspend(_ connection: OpaquePointer, for duration: Duration) -> Bool {
+        suspendResumable(connection, for: duration) != nil
+    }
+
+    /// `suspend`, returning the token that `resume(_:)` takes to wake the connection before
+    /// `duration` is over; nil when stopping.
+    private func suspendResumable(_ connection: OpaquePointer, for duration: Duration) -> UInt64? {
         let token: UInt64? = suspensions.withLock { state in
             guard !state.stopping else { return nil }
             state.nextToken += 1
@@ -79,12 +88,12 @@ final class Engine: Sendable {
             MHD_suspend_connection(connection)
             return state.nextToken
         }
-        guard let token else { return false }
+        guard let token else { return nil }
         let nanoseconds = max(0, duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
         timers.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
             resume(token)
         }
-        return true
+        return token
     }
 
     private func resume(_ token: UInt64) {
@@ -212,8 +221,12 @@ final class Engine: Sendable {
                 return refuse(tooLarge(nil, exchange), on: connection, exchange: exchange)
             }
             let request = makeRequest(connection, exchange: exchange, version: version)
-            exchange.body = []
+            // The journal records the body with the answer; otherwise the request owns it alone.
+            if journal == nil { exchange.body = [] }
             let response = router.respond(to: request)
+            if case .awaiting(let pending) = response.body {
+                return park(pending, response, connection: connection, exchange: exchange)
+            }
             if response.delay > .zero {
                 exchange.answerDue = ContinuousClock.now + response.delay
                 guard suspend(connection, for: response.delay) else {
@@ -230,6 +243,18 @@ final class Engine: Sendable {
         case .waiting(let response):
             unpark()
             exchange.phase = .sent
+            if case .awaiting(let pending) = response.body {
+                // A stop resumes every parked request: a long-poll is closed, not answered early.
+                guard !isStopping else {
+                    pending.cancel()
+                    logEnd(exchange, "server stopping before the answer was ready")
+                    return .NO
+                }
+                // The parked response carries what the flavor adds to every answer (CORS, X-Powered-By).
+                var answer = pending.answer()
+                for field in response.headers where !answer.headers.contains(field.name) { answer.headers.add(field.name, field.value) }
+                return queue(answer, on: connection, exchange: exchange)
+            }
             // A stop resumes every parked request at once; one whose wait is not over is closed
             // without an answer rather than answered early.
             if let due = exchange.answerDue, ContinuousClock.now < due, isStopping {
@@ -240,6 +265,20 @@ final class Engine: Sendable {
         case .sent:
             return .YES
         }
+    }
+
+    /// Parks a request whose answer waits for an event (a long-poll): its connection is resumed
+    /// by the pending answer's wake-up or by the timer at its timeout, whichever comes first; the
+    /// token makes the second a no-op.
+    private func park(_ pending: any PendingResponse, _ response: Response, connection: OpaquePointer, exchange: Exchange) -> MHD_Result {
+        guard let token = suspendResumable(connection, for: pending.timeout) else {
+            exchange.phase = .sent
+            logEnd(exchange, "server stopping before the answer was ready")
+            return .NO
+        }
+        exchange.phase = .waiting(response)
+        pending.notify { [self] in resume(token) }
+        return .YES
     }
 
     /// Answers a request refused before (or while) its body is read, and closes the connection
@@ -346,10 +385,10 @@ final class Engine: Sendable {
     }
 
     private func makeRequest(_ connection: OpaquePointer, exchange: Exchange, version: UnsafePointer<CChar>?) -> Request {
-        // The headers move into the request: the exchange has no more use for them, and sharing them
-        // cost a retain now and a release when the exchange ends.
+        // The headers move into the request: unless the journal records them, the exchange has no
+        // more use for them, and sharing them cost a retain now and a release when the exchange ends.
         let headers = exchange.headers
-        exchange.headers = HTTPHeaders()
+        if journal == nil { exchange.headers = HTTPHeaders() }
         // RFC 9112 §3.2.2: a server must accept an absolute-form target (clients whose proxy is set
         // to this server send one); it is routed by its path, and its authority is kept.
         var target = exchange.target
@@ -373,9 +412,10 @@ final class Engine: Sendable {
 
     private func queue(_ response: Response, on connection: OpaquePointer, exchange: Exchange, closing: Bool = false) -> MHD_Result {
         logAccess(exchange, response)
+        if let journal { record(exchange, response, in: journal) }
         let mhdResponse: OpaquePointer?
         switch response.body {
-        case .closeConnection:
+        case .closeConnection, .awaiting:
             return .NO
         case .bytes(let bytes):
             mhdResponse = makeBufferResponse(bytes)
@@ -446,6 +486,27 @@ final class Engine: Sendable {
         // As for buffers: without a response MHD never calls the free callback.
         if response == nil { retained.release() }
         return response
+    }
+
+    /// The per-request record the access log writes, kept in the journal: the request's own
+    /// strings and arrays (shared, not copied) and our answer's status and body size.
+    private func record(_ exchange: Exchange, _ response: Response, in journal: RequestJournal) {
+        var status = response.status
+        var size: Int
+        switch response.body {
+        case .bytes(let bytes): size = bytes.count
+        case .stream(let stream): size = stream.byteCount
+        case .truncated(_, let bytes): size = bytes.count
+        case .closeConnection, .awaiting:
+            status = 0
+            size = 0
+        }
+        if exchange.method == "HEAD" { size = 0 }
+        journal.record(
+            client: exchange.remoteAddress, method: exchange.method, target: exchange.target, headers: exchange.headers,
+            body: exchange.body, status: status, responseBytes: size)
+        // Kept only for this record: a large upload need not live until the answer is sent.
+        exchange.body = []
     }
 
     /// A request that ends without an answer.

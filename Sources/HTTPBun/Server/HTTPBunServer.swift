@@ -24,6 +24,16 @@ public final class HTTPBunServer: Sendable {
     /// True when bound to every interface (`0.0.0.0`, `::`, or any spelling of them such as `0`).
     public let listensOnAllInterfaces: Bool
     public let configuration: ServerConfiguration
+    /// The requests this server answered (but those to `/_journal`), or nil when the journal is off
+    /// (`ServerConfiguration.journalLimits`: on by default on a loopback address). docs/journal.md.
+    ///
+    /// ```swift
+    /// let server = try HTTPBunServer.start()
+    /// // ... the code under test sends its webhook to server.baseURL + "/anything/hook" ...
+    /// let hook = await server.journal!.firstEntry(matching: JournalFilter(pathPrefix: "/anything/hook"), within: .seconds(2))
+    /// hook?.headers.first("X-Signature")
+    /// ```
+    public let journal: RequestJournal?
 
     /// One per daemon thread, each with its own router: what a request touches (route table,
     /// settings, counters, the authority's lock) is then its own thread's. One shared engine made
@@ -78,10 +88,11 @@ public final class HTTPBunServer: Sendable {
         var trampolines: [LogTrampoline] = []
         var engines: [Engine] = []
         var boundPort = 0
-        let services = RouteServices.system()
+        let services = RouteServices.system(configuration)
         for index in 0..<configuration.threads {
             if index > 0 { address.port = boundPort }
-            let engine = Engine(router: Router(configuration: configuration, services: services), logger: logger)
+            let engine = Engine(
+                router: Router(configuration: configuration, services: services), logger: logger, journal: services.journal)
             engines.append(engine)
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)
@@ -99,6 +110,7 @@ public final class HTTPBunServer: Sendable {
             if index == 0 { boundPort = Int(httpbun_daemon_port(daemon)) }
         }
         self.port = boundPort
+        self.journal = services.journal
         self.engines = engines
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
@@ -139,6 +151,8 @@ public final class HTTPBunServer: Sendable {
         }
         let deadline = ContinuousClock.now + .seconds(2)
         for engine in engines { engine.beginStopping(waitingAtMost: max(.zero, deadline - .now)) }
+        // Its entries stay readable; its streams end, so a test's `for await` over them returns.
+        journal?.finish()
         for daemon in stopping { MHD_stop_daemon(daemon.pointer) }
         withExtendedLifetime(logTrampolines) {}
     }

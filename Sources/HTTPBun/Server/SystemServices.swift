@@ -24,6 +24,12 @@ public enum SystemClock {
 extension RouteServices {
     /// The system clock and the system's random numbers: what a running server's handlers see.
     /// One value per server, shared by its threads, so a token or nonce issued on one thread is
-    /// recognised on another.
-    static func system() -> RouteServices { RouteServices(now: SystemClock.secondsSince1970) }
+    /// recognised on another, and every thread records into the one journal.
+    static func system(_ configuration: ServerConfiguration) -> RouteServices {
+        let journal = configuration.journalLimits.map {
+            RequestJournal(
+                entryLimit: $0.entries, byteLimit: $0.bytes, pathPrefix: configuration.pathPrefix, now: SystemClock.secondsSince1970)
+        }
+        return RouteServices(now: SystemClock.secondsSince1970, journal: journal)
+    }
 }

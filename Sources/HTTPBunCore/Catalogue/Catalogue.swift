@@ -76,6 +76,13 @@ public enum Catalogue {
 
         E(.health, any, "/health", "Readiness: ok while the server serves.") { _ in .text("ok") },
 
+        // MARK: Request journal (ours; docs/journal.md). Requests to it are not recorded.
+        E(.journal, ["GET", "DELETE"], "/_journal", "The requests this server answered, oldest first; DELETE clears them.",
+          query: [.init("path", "targets starting with this"), .init("method", "this method only"),
+                  .init("since", "entries after this id (a list's next)"), .init("limit", "at most this many"),
+                  .init("wait", "seconds to wait for a first match (up to --max-duration)")], JournalRoutes.list),
+        E(.journal, get, "/_journal/{id}", "One journal entry by its id.", JournalRoutes.entry),
+
         // MARK: Authentication
         E(.auth, any, "/basic-auth/{user}/{passwd}", "200 for these Basic credentials, else 401 with a challenge.") {
             AuthRoutes.basic($0, hidden: false)
@@ -254,6 +261,7 @@ public struct Endpoint: Sendable {
         case faults = "Faults"
         case oauth2 = "OAuth2"
         case health = "Health"
+        case journal = "Request journal"
         case llm = "LLM mocks"
     }
 

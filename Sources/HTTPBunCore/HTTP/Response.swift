@@ -49,7 +49,7 @@ public struct Response: Sendable {
         case .bytes(let bytes): bytes
         case .stream(let stream): stream.chunks.flatMap(\.bytes)
         case .truncated(_, let bytes): bytes
-        case .closeConnection: []
+        case .closeConnection, .awaiting: []
         }
     }
 
@@ -67,6 +67,28 @@ public enum ResponseBody: Sendable {
     case truncated(announced: Int, bytes: [UInt8])
     /// Closes the connection without any response.
     case closeConnection
+    /// Not known yet: the server parks the request, holding no thread, until the pending answer
+    /// wakes it or its timeout passes, then sends `answer()` (`/_journal?wait=N`).
+    case awaiting(any PendingResponse)
+}
+
+/// An answer that waits for something to happen, such as a long-poll's first match. The server
+/// suspends the connection, calls `notify` with a wake-up, and sends `answer()` once woken or once
+/// `timeout` has passed, whichever is first; on a stop it calls `cancel()` and closes instead.
+///
+/// ```swift
+/// // a handler: answer when the journal holds a POST, or after 2 s with what there is
+/// return Response(body: .awaiting(JournalWait(journal: journal, filter: JournalFilter(method: "POST"), timeout: .seconds(2))))
+/// ```
+public protocol PendingResponse: AnyObject, Sendable {
+    /// The longest the request waits.
+    var timeout: Duration { get }
+    /// Calls `wake` once, from any thread (maybe at once), when the answer is ready.
+    func notify(_ wake: @escaping @Sendable () -> Void)
+    /// The answer now: after the wake-up, or with what there is at the timeout.
+    func answer() -> Response
+    /// The request is closed without an answer: forget the wake-up.
+    func cancel()
 }
 
 /// A streamed body: each chunk is sent after its pause, counted from the previous chunk.

@@ -18,13 +18,17 @@ public struct RouteServices: Sendable {
     /// The secret digest nonces and OAuth2 tokens are signed with, drawn once from `random`.
     let secret: [UInt8]
     let oauth2: OAuth2Provider
+    /// The request journal `/_journal` reads; nil when it is off.
+    public let journal: RequestJournal?
 
     /// - Parameters:
     ///   - now: the wall clock, in seconds since 1970 UTC.
     ///   - random: 64 random bits per call; the system's generator when nil.
     ///   - maximumUsedCodes: how many redeemed OAuth2 codes are remembered before new ones are refused.
+    ///   - journal: the request journal `/_journal` serves; none (the route says it is off) by default.
     public init(
-        now: @escaping @Sendable () -> Double, random: (@Sendable () -> UInt64)? = nil, maximumUsedCodes: Int = 100_000
+        now: @escaping @Sendable () -> Double, random: (@Sendable () -> UInt64)? = nil, maximumUsedCodes: Int = 100_000,
+        journal: RequestJournal? = nil
     ) {
         let random = random ?? { var system = SystemRandomNumberGenerator(); return system.next() }
         self.now = now
@@ -33,12 +37,13 @@ public struct RouteServices: Sendable {
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         self.secret = secret
         self.oauth2 = OAuth2Provider(key: OAuth2Provider.key(derivedFrom: secret), now: now, maximumUsedCodes: maximumUsedCodes)
+        self.journal = journal
     }
 
     /// Services whose random numbers follow `seed` (SplitMix64) and whose clock is `now`.
-    public init(now: @escaping @Sendable () -> Double, seed: UInt64) {
+    public init(now: @escaping @Sendable () -> Double, seed: UInt64, journal: RequestJournal? = nil) {
         let state = Mutex(SeededRandom(seed: seed))
-        self.init(now: now, random: { state.withLock { $0.next() } })
+        self.init(now: now, random: { state.withLock { $0.next() } }, journal: journal)
     }
 
     /// A clock stopped at 2026-01-01T00:00:00Z and the system's randomness: what a router made

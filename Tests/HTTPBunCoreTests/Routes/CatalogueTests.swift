@@ -29,7 +29,10 @@ struct CatalogueTests {
 
     @Test("the router serves each flavor's table: every endpoint answers its methods and lists them in Allow", arguments: Flavor.allCases)
     func routerFollowsTheTable(flavor: Flavor) {
-        let router = Router(configuration: ServerConfiguration(flavor: flavor))
+        // A journal holding one entry, as a running server's would: without one, /_journal is a 404 saying it is off.
+        let journal = RequestJournal(entryLimit: 10, byteLimit: 1 << 20, now: { 1_767_225_600 })
+        journal.record(client: "127.0.0.1", method: "GET", target: "/get", headers: [:], body: [], status: 200, responseBytes: 2)
+        let router = Router(configuration: ServerConfiguration(flavor: flavor), services: RouteServices(now: { 1_767_225_600 }, journal: journal))
         // Every listed endpoint: httpbun answers bare /digest-auth and /bearer with a 404 that says
         // what the path needs, and httpbin has no bare /digest-auth or /bytes (Flask's 404), so the
         // flavors route but do not list them.

@@ -16,7 +16,7 @@ private let executableURL: URL = {
 }()
 
 /// A running `httpbun` process and what it printed.
-private final class RunningCommand {
+final class RunningCommand {
     let process = Process()
     let output = Pipe()
     let errors = Pipe()
@@ -50,7 +50,7 @@ private final class RunningCommand {
     var errorText: String { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
 }
 
-private func portNumber(in url: String) -> Int? {
+func portNumber(in url: String) -> Int? {
     url.split(separator: ":").last.flatMap { Int($0) }
 }
 
