@@ -5,7 +5,7 @@ import JSONValue
 /// miss one it does. `make openapi-check` holds it to the server's answers with schemathesis.
 ///
 /// ```swift
-/// let document = OpenAPI.document(for: .httpbin, pathPrefix: "/bin")
+/// let document = OpenAPI.document(for: ServerConfiguration(pathPrefix: "/bin", flavor: .httpbin))
 /// document["servers"]?[0]?["url"]      // "/bin"
 /// document["paths"]?["/get"]?["get"]   // the operation: parameters, responses, media types
 /// ```
@@ -22,14 +22,20 @@ public enum OpenAPI {
     /// The methods an OpenAPI path item can hold; an endpoint's others have no place in a document.
     static let documentableMethods: Set<String> = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
 
-    /// The document `/openapi.json` serves for `flavor` under `pathPrefix` (`""` or `/p`).
-    public static func document(for flavor: Flavor, pathPrefix: String = "") -> JSON {
+    /// The document `/openapi.json` serves for a server of this configuration: its flavor's
+    /// endpoints, its path prefix as the `servers` entry, its `--max-duration` as the longest wait
+    /// a parameter may ask for.
+    public static func document(for configuration: ServerConfiguration) -> JSON {
+        let flavor = configuration.flavor
+        let pathPrefix = configuration.normalizedPathPrefix
         let endpoints = flavor.listedEndpoints
-        let notFoundType = mediaType(of: flavor.notFound(Request(method: "GET", target: "/", headers: ["Host": "h"])))
+        let server = Server(
+            notFoundType: mediaType(of: flavor.notFound(Request(method: "GET", target: "/", headers: ["Host": "h"]))),
+            maximumSeconds: min(configuration.maxDuration.secondsValue, 10))
         var paths = JSONObject()
         for endpoint in endpoints {
             for path in documentedPaths(endpoint.pattern) where paths[path.template] == nil {
-                paths.appendUnchecked(path.template, .object(pathItem(endpoint, path, notFoundType: notFoundType)))
+                paths.appendUnchecked(path.template, .object(pathItem(endpoint, path, server)))
             }
         }
         let families = Endpoint.Family.allCases.filter { family in endpoints.contains { $0.family == family } }
@@ -82,17 +88,30 @@ public enum OpenAPI {
         return [DocumentedPath(template: "/" + literal.joined(separator: "/"), parameters: parameters, restParameter: nil)]
     }
 
-    private static func pathItem(_ endpoint: Endpoint, _ path: DocumentedPath, notFoundType: String?) -> JSONObject {
+    /// What the document says that depends on the serving server rather than on the catalogue.
+    private struct Server {
+        /// The media type of the flavor's 404 when no route fits.
+        let notFoundType: String?
+        /// The longest wait a parameter may ask for without a 400.
+        let maximumSeconds: Double
+
+        func schema(_ name: String) -> JSON? {
+            ["seconds", "duration", "delay"].contains(name) ? ["type": "number", "minimum": 0, "maximum": JSON(maximumSeconds)] : parameterSchemas[name]
+        }
+    }
+
+    private static func pathItem(_ endpoint: Endpoint, _ path: DocumentedPath, _ server: Server) -> JSONObject {
         var item = JSONObject()
         for method in methods(of: endpoint) {
-            item.appendUnchecked(method.lowercased(), .object(operation(endpoint, method, path, notFoundType: notFoundType)))
+            item.appendUnchecked(method.lowercased(), .object(operation(endpoint, method, path, server)))
         }
         return item
     }
 
-    private static func operation(_ endpoint: Endpoint, _ method: String, _ path: DocumentedPath, notFoundType: String?) -> JSONObject {
+    private static func operation(_ endpoint: Endpoint, _ method: String, _ path: DocumentedPath, _ server: Server) -> JSONObject {
         var operation: JSONObject = ["tags": [.string(endpoint.family.rawValue)], "summary": .string(endpoint.summary)]
-        let parameters = path.parameters.map { pathParameter($0, rest: $0 == path.restParameter) } + endpoint.query.map(queryParameter)
+        let parameters = path.parameters.map { pathParameter($0, rest: $0 == path.restParameter, server) }
+            + endpoint.query.map { queryParameter($0, server) }
         if !parameters.isEmpty { operation.appendUnchecked("parameters", .array(parameters)) }
         let body = endpoint.family.requestBody
         let takesBody = ["POST", "PUT", "PATCH", "DELETE"].contains(method) && !body.mediaTypes.isEmpty
@@ -107,7 +126,7 @@ public enum OpenAPI {
         // (JSON from our checks, text or HTML where the flavor's original words it so), and a path
         // parameter that a flavor's converter refuses is its 404.
         if !parameters.isEmpty || takesBody { answers.append(.init(400, "A parameter or body it cannot use.", Endpoint.Answer.errorTypes)) }
-        if !path.parameters.isEmpty, let notFoundType {
+        if !path.parameters.isEmpty, let notFoundType = server.notFoundType {
             answers.append(.init(404, "A path parameter this flavor does not take.", [notFoundType]))
         }
         operation.appendUnchecked("responses", .object(responses(answers)))
@@ -136,8 +155,8 @@ public enum OpenAPI {
         return object
     }
 
-    private static func pathParameter(_ name: String, rest: Bool) -> JSON {
-        var schema = parameterSchemas[name] ?? ["type": "string", "minLength": 1]
+    private static func pathParameter(_ name: String, rest: Bool, _ server: Server) -> JSON {
+        var schema = server.schema(name) ?? ["type": "string", "minLength": 1]
         if rest { schema = ["type": "string", "minLength": 1] }
         let description = rest
             ? "The rest of the path: it may hold slashes, raw or percent-encoded; without it, the path above this one."
@@ -145,11 +164,11 @@ public enum OpenAPI {
         return ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": schema]
     }
 
-    private static func queryParameter(_ parameter: Endpoint.Parameter) -> JSON {
+    private static func queryParameter(_ parameter: Endpoint.Parameter, _ server: Server) -> JSON {
         guard parameter.name.hasPrefix("{") else {
             return [
                 "name": .string(parameter.name), "in": "query", "description": .string(parameter.summary),
-                "schema": parameterSchemas[parameter.name] ?? ["type": "string"],
+                "schema": server.schema(parameter.name) ?? ["type": "string"],
             ]
         }
         // `{name}` stands for any name: OpenAPI's free-form query object, each pair `name=value`.
@@ -175,11 +194,11 @@ public enum OpenAPI {
     }
 
     /// Schemas of the path and query parameters, by name: the catalogue names a thing the same way
-    /// wherever it takes it (`n` is a count, `seconds` a duration).
+    /// wherever it takes it (`n` is a count, `codes` a status list). Waits (`seconds`, `duration`,
+    /// `delay`) are bounded by the server's `--max-duration` (`Server.schema`); any other name is a string.
     static let parameterSchemas: [String: JSON] = [
         "n": ["type": "integer", "minimum": 0, "maximum": 100],
         "offset": ["type": "integer", "minimum": 0, "maximum": 100],
-        "seconds": ["type": "number", "minimum": 0, "maximum": 10],
         "codes": [
             "type": "string", "description": "a code, or a comma list of codes each with an optional weight (200,404:2)",
             "pattern": "^[2-5][0-9][0-9](:[1-9])?(,[2-5][0-9][0-9](:[1-9])?)*$",
@@ -189,8 +208,6 @@ public enum OpenAPI {
         "stale_after": ["type": "string", "pattern": "^([0-9]{1,3}|never)$"],
         "seed": ["type": "integer", "minimum": 0, "maximum": 1_000_000],
         "chunk_size": ["type": "integer", "minimum": 1, "maximum": 1024],
-        "duration": ["type": "number", "minimum": 0, "maximum": 10],
-        "delay": ["type": "number", "minimum": 0, "maximum": 10],
         "numbytes": ["type": "integer", "minimum": 0, "maximum": 1000],
         "code": ["type": "integer", "minimum": 200, "maximum": 599],
         "count": ["type": "integer", "minimum": 0, "maximum": 100],
@@ -353,6 +370,6 @@ extension [Endpoint.Answer] {
 /// The handler of `/openapi.json`.
 enum OpenAPIRoutes {
     static func document(_ context: RouteContext) -> Response {
-        .json(OpenAPI.document(for: context.configuration.flavor, pathPrefix: context.configuration.normalizedPathPrefix))
+        .json(OpenAPI.document(for: context.configuration))
     }
 }

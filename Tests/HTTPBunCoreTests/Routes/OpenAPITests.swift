@@ -80,7 +80,7 @@ struct OpenAPITests {
         #expect(parameter["description"]?.stringValue?.contains("slashes") == true)
     }
 
-    @Test("the document describes the flavor serving it: its methods, its 404's type, its servers under a prefix")
+    @Test("the document describes the server serving it: its flavor's methods and 404, its prefix, its --max-duration")
     func flavorAndPrefix() throws {
         let httpbun = try Self.served(.httpbun)
         let httpbin = try Self.served(.httpbin, prefix: "/bin")
@@ -93,5 +93,9 @@ struct OpenAPITests {
         // Go's text 404 against Flask's HTML page.
         #expect(httpbun["paths"]?["/delay/{seconds}"]?["get"]?["responses"]?["404"]?["content"]?["text/plain"] != nil)
         #expect(httpbin["paths"]?["/delay/{seconds}"]?["get"]?["responses"]?["404"]?["content"]?["text/html"] != nil)
+        // A wait past --max-duration is a 400, so the document bounds waits by the server's limit.
+        let short = OpenAPI.document(for: ServerConfiguration(maxDuration: .milliseconds(1500)))
+        #expect(short["paths"]?["/delay/{seconds}"]?["get"]?["parameters"]?[0]?["schema"]?["maximum"]?.doubleValue == 1.5)
+        #expect(short["paths"]?["/drip"]?["get"]?["parameters"]?[1]?["schema"]?["maximum"]?.doubleValue == 1.5)
     }
 }
