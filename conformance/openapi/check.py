@@ -7,7 +7,8 @@ flavor under --path-prefix /bin, so the document's `servers` entry is checked to
 1. openapi-spec-validator judges the document /openapi.json serves;
 2. schemathesis sends generated requests to every operation (positive cases: values the document's
    schemas allow) and fails on any answer the document does not declare: a status it does not list,
-   a Content-Type it does not list, a 5xx where the operation declares none.
+   a Content-Type it does not list, a 5xx where the operation declares none, a missing header the
+   answer declares (Location on redirects, WWW-Authenticate on 401s), an echo without its keys.
 
 Operations schemathesis cannot judge are listed in NOT_TESTED with the reason, and the run prints
 them; nothing else is left out. Bounded in time: ALL_SECONDS per flavor, then it fails.

@@ -134,22 +134,33 @@ public enum OpenAPI {
     }
 
     /// Answers of one status merged (their media types together), in the order first given.
+    /// Answers of one status merged: their media types together, the first one's summary, headers
+    /// and schema (an entry's own answers come before the ones every endpoint may give).
     private static func responses(_ answers: [Endpoint.Answer]) -> JSONObject {
         var order: [String] = []
-        var merged: [String: (summary: String, types: [String])] = [:]
+        var merged: [String: Endpoint.Answer] = [:]
         for answer in answers {
             if let known = merged[answer.status] {
-                merged[answer.status] = (known.summary, known.types + answer.mediaTypes.filter { !known.types.contains($0) })
+                merged[answer.status] = known.adding(answer.mediaTypes)
             } else {
                 order.append(answer.status)
-                merged[answer.status] = (answer.summary, answer.mediaTypes)
+                merged[answer.status] = answer
             }
         }
         var object = JSONObject()
         for status in order {
-            let (summary, types) = merged[status]!
-            var response: JSONObject = ["description": .string(summary)]
-            if !types.isEmpty { response.appendUnchecked("content", .object(JSONObject(types.map { (key: $0, value: [:]) }))) }
+            let answer = merged[status]!
+            var response: JSONObject = ["description": .string(answer.summary)]
+            if !answer.headers.isEmpty {
+                response.appendUnchecked("headers", .object(JSONObject(answer.headers.map {
+                    (key: $0, value: ["required": true, "schema": ["type": "string"]])
+                })))
+            }
+            if !answer.mediaTypes.isEmpty {
+                response.appendUnchecked("content", .object(JSONObject(answer.mediaTypes.map { type in
+                    (key: type, value: type == "application/json" ? answer.jsonSchema.map { ["schema": $0] } ?? [:] : [:])
+                })))
+            }
             object.appendUnchecked(status, .object(response))
         }
         return object
@@ -244,6 +255,10 @@ extension Endpoint {
         public let status: String
         public let summary: String
         public let mediaTypes: [String]
+        /// Headers every such answer carries (`Location` on a redirect).
+        public private(set) var headers: [String] = []
+        /// The JSON Schema its `application/json` body meets, where one says something useful.
+        public private(set) var jsonSchema: JSON?
 
         public init(_ status: Int, _ summary: String, _ mediaTypes: [String] = []) {
             self.init(status: String(status), summary, mediaTypes)
@@ -259,6 +274,21 @@ extension Endpoint {
         static let errorTypes = ["application/json", "text/plain", "text/html"]
 
         static func ok(_ mediaTypes: [String], _ summary: String = "The answer.") -> Answer { Answer(200, summary, mediaTypes) }
+
+        /// This answer, with headers it always carries and the schema of its JSON body.
+        func with(headers: [String] = [], jsonSchema: JSON? = nil) -> Answer {
+            var answer = self
+            answer.headers = headers
+            answer.jsonSchema = jsonSchema
+            return answer
+        }
+
+        func adding(_ more: [String]) -> Answer {
+            var answer = Answer(status: status, summary, mediaTypes + more.filter { !mediaTypes.contains($0) })
+            answer.headers = headers
+            answer.jsonSchema = jsonSchema
+            return answer
+        }
     }
 
     /// The request body an endpoint reads: its media types (none: it reads none) and whether it must come.
@@ -277,13 +307,20 @@ extension Endpoint.Family {
 
     private static let familyAnswers: [Endpoint.Family: [Endpoint.Answer]] = [
         .home: .ok("text/html"),
-        .methods: [.ok(["application/json"], "The request echoed.")],
+        // Every flavor's echo has these keys, whatever else its endpoint adds.
+        .methods: [.ok(["application/json"], "The request echoed.").with(jsonSchema: [
+            "type": "object", "required": ["args", "headers", "origin", "url"],
+            "properties": ["args": ["type": "object"], "headers": ["type": "object"], "origin": ["type": "string"], "url": ["type": "string"]],
+        ])],
         .inspection: .ok("application/json"),
         .status: .ok("application/json"),
         // Some challenges carry a JSON reason and some no body at all: the 401 names no type.
-        .auth: [.ok(["application/json"], "Authenticated."), .init(401, "Not authenticated, with a challenge (a JSON reason, or no body).")],
-        .redirects: [.init(302, "A redirect, with Location."), forbiddenRedirect],
-        .cookies: [.init(302, "A redirect to /cookies, with Set-Cookie.")],
+        .auth: [
+            .ok(["application/json"], "Authenticated."),
+            Endpoint.Answer(401, "Not authenticated, with a challenge (a JSON reason, or no body).").with(headers: ["WWW-Authenticate"]),
+        ],
+        .redirects: [Endpoint.Answer(302, "A redirect, with Location.").with(headers: ["Location"]), forbiddenRedirect],
+        .cookies: [Endpoint.Answer(302, "A redirect to /cookies, with Set-Cookie.").with(headers: ["Location"])],
         .caching: [.ok(["application/json"], "The request echoed."), .init(304, "Not modified."), .init(412, "If-Match did not match.")],
         .responseHeaders: [.ok(["application/json"], "The headers sent.")],
         .composer: .ok("text/html"),
@@ -333,7 +370,9 @@ extension [Endpoint.Answer] {
     }
 
     /// `/redirect-to`: the 3xx asked for (302 by default), or the guard's 403.
-    static var redirectTo: Self { [.init(status: "3XX", "A redirect to url, with Location."), Endpoint.Family.forbiddenRedirect] }
+    static var redirectTo: Self {
+        [Endpoint.Answer(status: "3XX", "A redirect to url, with Location.").with(headers: ["Location"]), Endpoint.Family.forbiddenRedirect]
+    }
 
     /// `/mix`: whatever the directives compose, of a type they name or that is sniffed from the body.
     static var composed: Self {

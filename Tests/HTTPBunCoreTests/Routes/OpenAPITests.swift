@@ -49,7 +49,7 @@ struct OpenAPITests {
         }
     }
 
-    @Test("the router's answer to each operation's example is one the document declares, of a declared type", arguments: Flavor.allCases)
+    @Test("the router's answer to each operation's example is one the document declares, of a declared type, with its headers", arguments: Flavor.allCases)
     func examplesAnswerAsDeclared(flavor: Flavor) throws {
         let paths = try #require(try Self.served(flavor)["paths"]?.objectValue)
         let router = Router(configuration: ServerConfiguration(flavor: flavor))
@@ -63,6 +63,9 @@ struct OpenAPITests {
                     let status = String(answer.status)
                     let key = operation["responses"]?[status] != nil ? status : String(status.prefix(1)) + "XX"
                     let declared = try #require(operation["responses"]?[key], "\(flavor) \(method) \(target): \(status) is not declared")
+                    for (name, _) in declared["headers"]?.objectValue ?? [:] {
+                        #expect(answer.headers[name] != nil, "\(flavor) \(method) \(target): no \(name)")
+                    }
                     guard let types = declared["content"]?.objectValue?.keys, let contentType = answer.headers["Content-Type"] else { continue }
                     let mediaType = String(contentType.prefix { $0 != ";" })
                     #expect(types.contains(mediaType) || types.contains("*/*"), "\(flavor) \(method) \(target): \(contentType) not in \(types)")
