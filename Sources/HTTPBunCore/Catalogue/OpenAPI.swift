@@ -53,12 +53,22 @@ public enum OpenAPI {
     }
 
     /// The methods `endpoint` is documented with, in its own order (`anyMethods` for every method).
+    ///
+    /// ```swift
+    /// let head = Flavor.httpbun.endpoints.first { $0.pattern == "/head" }!
+    /// OpenAPI.methods(of: head)   // ["HEAD"]
+    /// ```
     public static func methods(of endpoint: Endpoint) -> [String] {
         (endpoint.methods ?? anyMethods).filter(documentableMethods.contains)
     }
 
-    /// One OpenAPI path a pattern gives: its template, and which of its parameters holds the rest
-    /// of the path.
+    /// One OpenAPI path a pattern gives: its template, its path parameters, and which of them
+    /// holds the rest of the path.
+    ///
+    /// ```swift
+    /// OpenAPI.documentedPaths("/anything/{path*}")[1]
+    /// // DocumentedPath(template: "/anything/{path}", parameters: ["path"], restParameter: "path")
+    /// ```
     public struct DocumentedPath: Sendable, Equatable {
         public let template: String
         public let parameters: [String]
@@ -67,6 +77,10 @@ public enum OpenAPI {
 
     /// The OpenAPI paths of a catalogue pattern: itself, or for a rest parameter the bare prefix and
     /// the prefix with one parameter.
+    ///
+    /// ```swift
+    /// OpenAPI.documentedPaths("/svg/{seed*}").map(\.template)   // ["/svg", "/svg/{seed}"]
+    /// ```
     public static func documentedPaths(_ pattern: String) -> [DocumentedPath] {
         let segments = Route(nil, pattern, { _ in Response() }).segments
         var literal: [String] = []
