@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential
+.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -21,10 +21,11 @@ test: deps
 	fuzz/build.sh
 	$(MAKE) test-outside
 
-## The release build judged by tools we did not write (about 3 minutes): the raw-socket battery,
-## half-closed clients beside the C floor, a second server on a port in use, and a minute of the
-## wire fuzzer with every answer parsed by h11 (the full 10 minutes: make wire-fuzz).
-test-outside: battery half-close port-in-use httpbin-suite
+## The release build judged by tools we did not write (about 7 minutes): the raw-socket battery,
+## half-closed clients beside the C floor, a second server on a port in use, python httpbin's own
+## tests against --flavor httpbin, /openapi.json against schemathesis, and a minute of the wire
+## fuzzer with every answer parsed by h11 (the full 10 minutes: make wire-fuzz).
+test-outside: battery half-close port-in-use httpbin-suite openapi-check
 	@# One fixed seed here, so a CI run judges the same inputs every time; make wire-fuzz explores.
 	$(MAKE) wire-fuzz WIRE_FUZZ_SECONDS=60 WIRE_FUZZ_ARGS="--seed 20261209"
 
@@ -70,6 +71,14 @@ llm-differential: release
 home-page-check: release
 	scripts/ensure-chromium.sh
 	python3 scripts/check-home-page.py --bin .build/release/httpbun
+
+## /openapi.json of each flavor judged by openapi-spec-validator, then schemathesis against a live
+## server with short limits: every operation, every generated answer declared (about 3 minutes; the
+## tools are pip-installed into conformance/openapi/venv on first use). See conformance/openapi/check.py.
+openapi-check: release
+	@test -x conformance/openapi/venv/bin/st || { python3 -m venv conformance/openapi/venv && \
+		conformance/openapi/venv/bin/pip install -q -r conformance/openapi/requirements.txt; }
+	conformance/openapi/venv/bin/python conformance/openapi/check.py --bin .build/release/httpbun $(OPENAPI_CHECK_ARGS)
 
 ## Run every curl example of the README against a fresh server on 127.0.0.1:8080.
 readme-check: deps

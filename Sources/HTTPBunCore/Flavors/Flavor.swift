@@ -74,11 +74,14 @@ public struct Flavor: Sendable, Hashable, CustomStringConvertible {
 struct FlavorRoute: Sendable {
     let methods: [String]?
     let pattern: String
+    /// The answers when this flavor's differ from the catalogue entry's; nil keeps the entry's.
+    let answers: [Endpoint.Answer]?
     let handler: Handler
 
-    init(_ methods: [String]?, _ pattern: String, _ handler: @escaping Handler) {
+    init(_ methods: [String]?, _ pattern: String, answers: [Endpoint.Answer]? = nil, _ handler: @escaping Handler) {
         self.methods = methods
         self.pattern = pattern
+        self.answers = answers
         self.handler = handler
     }
 }

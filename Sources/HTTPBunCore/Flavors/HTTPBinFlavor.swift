@@ -50,7 +50,7 @@ enum HTTPBinRoutes {
         }),
 
         FlavorRoute(common, "/status/{codes}", status),
-        FlavorRoute(common, "/delay/{seconds}", delay),
+        FlavorRoute(common, "/delay/{seconds}", answers: [.ok(["application/json"], "The request echoed, after the wait.")], delay),
 
         FlavorRoute(get, "/cookies", cookies),
         FlavorRoute(get, "/cookies/set", { setCookies($0, firstPerName($0.request.query)) }),
@@ -74,8 +74,8 @@ enum HTTPBinRoutes {
         FlavorRoute(nil, "/bytes", { _ in HTTPBinShape.notFound() }),
         FlavorRoute(get, "/bytes/{n}", { .bytes(try pythonRandomBytes(cappedSize($0)), contentType: "application/octet-stream") }),
         FlavorRoute(get, "/stream-bytes/{n}", { try streamBytes(cappedSize($0)) }),
-        FlavorRoute(get, "/stream/{n}", stream),
-        FlavorRoute(get, "/range/{n}", range),
+        FlavorRoute(get, "/stream/{n}", answers: [.ok(["application/json"], "n JSON lines (under httpbin's application/json).")], stream),
+        FlavorRoute(get, "/range/{n}", answers: .range + [.init(404, "A size outside (0, 102400].", ["text/plain"])], range),
         FlavorRoute(get, "/drip", drip),
 
         FlavorRoute(get, "/gzip", { try compressed($0, flag: "gzipped") }),
@@ -88,7 +88,7 @@ enum HTTPBinRoutes {
         FlavorRoute(get, "/xml", { _ in .text(xml, contentType: "application/xml") }),
         FlavorRoute(get, "/robots.txt", { _ in .text(ContentRoutes.robots, contentType: "text/plain") }),
         FlavorRoute(get, "/deny", { _ in .text(angryASCII, contentType: "text/plain") }),
-        FlavorRoute(get, "/links/{n}", linksRedirect),
+        FlavorRoute(get, "/links/{n}", answers: [.init(302, "A redirect to /links/{n}/0.", ["text/html"])], linksRedirect),
         FlavorRoute(get, "/links/{n}/{offset}", links),
         FlavorRoute(get, "/image", image),
 
