@@ -1,5 +1,6 @@
 import HTTPWire
 import JSONValue
+import WebSocket
 
 /// What a handler answers: a plain value the server turns into bytes on the wire.
 ///
@@ -49,7 +50,7 @@ public struct Response: Sendable {
         case .bytes(let bytes): bytes
         case .stream(let stream): stream.chunks.flatMap(\.bytes)
         case .truncated(_, let bytes): bytes
-        case .closeConnection: []
+        case .closeConnection, .webSocket: []
         }
     }
 
@@ -67,6 +68,9 @@ public enum ResponseBody: Sendable {
     case truncated(announced: Int, bytes: [UInt8])
     /// Closes the connection without any response.
     case closeConnection
+    /// Switches the connection to WebSocket (the response is the 101 that says so) and echoes what
+    /// the client sends, within these limits.
+    case webSocket(WebSocketLimits)
 }
 
 /// A streamed body: each chunk is sent after its pause, counted from the previous chunk.

@@ -139,8 +139,9 @@ enum GoHTTPBinBase64 {
     }
 
     /// go-httpbin's `writeError`: `{"status_code", "error", "detail"}`, its JSON type.
-    static func error(_ detail: String) -> Response {
-        var response = Response.json(["status_code": 400, "error": "Bad Request", "detail": .string(detail)], status: 400)
+    static func error(_ detail: String, status: Int = 400) -> Response {
+        var response = Response.json(
+            ["status_code": JSON(status), "error": .string(StatusReason.phrase(for: status)), "detail": .string(detail)], status: status)
         response.headers.set("Content-Type", "application/json; charset=utf-8")
         return response
     }
