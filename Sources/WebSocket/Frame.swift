@@ -1,4 +1,10 @@
 /// A frame's opcode (RFC 6455 §5.2); the others (3-7, B-F) are reserved and fail the connection.
+///
+/// ```swift
+/// WebSocketOpcode(rawValue: 0x9)     // .ping
+/// WebSocketOpcode.ping.isControl     // true
+/// WebSocketOpcode(rawValue: 0x3)     // nil: reserved
+/// ```
 public enum WebSocketOpcode: UInt8, Sendable {
     case continuation = 0x0
     case text = 0x1
@@ -61,6 +67,11 @@ public enum WebSocketFrame {
     }
 
     /// Appends a whole frame, header and payload, to `output`.
+    ///
+    /// ```swift
+    /// var output: [UInt8] = []
+    /// WebSocketFrame.append(opcode: .pong, payload: [1, 2], to: &output)   // [0x8A, 0x02, 1, 2]
+    /// ```
     public static func append<Payload: Collection<UInt8>>(
         fin: Bool = true, opcode: WebSocketOpcode, payload: Payload, to output: inout [UInt8]
     ) {
@@ -85,6 +96,10 @@ public enum WebSocketFrame {
 
     /// A close frame's payload: the code, then as much of `reason` as fits in a control frame
     /// (125 bytes), cut at a character boundary so that it stays UTF-8.
+    ///
+    /// ```swift
+    /// WebSocketFrame.closePayload(code: 1001, reason: "bye")   // [0x03, 0xE9, 0x62, 0x79, 0x65]
+    /// ```
     public static func closePayload(code: UInt16, reason: String) -> [UInt8] {
         var payload: [UInt8] = [UInt8(code >> 8), UInt8(code & 0xFF)]
         var room = 123

@@ -1,5 +1,10 @@
 /// The limits one echo connection holds its client to: go-httpbin's `max_fragment_size` and
 /// `max_message_size`. A frame or a message past them closes the connection with 1009.
+///
+/// ```swift
+/// let limits = WebSocketLimits(maxFragmentSize: 512 * 1024, maxMessageSize: 1024 * 1024)   // go-httpbin's defaults
+/// var session = WebSocketSession(limits: limits)
+/// ```
 public struct WebSocketLimits: Sendable, Equatable {
     /// Largest payload of one data frame the client may send; the echo is cut into frames no larger.
     public var maxFragmentSize: Int
@@ -13,6 +18,12 @@ public struct WebSocketLimits: Sendable, Equatable {
 }
 
 /// What a session wants sent after it took some bytes.
+///
+/// ```swift
+/// let output = session.receive(bytesFromTheSocket)
+/// write(output.bytes)
+/// if output.closing { shutDownAfterWriting() }
+/// ```
 public struct WebSocketOutput: Sendable, Equatable {
     /// Frames to write, in order.
     public var bytes: [UInt8]
