@@ -21,11 +21,11 @@ test: deps
 	fuzz/build.sh
 	$(MAKE) test-outside
 
-## The release build judged by tools we did not write (about 7 minutes): the raw-socket battery,
+## The release build judged by tools we did not write (about 8 minutes): the raw-socket battery,
 ## half-closed clients beside the C floor, a second server on a port in use, python httpbin's own
-## tests against --flavor httpbin, /openapi.json against schemathesis, and a minute of the wire
-## fuzzer with every answer parsed by h11 (the full 10 minutes: make wire-fuzz).
-test-outside: battery half-close port-in-use httpbin-suite openapi-check
+## tests against --flavor httpbin, /openapi.json against schemathesis, the WebSocket clients and
+## battery, and a minute of the wire fuzzer with every answer parsed by h11 (make wire-fuzz: 10).
+test-outside: battery half-close port-in-use httpbin-suite openapi-check websocket-tests
 	@# One fixed seed here, so a CI run judges the same inputs every time; make wire-fuzz explores.
 	$(MAKE) wire-fuzz WIRE_FUZZ_SECONDS=60 WIRE_FUZZ_ARGS="--seed 20261209"
 
@@ -171,6 +171,17 @@ announced-bodies: release
 ## 200 tries per variant; the C floor's figures beside ours (the baseline, not judged).
 half-close: release .build/bench/floor
 	python3 hardening/half-close.py --bin $(HARDENING_BIN) --floor .build/bench/floor
+
+.PHONY: websocket-tests
+
+## /websocket/echo judged from outside (about 10 s): the websockets and wsproto clients (PyPI, into
+## conformance/websocket/venv), a raw-socket battery after Autobahn's sections 1-7 with GET /get
+## after each case, the limits, and SIGTERM with WebSockets open.
+websocket-tests: release
+	@test -x conformance/websocket/venv/bin/python || python3 -m venv conformance/websocket/venv
+	@conformance/websocket/venv/bin/python -c 'import websockets, wsproto' 2>/dev/null || \
+		conformance/websocket/venv/bin/pip install -q -r conformance/websocket/requirements.txt
+	conformance/websocket/venv/bin/python conformance/websocket/check.py --bin $(HARDENING_BIN)
 
 ## The C floor of bench/ (libmicrohttpd alone), the baseline of half-close.
 .build/bench/floor: bench/c-floor/floor.c | deps

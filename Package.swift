@@ -59,6 +59,9 @@ let package = Package(
         // The HTTP plumbing both products share, laid once: header fields, percent coding, HTTP dates,
         // reason phrases, hex, digest arithmetic and auth-param lists. Pure Swift (scripts/check-layers.sh).
         .target(name: "HTTPWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // RFC 6455 framing as a value: bytes in, frames out, no socket and no clock. Pure Swift
+        // (scripts/check-layers.sh); the server's Server/ does the I/O.
+        .target(name: "WebSocket"),
         // Content codings both products use: the server compresses, the client decodes. The one place,
         // beside Server/, that may reach C (zlib linked, brotli loaded at run time).
         .target(name: "HTTPCompression", dependencies: ["CZlib"]),
@@ -71,6 +74,7 @@ let package = Package(
                 "JSONValue",
                 "HTTPWire",
                 "HTTPCompression",
+                "WebSocket",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -82,6 +86,7 @@ let package = Package(
                 "HTTPBunCore",
                 "HTTPWire",
                 "JSONValue",
+                "WebSocket",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -120,10 +125,11 @@ let package = Package(
         ),
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "HTTPWireTests", dependencies: ["HTTPWire"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
         .testTarget(name: "HTTPCompressionTests", dependencies: ["HTTPCompression"]),
         // Routes and parsers as functions: no socket.
-        .testTarget(name: "HTTPBunCoreTests", dependencies: ["HTTPBunCore", "HTTPWire", "HTTPCompression", "JSONValue"]),
-        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "HTTPBunCore", "HTTPWire", "JSONValue"]),
+        .testTarget(name: "HTTPBunCoreTests", dependencies: ["HTTPBunCore", "HTTPWire", "HTTPCompression", "JSONValue", "WebSocket"]),
+        .testTarget(name: "HTTPBunTests", dependencies: ["HTTPBun", "HTTPBunCore", "HTTPWire", "JSONValue", "WebSocket"]),
         .testTarget(name: "RequestsTests", dependencies: ["Requests", "HTTPBun", "HTTPWire", "HTTPCompression"]),
         // TLS needs a client that can trust our test CA: AsyncHTTPClient with NIOSSL.
         .testTarget(

@@ -1,18 +1,19 @@
 // libFuzzer entry point for the parsers and routes of Sources/HTTPBunCore, linked against the core
 // built with -enable-testing (see fuzz/build.sh), so its internal parsers are reachable too.
 // One binary, several targets: FUZZ_TARGET picks one (multipart, urlencoded, cookie, digest,
-// range, route, framing, llm). Each target checks invariants beyond "does not crash" with `check`, which
+// range, route, framing, llm, websocket). Each target checks invariants beyond "does not crash" with `check`, which
 // traps, so libFuzzer records the input as a crash.
 
 @testable import HTTPBunCore
 import JSONValue
+import WebSocket
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case multipart, urlencoded, cookie, digest, range, route, framing, llm
+    case multipart, urlencoded, cookie, digest, range, route, framing, llm, websocket
 }
 
 let selectedTarget: FuzzTarget = {
@@ -51,6 +52,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .route: fuzzRoute(bytes)
     case .framing: fuzzFraming(bytes)
     case .llm: fuzzLLM(bytes)
+    case .websocket: fuzzWebSocket(bytes)
     }
     return 0
 }
@@ -283,3 +285,45 @@ func checkFloats(_ value: JSON) {
     }
 }
 
+
+/// First byte: where to cut the rest; the rest: bytes a client sends on a WebSocket. The session
+/// answers the same whether the bytes come whole or in two reads, every answer is whole unmasked
+/// frames, a close frame is the last thing it sends, and nothing comes after it.
+func fuzzWebSocket(_ bytes: [UInt8]) {
+    guard let first = bytes.first else { return }
+    let input = Array(bytes.dropFirst())
+    let limits = WebSocketLimits(maxFragmentSize: 512, maxMessageSize: 2048)
+    var whole = WebSocketSession(limits: limits)
+    let once = whole.receive(input)
+    var split = WebSocketSession(limits: limits)
+    let cut = input.isEmpty ? 0 : Int(first) % (input.count + 1)
+    var twice = split.receive(Array(input[..<cut]))
+    if !twice.closing {
+        let rest = split.receive(Array(input[cut...]))
+        twice = WebSocketOutput(bytes: twice.bytes + rest.bytes, closing: rest.closing)
+    }
+    check(once == twice, "the answer depends on how the bytes were read (cut at \(cut))")
+    check(once.closing == whole.isClosed, "closing is reported exactly when the session closed")
+    var index = 0
+    var sawClose = false
+    while index < once.bytes.count {
+        check(!sawClose, "a frame after the close frame")
+        check(index + 2 <= once.bytes.count, "a frame header cut short")
+        let opcode = once.bytes[index] & 0x0F, second = once.bytes[index + 1]
+        check(second & 0x80 == 0, "a masked server frame")
+        var length = Int(second & 0x7F)
+        index += 2
+        if length >= 126 {
+            let size = length == 126 ? 2 : 8
+            check(index + size <= once.bytes.count, "an extended length cut short")
+            length = once.bytes[index..<(index + size)].reduce(0) { $0 << 8 | Int($1) }
+            index += size
+        }
+        check(opcode < 8 ? length <= limits.maxFragmentSize : length <= 125, "a frame over its limit")
+        index += length
+        sawClose = opcode == 0x8
+    }
+    check(index == once.bytes.count, "the answer ends inside a frame")
+    check(sawClose == once.closing, "closing without a close frame, or a close frame without closing")
+    if whole.isClosed { check(whole.receive([0x81, 0x80, 0, 0, 0, 0]).bytes.isEmpty, "an answer after the close") }
+}

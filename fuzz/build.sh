@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds .build-fuzz/fuzz-httpbun: the pure targets the parsers and routes live in (HTTPWire,
-# HTTPCompression, JSONValue, HTTPBunCore), each as its own module as SwiftPM builds them, plus
+# HTTPCompression, JSONValue, WebSocket, HTTPBunCore), each as its own module as SwiftPM builds them, plus
 # FuzzTargets.swift, with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address). The core
 # is built with -enable-testing so the fuzz targets reach its internal parsers by @testable import.
 # swift-crypto is replaced by fuzz/support/Crypto.swift (see there why).
@@ -32,10 +32,11 @@ library() {
 }
 library HTTPWire Sources/HTTPWire
 library HTTPCompression Sources/HTTPCompression
+library WebSocket Sources/WebSocket
 library HTTPBunCore Sources/HTTPBunCore -enable-testing
 rm -f "$out/fuzz-httpbun"
 swiftc $flags -module-name HTTPBunFuzz -package-name httpbun -I "$out" -I Sources/CZlib fuzz/FuzzTargets.swift \
-    "$out/libHTTPBunCore.a" "$out/libHTTPCompression.a" "$out/libHTTPWire.a" "$out/libJSONValue.a" "$out/libCrypto.a" \
+    "$out/libHTTPBunCore.a" "$out/libWebSocket.a" "$out/libHTTPCompression.a" "$out/libHTTPWire.a" "$out/libJSONValue.a" "$out/libCrypto.a" \
     -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
 test -x "$out/fuzz-httpbun"
 echo "built $out/fuzz-httpbun"

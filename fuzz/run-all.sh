@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"multipart urlencoded cookie digest range route framing llm"}
+targets=${FUZZ_TARGETS:-"multipart urlencoded cookie digest range route framing llm websocket"}
 mkdir -p .build-fuzz/logs
 status=0
 for target in $targets; do

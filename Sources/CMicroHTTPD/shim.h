@@ -14,6 +14,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <microhttpd.h>
 
 /** Receives MHD's own diagnostics, already formatted. */
@@ -204,5 +206,48 @@ static inline int httpbun_connection_values(struct MHD_Connection *connection, i
 static const ssize_t httpbun_content_reader_end_of_stream = MHD_CONTENT_READER_END_OF_STREAM;
 static const ssize_t httpbun_content_reader_end_with_error = MHD_CONTENT_READER_END_WITH_ERROR;
 static const uint64_t httpbun_size_unknown = MHD_SIZE_UNKNOWN;
+
+/* ---- Upgraded (WebSocket) connections: Server/WebSocketConnection.swift ---- */
+
+/** Gives an upgraded connection back to MHD, which closes its socket (MHD_upgrade_action is
+ * variadic). Never close() the socket itself: MHD owns it and still counts the connection. */
+static inline int httpbun_upgrade_close(struct MHD_UpgradeResponseHandle *handle) {
+    return MHD_upgrade_action(handle, MHD_UPGRADE_ACTION_CLOSE) == MHD_YES;
+}
+
+/** Sends FIN after what is queued: the WebSocket close frame reaches the client before the end of
+ * the stream, and the client's answer can still be read. */
+static inline void httpbun_socket_shutdown_write(int fd) {
+    if (fd >= 0) shutdown(fd, SHUT_WR);
+}
+
+static const uint32_t httpbun_epoll_in = EPOLLIN;
+static const uint32_t httpbun_epoll_out = EPOLLOUT;
+
+/** Adds, changes (add = 0) or removes (events ignored) `fd` in an epoll set, with `token` as the
+ * event's data (epoll_data is a union). */
+static inline int httpbun_epoll_control(int epoll_fd, int add, int remove, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event event = { .events = events, .data.u64 = token };
+    int op = remove ? EPOLL_CTL_DEL : add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    return epoll_ctl(epoll_fd, op, fd, &event);
+}
+
+/** Waits for at most `capacity` (up to 64) events, each written as its token and its bits. */
+static inline int httpbun_epoll_wait(int epoll_fd, uint64_t *tokens, uint32_t *events, int capacity, int timeout_ms) {
+    struct epoll_event ready[64];
+    int count = epoll_wait(epoll_fd, ready, capacity < 64 ? capacity : 64, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        tokens[i] = ready[i].data.u64;
+        events[i] = ready[i].events;
+    }
+    return count;
+}
+
+static inline int httpbun_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+/** A descriptor another thread writes to wake an epoll loop. */
+static inline int httpbun_wake_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+static inline void httpbun_wake_signal(int fd) { eventfd_write(fd, 1); }
+static inline void httpbun_wake_clear(int fd) { eventfd_t value; eventfd_read(fd, &value); }
 
 #endif

@@ -26,6 +26,11 @@ public enum Insecure {
         public static let length = 16
         public static func hash<D: Sequence<UInt8>>(data: D) -> FuzzDigest { fnvStretch(data, length: 16, seed: 5) }
     }
+    /// `/websocket/echo`'s Sec-WebSocket-Accept.
+    public enum SHA1: FuzzHashFunction {
+        public static let length = 20
+        public static func hash<D: Sequence<UInt8>>(data: D) -> FuzzDigest { fnvStretch(data, length: 20, seed: 1) }
+    }
 }
 
 public enum SHA256: FuzzHashFunction {

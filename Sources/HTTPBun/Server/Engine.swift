@@ -3,6 +3,7 @@ import CMicroHTTPD
 import Dispatch
 import Logging
 import Synchronization
+import WebSocket
 
 #if canImport(Glibc)
     import Glibc
@@ -35,6 +36,8 @@ final class Engine: Sendable {
     let liveExchanges = LiveCount()
     /// Where answered requests are recorded (`/_journal`); nil when the journal is off.
     let journal: RequestJournal?
+    /// This daemon's upgraded connections (`/websocket/echo`).
+    let webSockets: WebSocketHub
 
     private struct Suspensions {
         var stopping = false
@@ -57,6 +60,12 @@ final class Engine: Sendable {
         self.logsAccess = logger.logLevel <= .info
         self.watchesHalfClose = router.configuration.tls == nil
         self.authority = Mutex("\(router.configuration.host):\(router.configuration.port)")
+        // libmicrohttpd times out no upgraded connection: the hub applies the idle timeout, and
+        // --max-duration as go-httpbin bounds a WebSocket's life.
+        let configuration = router.configuration
+        self.webSockets = WebSocketHub(
+            idleTimeout: configuration.idleTimeout > 0 ? .seconds(configuration.idleTimeout) : nil,
+            lifetime: configuration.maxDuration > .zero ? configuration.maxDuration : nil, logger: logger)
     }
 
     var isStopping: Bool { suspensions.withLock { $0.stopping } }
@@ -306,6 +315,10 @@ final class Engine: Sendable {
     /// byte the kernel received belongs to a request already answered; otherwise the connection
     /// gets a one-second timeout, and the check runs again when the next request completes.
     func requestCompleted(_ connection: OpaquePointer, _ termination: MHD_RequestTerminationCode, exchange: Exchange) {
+        // An upgraded connection completes as libmicrohttpd cleans it up, holding the mutex that
+        // MHD_set_connection_option takes (a deadlock, seen in MHD_stop_daemon); its socket is being
+        // closed anyway.
+        guard exchange.webSocketLimits == nil else { return }
         guard watchesHalfClose && termination == .REQUEST_TERMINATED_COMPLETED_OK,
             httpbun_socket_peer_closed(exchange.socket) != 0
         else { return }
@@ -411,12 +424,29 @@ final class Engine: Sendable {
     // MARK: Responses
 
     private func queue(_ response: Response, on connection: OpaquePointer, exchange: Exchange, closing: Bool = false) -> MHD_Result {
+        if case .webSocket = response.body, let refusal = webSocketRefusal(exchange) {
+            return queue(refusal, on: connection, exchange: exchange, closing: true)
+        }
         logAccess(exchange, response)
         if let journal { record(exchange, response, in: journal) }
         let mhdResponse: OpaquePointer?
         switch response.body {
         case .closeConnection, .awaiting:
             return .NO
+        case .webSocket(let limits):
+            exchange.webSocketLimits = limits
+            mhdResponse = MHD_create_response_for_upgrade(
+                { cls, _, context, earlyBytes, earlyCount, socket, handle in
+                    guard let cls, let handle else { return }
+                    Unmanaged<Engine>.fromOpaque(cls)._withUnsafeGuaranteedRef { engine in
+                        // `context` is the request's `*con_cls`: the exchange, held until MHD's
+                        // completion callback, which comes only after the connection is given back.
+                        let exchange = context.map { Unmanaged<Exchange>.fromOpaque($0).takeUnretainedValue() }
+                        engine.upgraded(
+                            socket: socket, handle: handle, exchange: exchange,
+                            earlyBytes: earlyBytes.map { Array(UnsafeRawBufferPointer(start: $0, count: earlyCount)) } ?? [])
+                    }
+                }, Unmanaged.passUnretained(self).toOpaque())
         case .bytes(let bytes):
             mhdResponse = makeBufferResponse(bytes)
         case .stream(let stream) where exchange.method == "HEAD":
@@ -438,11 +468,40 @@ final class Engine: Sendable {
         guard let mhdResponse else { return .NO }
         // By index: iterating the fields copied (retained) each name and value.
         let fields = response.headers.fields
-        for index in fields.indices { addHeader(fields[index].name, fields[index].value, to: mhdResponse) }
-        if closing || draining.load(ordering: .relaxed) { addHeader("Connection", "close", to: mhdResponse) }
+        if case .webSocket = response.body {
+            // libmicrohttpd 0.9.75 writes `Connection: Upgrade` itself for an upgrade response, and
+            // joins a second one to it (`Upgrade, upgrade`): the route's is left out.
+            for index in fields.indices where !fields[index].name.equalsASCIICaseInsensitive("Connection") {
+                addHeader(fields[index].name, fields[index].value, to: mhdResponse)
+            }
+        } else {
+            for index in fields.indices { addHeader(fields[index].name, fields[index].value, to: mhdResponse) }
+            if closing || draining.load(ordering: .relaxed) { addHeader("Connection", "close", to: mhdResponse) }
+        }
         let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
         MHD_destroy_response(mhdResponse)
         return result
+    }
+
+    /// Why a route's switch to WebSocket cannot happen, as the answer to send instead; nil when it can.
+    private func webSocketRefusal(_ exchange: Exchange) -> Response? {
+        // The router answers a HEAD as the GET it mirrors; a HEAD cannot switch protocols.
+        if exchange.method != "GET" {
+            return WebSocketRoutes.refusal("a WebSocket handshake must be a GET, not \(exchange.method)")
+        }
+        if isDraining || !webSockets.isAccepting {
+            return WebSocketRoutes.refusal("the server is stopping", status: 503)
+        }
+        return nil
+    }
+
+    /// libmicrohttpd has sent the 101 and lends us the socket (on the daemon thread: must not block).
+    fileprivate func upgraded(socket: Int32, handle: OpaquePointer, exchange: Exchange?, earlyBytes: [UInt8]) {
+        guard let exchange, let limits = exchange.webSocketLimits else {
+            _ = httpbun_upgrade_close(handle)
+            return
+        }
+        webSockets.adopt(UpgradedSocket(handle: handle, socket: socket, earlyBytes: earlyBytes, limits: limits, peer: exchange.remoteAddress))
     }
 
     /// `withCString` lends a small string's bytes from the stack; passing a `String` as a C argument
@@ -497,6 +556,8 @@ final class Engine: Sendable {
         case .bytes(let bytes): size = bytes.count
         case .stream(let stream): size = stream.byteCount
         case .truncated(_, let bytes): size = bytes.count
+        // A 101 switching to WebSocket: what follows is frames, not an HTTP body.
+        case .webSocket: size = 0
         case .closeConnection, .awaiting:
             status = 0
             size = 0

@@ -1,6 +1,7 @@
 import HTTPBunCore
 import CMicroHTTPD
 import Synchronization
+import WebSocket
 
 /// One request/response on a connection, from the request line to the last byte sent.
 ///
@@ -57,6 +58,9 @@ final class Exchange: @unchecked Sendable {
     /// When a waiting response may be sent. Apart from `Phase.waiting`: a second payload there made
     /// the enum's copies go through the runtime's generic tuple witnesses.
     var answerDue: ContinuousClock.Instant?
+    /// The limits of the WebSocket this request's 101 switches to: libmicrohttpd hands the
+    /// exchange (`con_cls`) to the upgrade handler, which has nothing else to carry them.
+    var webSocketLimits: WebSocketLimits?
 
     init(remoteAddress: String, socket: Int32 = -1, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
@@ -100,6 +104,7 @@ final class Exchange: @unchecked Sendable {
             receiveStarted = nil
         }
         answerDue = nil
+        webSocketLimits = nil
     }
 }
 

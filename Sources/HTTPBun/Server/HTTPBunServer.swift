@@ -144,6 +144,10 @@ public final class HTTPBunServer: Sendable {
             let listener = MHD_quiesce_daemon(daemon.pointer)
             if listener >= 0 { close(listener) }
         }
+        // A WebSocket never finishes by itself: each is told the server is going (1001) and given
+        // back to libmicrohttpd now. MHD_stop_daemon would free the handles of those still open
+        // (0.9.75 logs "upgraded connection was not closed") while a hub could still use them.
+        for engine in engines { engine.webSockets.stop() }
         if drainTimeout > .zero {
             for engine in engines { engine.beginDraining() }
             let drained = ContinuousClock.now + drainTimeout
@@ -165,6 +169,9 @@ public final class HTTPBunServer: Sendable {
     /// A stop is letting requests in flight finish (`stop(drainingFor:)`).
     var isDraining: Bool { engines.contains { $0.isDraining } }
 
+    /// Upgraded connections (`/websocket/echo`) open right now.
+    var openWebSockets: Int { engines.reduce(0) { $0 + $1.webSockets.openCount } }
+
     /// Requests parked right now (in a delay, or between stream chunks).
     public var suspendedRequests: Int { engines.reduce(0) { $0 + $1.suspendedCount } }
 
@@ -175,7 +182,8 @@ public final class HTTPBunServer: Sendable {
         engine: Engine, address: SocketAddress, reusePort: Bool, trampoline: LogTrampoline, tls: TLSMaterial?
     ) -> OpaquePointer? {
         let configuration = engine.configuration
-        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        var flags =
+            MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_ALLOW_UPGRADE.rawValue | MHD_USE_ERROR_LOG.rawValue
         if tls != nil { flags |= MHD_USE_TLS.rawValue }
         if address.isIPv6 {
             flags |= address.isWildcard ? MHD_USE_DUAL_STACK.rawValue : MHD_USE_IPv6.rawValue

@@ -185,6 +185,9 @@ public enum Catalogue {
         E(.streams, any, "/sse", "Server-sent events, count of them, delay apart.",
           query: [.init("count", "how many events, 10 by default"), .init("delay", "seconds between them, 1 by default")],
           answers: .ok("text/event-stream"), StreamRoutes.sse),
+        E(.streams, get, "/websocket/echo", "go-httpbin's: a WebSocket (RFC 6455) that echoes every message, answers pings and closes cleanly.",
+          query: [.init("max_fragment_size", "largest frame payload, half --max-body-size by default"),
+                  .init("max_message_size", "largest message, --max-body-size by default")], WebSocketRoutes.echo),
 
         // MARK: Encodings
         E(.encodings, get, "/gzip", "The echo, gzip-encoded.", EncodingRoutes.gzip),

@@ -1,5 +1,6 @@
 import HTTPWire
 import JSONValue
+import WebSocket
 
 /// What a handler answers: a plain value the server turns into bytes on the wire.
 ///
@@ -49,7 +50,7 @@ public struct Response: Sendable {
         case .bytes(let bytes): bytes
         case .stream(let stream): stream.chunks.flatMap(\.bytes)
         case .truncated(_, let bytes): bytes
-        case .closeConnection, .awaiting: []
+        case .closeConnection, .awaiting, .webSocket: []
         }
     }
 
@@ -70,6 +71,9 @@ public enum ResponseBody: Sendable {
     /// Not known yet: the server parks the request, holding no thread, until the pending answer
     /// wakes it or its timeout passes, then sends `answer()` (`/_journal?wait=N`).
     case awaiting(any PendingResponse)
+    /// Switches the connection to WebSocket (the response is the 101 that says so) and echoes what
+    /// the client sends, within these limits.
+    case webSocket(WebSocketLimits)
 }
 
 /// An answer that waits for something to happen, such as a long-poll's first match. The server

@@ -163,6 +163,16 @@ final class RawConnection {
         return RawResponse(status: status, headers: headers, body: body, trailers: trailers)
     }
 
+    /// Exactly `count` bytes past what was read so far (after a 101's head: the upgraded stream).
+    func readBytes(_ count: Int, timeout: Duration = .seconds(10)) throws -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        while buffer.count < count {
+            guard try fill(deadline: deadline) else { throw RawSocketError(description: "closed after \(buffer.count) of \(count) bytes") }
+        }
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[0..<count])
+    }
+
     /// True when the server closes the connection (reads end) within `timeout`.
     func waitForClose(timeout: Duration = .seconds(5)) -> Bool {
         let deadline = ContinuousClock.now + timeout
