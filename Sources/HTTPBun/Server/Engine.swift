@@ -548,7 +548,7 @@ final class Engine: Sendable {
     }
 
     /// The per-request record the access log writes, kept in the journal: the request's own
-    /// strings and arrays (shared, not copied) and our answer's status and body size.
+    /// strings and arrays (the journal packs what it keeps) and our answer's status and body size.
     private func record(_ exchange: Exchange, _ response: Response, in journal: RequestJournal) {
         var status = response.status
         var size: Int
@@ -563,11 +563,15 @@ final class Engine: Sendable {
             size = 0
         }
         if exchange.method == "HEAD" { size = 0 }
+        // Kept only for this record, so moved out rather than shared (no retain now, no release at
+        // the exchange's end), and a large upload need not live until the answer is sent.
+        var headers = HTTPHeaders()
+        swap(&headers, &exchange.headers)
+        var body: [UInt8] = []
+        swap(&body, &exchange.body)
         journal.record(
-            client: exchange.remoteAddress, method: exchange.method, target: exchange.target, headers: exchange.headers,
-            body: exchange.body, status: status, responseBytes: size)
-        // Kept only for this record: a large upload need not live until the answer is sent.
-        exchange.body = []
+            client: exchange.remoteAddress, method: exchange.method, target: exchange.target, headers: headers, body: body,
+            status: status, responseBytes: size)
     }
 
     /// A request that ends without an answer.
