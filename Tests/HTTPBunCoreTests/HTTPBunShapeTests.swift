@@ -283,6 +283,15 @@ struct HTTPBunShapeTests {
     func guardStar(location: String) {
         #expect(LocationGuard.allows(location, ownHost: "server.test", allowedHosts: ["*"]))
         #expect(!LocationGuard.allows(location + "\r\nSet-Cookie: a=b", ownHost: "server.test", allowedHosts: ["*"]))
+        // And through the routes of both flavors, whose own checks come first.
+        for flavor in Flavor.allCases {
+            var configuration = ServerConfiguration(flavor: flavor)
+            configuration.allowedRedirectHosts = ["*"]
+            let target = "/redirect-to?url=" + PercentCoding.encode(location)
+            let answer = respond("GET", target, configuration: configuration)
+            #expect(answer.status == 302, "\(flavor) \(location)")
+            #expect(answer.headers["Location"] != nil, "\(flavor) \(location)")
+        }
     }
 
     @Test("through the router: /redirect-to, /redirect, /response-headers and /mix are all guarded")
