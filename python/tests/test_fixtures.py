@@ -37,3 +37,12 @@ def test_ports_from_the_environment(monkeypatch):
     with httpbun_pytest.serve.Server() as server:
         assert server.port == 12399
         assert requests.get(server.url + "/status/418").status_code == 418
+
+
+def test_journal_sees_what_arrived(httpbun, httpbun_journal):
+    assert httpbun_journal.entries() == []
+    requests.post(httpbun + "/anything/hook", json={"event": "done"}, headers={"Authorization": "Bearer t"})
+    [entry] = httpbun_journal.wait(path="/anything/hook", method="POST")
+    assert entry["body"] == '{"event": "done"}'
+    assert ["Authorization", "Bearer t"] in entry["headers"]
+    assert httpbun_journal.wait(path="/never", timeout=0.2) == []
