@@ -42,24 +42,9 @@ enum GoHTTPBin {
         return fields
     }
 
-    /// `r.URL.Query()`: pairs split at `&`, a pair holding `;` or a bad escape skipped, as
-    /// `url.ParseQuery` skips them; each name's values as a list, names sorted.
+    /// `r.URL.Query()` (`GoForm.parseQuery`): each name's values as a list, names sorted.
     static func args(_ request: Request) -> JSON {
-        valueLists(queryPairs(request.rawQuery))
-    }
-
-    static func queryPairs(_ query: Substring) -> [(name: String, value: String)] {
-        var pairs: [(name: String, value: String)] = []
-        for piece in query.split(separator: "&", omittingEmptySubsequences: true) where !piece.contains(";") {
-            let equals = piece.firstIndex(of: "=")
-            let rawName = equals.map { piece[..<$0] } ?? piece
-            let rawValue = equals.map { piece[piece.index(after: $0)...] } ?? ""
-            guard case .success(let name) = GoUnescape.unescape(rawName, plusAsSpace: true),
-                case .success(let value) = GoUnescape.unescape(rawValue, plusAsSpace: true)
-            else { continue }
-            pairs.append((name, value))
-        }
-        return pairs
+        valueLists(GoForm.parseQuery(request.rawQuery.utf8).pairs)
     }
 
     /// `http.Header` as JSON: canonical names, sorted, each with its values in order; `Host` is
@@ -331,7 +316,7 @@ enum GoHTTPBin {
     /// announced in a `Trailer` field first.
     static func trailers(_ context: RouteContext) -> Response {
         let request = context.request
-        let pairs = queryPairs(request.rawQuery)
+        let pairs = GoForm.parseQuery(request.rawQuery.utf8).pairs
         var names: [String] = []
         var values: [String: String] = [:]
         for pair in pairs {
@@ -370,7 +355,7 @@ enum GoHTTPBin {
         if !body.isEmpty {
             switch contentType {
             case "application/x-www-form-urlencoded":
-                form = queryPairs(Substring(decoding: body, as: UTF8.self))
+                form = GoForm.parseQuery(body).pairs
             case "multipart/form-data":
                 guard let boundary = request.headers.first("Content-Type").flatMap({ MediaType.parse($0).parameter("boundary") }),
                     !boundary.isEmpty
