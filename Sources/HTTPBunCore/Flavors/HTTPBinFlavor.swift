@@ -244,7 +244,7 @@ enum HTTPBinRoutes {
             response.headers.add("Set-Cookie", "fake=fake_value; Path=/")
             if let staleAfterCookie, !staleAfterCookie.isEmpty {
                 // `next_stale_after_value`: one less, or `never` for what is not a number.
-                let next = PythonRandom.magnitudeWords(staleAfterCookie) != nil ? Int(staleAfterCookie.trimmingSpaces).map { String($0 - 1) } : nil
+                let next = PythonRandom.int(staleAfterCookie).map { String($0 &- 1) }
                 response.headers.add("Set-Cookie", "stale_after=\(SetCookie.werkzeugValue(next ?? "never")); Path=/")
             }
             return response
@@ -356,11 +356,10 @@ enum HTTPBinRoutes {
     static func streamBytes(_ context: RouteContext) throws(HTTPError) -> Response {
         var chunkSize = ByteRoutes.defaultChunkSize
         if let text = caseInsensitiveArgument(context.request, "chunk_size") {
-            guard let words = PythonRandom.magnitudeWords(text) else {
+            guard let size = PythonRandom.int(text) else {
                 throw .badRequest("invalid chunk_size \"\(text)\": use a whole number such as 1024")
             }
-            let magnitude = words.count > 2 ? UInt64.max : UInt64(words[0]) | (words.count > 1 ? UInt64(words[1]) << 32 : 0)
-            chunkSize = text.trimmingSpaces.hasPrefix("-") ? 1 : max(1, Int(clamping: magnitude))
+            chunkSize = max(1, size)
         }
         let chunks = ByteRoutes.split(try pythonRandomBytes(context), chunkSize: chunkSize).map { TimedStream.Chunk(bytes: Array($0)) }
         return Response(headers: ["Content-Type": "application/octet-stream"], body: .stream(TimedStream(chunks)))

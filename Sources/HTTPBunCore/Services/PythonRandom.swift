@@ -88,6 +88,18 @@ struct PythonRandom: Sendable {
         (0..<count).map { _ in UInt8(randint(0, 255)) }
     }
 
+    /// python's `int(text)`, clamped to `Int`'s range; nil where `int()` raises.
+    ///
+    /// ```swift
+    /// PythonRandom.int(" -1_000 ")   // -1000
+    /// ```
+    static func int(_ text: String) -> Int? {
+        guard let words = magnitudeWords(text) else { return nil }
+        let magnitude = words.count > 2 ? UInt64.max : UInt64(words[0]) | (words.count > 1 ? UInt64(words[1]) << 32 : 0)
+        let negative = text.drop { $0.isWhitespace }.first == "-"
+        return negative ? (magnitude > UInt64(Int.max) ? Int.min : -Int(magnitude)) : Int(clamping: magnitude)
+    }
+
     /// python's `int(text)` for a decimal integer (surrounding whitespace, a sign, `_` between
     /// digits), as the 32-bit words of its magnitude, least significant first; nil where `int()`
     /// raises.

@@ -19,6 +19,15 @@ struct PythonRandomTests {
         #expect(PythonRandom(seed: seed) == nil)
     }
 
+    @Test("python's int(): whitespace, sign, underscores between digits; clamped to Int")
+    func pythonInt() {
+        #expect(PythonRandom.int(" -1_000 ") == -1000)
+        #expect(PythonRandom.int("+7") == 7)
+        #expect(PythonRandom.int("99999999999999999999999") == Int.max)
+        #expect(PythonRandom.int("-99999999999999999999999") == Int.min)
+        #expect(PythonRandom.int("1.5") == nil)
+    }
+
     @Test("--flavor httpbin: /bytes and /stream-bytes give python's bytes for a seed, names case-insensitive")
     func httpbinFlavorBytes() {
         let configuration = ServerConfiguration(flavor: .httpbin)
