@@ -9,10 +9,11 @@ let staticReleaseLinking: [LinkerSetting] = [
             "-static-stdlib",
             "-Xclang-linker", "-static-libgcc",
             "-Xclang-linker", "-L\(Context.packageDirectory)/link/static",
-            // What static Foundation needs beyond the modules' own link entries (SwiftPM adds these
-            // only under --static-swift-stdlib, which compiles every module for it), then the C++
-            // runtime again for ICU, which comes after the first -lstdc++ on the line.
-            "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections", "-lstdc++",
+            // What static FoundationEssentials needs beyond the modules' own link entries (SwiftPM
+            // adds these only under --static-swift-stdlib, which compiles every module for it).
+            // Nothing here imports Foundation itself, so ICU and its 30 MB of data stay out.
+            "-l_FoundationCShims", "-l_FoundationCollections",
+            "-Xlinker", "--no-export-dynamic",
         ],
         .when(platforms: [.linux], configuration: .release)),
 ]
@@ -31,9 +32,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        // Self-signed certificates for --tls-self-signed (a test CA and a leaf for the bound host).
-        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Named directly only so the TLS tests can build a client that trusts the test CA.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -49,6 +47,13 @@ let package = Package(
             name: "CMicroHTTPD",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
+        // GnuTLS's certificate API, for --tls-self-signed (Sources/HTTPBun/TLS). libmicrohttpd links
+        // GnuTLS already, so the server carries no crypto library of its own; libgnutls28-dev comes
+        // with libmicrohttpd-dev.
+        .systemLibrary(
+            name: "CGnuTLS",
+            providers: [.apt(["libgnutls28-dev"])]
+        ),
         // zlib, wrapped once in HTTPCompression.
         .systemLibrary(
             name: "CZlib",
@@ -58,7 +63,7 @@ let package = Package(
         .target(name: "JSONValue"),
         // The HTTP plumbing both products share, laid once: header fields, percent coding, HTTP dates,
         // reason phrases, hex, digest arithmetic and auth-param lists. Pure Swift (scripts/check-layers.sh).
-        .target(name: "HTTPWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "HTTPWire"),
         // RFC 6455 framing as a value: bytes in, frames out, no socket and no clock. Pure Swift
         // (scripts/check-layers.sh); the server's Server/ does the I/O.
         .target(name: "WebSocket"),
@@ -75,7 +80,6 @@ let package = Package(
                 "HTTPWire",
                 "HTTPCompression",
                 "WebSocket",
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The server: libmicrohttpd (Server/), TLS material (TLS/), and the core's routes behind them.
@@ -87,9 +91,8 @@ let package = Package(
                 "HTTPWire",
                 "JSONValue",
                 "WebSocket",
+                "CGnuTLS",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .executableTarget(
@@ -114,7 +117,6 @@ let package = Package(
                 "HTTPWire",
                 "HTTPCompression",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 // Which certificates an https connection trusts (requests' verify=).
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // NIO's error types, to tell refused, reset and closed connections apart.

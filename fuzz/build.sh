@@ -3,7 +3,6 @@
 # HTTPCompression, JSONValue, WebSocket, HTTPBunCore), each as its own module as SwiftPM builds them, plus
 # FuzzTargets.swift, with libFuzzer and AddressSanitizer (swiftc -sanitize=fuzzer,address). The core
 # is built with -enable-testing so the fuzz targets reach its internal parsers by @testable import.
-# swift-crypto is replaced by fuzz/support/Crypto.swift (see there why).
 set -eu
 # (gold warns once per ASan helper symbol that it "cannot export" it: harmless, filtered.)
 cd "$(dirname "$0")/.."
@@ -14,10 +13,6 @@ flags="-sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g"
 if [ ! -f "$out/libJSONValue.a" ] || [ -n "$(find Sources/JSONValue -newer "$out/libJSONValue.a")" ]; then
 swiftc $flags -module-name JSONValue -emit-library -static -emit-module -emit-module-path "$out/JSONValue.swiftmodule" \
     Sources/JSONValue/*.swift -o "$out/libJSONValue.a"
-fi
-if [ ! -f "$out/libCrypto.a" ] || [ fuzz/support/Crypto.swift -nt "$out/libCrypto.a" ]; then
-swiftc $flags -module-name Crypto -emit-library -static -emit-module -emit-module-path "$out/Crypto.swiftmodule" \
-    fuzz/support/Crypto.swift -o "$out/libCrypto.a"
 fi
 # library NAME SOURCES-FOLDER [extra flags]: a static library and its module, rebuilt when one of
 # its sources, or a library built before it (one it may import), is newer.
@@ -36,7 +31,7 @@ library WebSocket Sources/WebSocket
 library HTTPBunCore Sources/HTTPBunCore -enable-testing
 rm -f "$out/fuzz-httpbun"
 swiftc $flags -module-name HTTPBunFuzz -package-name httpbun -I "$out" -I Sources/CZlib fuzz/FuzzTargets.swift \
-    "$out/libHTTPBunCore.a" "$out/libWebSocket.a" "$out/libHTTPCompression.a" "$out/libHTTPWire.a" "$out/libJSONValue.a" "$out/libCrypto.a" \
+    "$out/libHTTPBunCore.a" "$out/libWebSocket.a" "$out/libHTTPCompression.a" "$out/libHTTPWire.a" "$out/libJSONValue.a" \
     -lz -o "$out/fuzz-httpbun" 2>&1 | grep -v "Cannot export local symbol" || true
 test -x "$out/fuzz-httpbun"
 echo "built $out/fuzz-httpbun"

@@ -1,5 +1,3 @@
-import Crypto
-
 /// The hash functions of Digest authentication (RFC 7616 section 3.4.2).
 public enum DigestAlgorithm: String, Sendable, CaseIterable {
     case md5 = "MD5"
@@ -14,11 +12,10 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
 
     /// The digest of `bytes` in lower-case hex, as Digest authentication writes every hash.
     public func hexDigest<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        let data = Array(bytes)
         switch self {
-        case .md5: return Hex.encode(Insecure.MD5.hash(data: data))
-        case .sha256: return Hex.encode(SHA256.hash(data: data))
-        case .sha512: return Hex.encode(SHA512.hash(data: data))
+        case .md5: return Hex.encode(HashFunction.md5.hash(bytes))
+        case .sha256: return Hex.encode(HashFunction.sha256.hash(bytes))
+        case .sha512: return Hex.encode(HashFunction.sha512.hash(bytes))
         }
     }
 

@@ -1,5 +1,4 @@
 import HTTPWire
-import Crypto
 import Foundation
 import Synchronization
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HTTPBun
 import HTTPBunCore
 import JSONValue
@@ -283,6 +282,6 @@ enum Environment {
     static func machineHostname() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

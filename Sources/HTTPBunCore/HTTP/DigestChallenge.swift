@@ -1,4 +1,3 @@
-import Crypto
 import HTTPWire
 
 /// Nonces that need no memory: the time they were issued, a random salt, and an HMAC of both under a
@@ -27,7 +26,7 @@ enum DigestNonce {
     }
 
     private static func mac(_ payload: [UInt8], key: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: key)).prefix(16))
+        Array(HashFunction.sha256.authenticationCode(for: payload, key: key).prefix(16))
     }
 
     private static func bigEndianBytes(_ value: UInt64) -> [UInt8] {

@@ -1,4 +1,3 @@
-import Crypto
 import HTTPWire
 import WebSocket
 
@@ -59,7 +58,7 @@ package enum WebSocketRoutes {
 
     /// `Sec-WebSocket-Accept` for a client's key: base64 of the SHA-1 of the key and the GUID.
     static func acceptValue(key: String) -> String {
-        Base64.encode(Array(Insecure.SHA1.hash(data: Array((key + acceptGUID).utf8))))
+        Base64.encode(HashFunction.sha1.hash((key + acceptGUID).utf8))
     }
 
     /// go-httpbin's `max_fragment_size` (half the body limit by default) and `max_message_size` (the

@@ -1,5 +1,4 @@
 import HTTPWire
-import Crypto
 import JSONValue
 import Synchronization
 
@@ -25,9 +24,8 @@ final class OAuth2Provider: Sendable {
     /// Refresh tokens live this long (30 days).
     static let refreshLifetime: Int64 = 30 * 24 * 3600
 
-    /// The HMAC key's bytes (`SymmetricKey` is not `Sendable`).
-    private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// The HMAC-SHA256 key.
+    private let key: [UInt8]
     private let clock: @Sendable () -> Double
     let maximumUsedCodes: Int
     private let usedCodes = Mutex(UsedCodes())
@@ -48,14 +46,14 @@ final class OAuth2Provider: Sendable {
     ///   - now: seconds since 1970, with a fraction.
     ///   - maximumUsedCodes: how many redeemed codes are remembered at once before new codes are refused.
     init(key: [UInt8], now: @escaping @Sendable () -> Double, maximumUsedCodes: Int = 100_000) {
-        self.keyBytes = key
+        self.key = key
         self.clock = now
         self.maximumUsedCodes = maximumUsedCodes
     }
 
     /// The token key for a router's secret, domain-separated from the digest nonces' use of it.
     static func key(derivedFrom secret: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array("httpbun oauth2 token key".utf8), using: SymmetricKey(data: secret)))
+        HashFunction.sha256.authenticationCode(for: "httpbun oauth2 token key".utf8, key: secret)
     }
 
     /// The current time in seconds since 1970.
@@ -64,8 +62,8 @@ final class OAuth2Provider: Sendable {
     /// Signs `claims` into a token.
     func sign(_ claims: JSON) -> String {
         let payload = claims.serializedBytes(.compact)
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        return Self.base64URL(payload) + "." + Self.base64URL(Array(mac))
+        let mac = HashFunction.sha256.authenticationCode(for: payload, key: key)
+        return Self.base64URL(payload) + "." + Self.base64URL(mac)
     }
 
     /// What a presented token turned out to be.
@@ -81,7 +79,7 @@ final class OAuth2Provider: Sendable {
     func verify(_ token: String, kind: String) -> Verdict {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Base64.decode(parts[0]), let mac = Base64.decode(parts[1]),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
+            HashFunction.sha256.isValidAuthenticationCode(mac, for: payload, key: key),
             let claims = (try? JSON.parse(payload))?.objectValue,
             claims["kind"]?.stringValue == kind, let exp = claims["exp"]?.intValue
         else { return .invalid }
@@ -144,6 +142,6 @@ final class OAuth2Provider: Sendable {
 
     /// The S256 code challenge of a PKCE verifier: `base64url(SHA256(verifier))` (RFC 7636 section 4.2).
     static func s256Challenge(_ verifier: String) -> String {
-        base64URL(Array(SHA256.hash(data: Array(verifier.utf8))))
+        base64URL(HashFunction.sha256.hash(verifier.utf8))
     }
 }

@@ -1,5 +1,4 @@
 import HTTPWire
-import Crypto
 import Foundation
 import JSONValue
 
@@ -198,7 +197,7 @@ public struct OAuth2Client: Sendable {
 
     /// `base64url(SHA256(verifier))`, the S256 code challenge (RFC 7636 section 4.2).
     public static func s256Challenge(_ verifier: String) -> String {
-        base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
+        base64URL(Data(HashFunction.sha256.hash(verifier.utf8)))
     }
 
     /// Random bytes as base64url: 32 bytes make a 43-character PKCE verifier.

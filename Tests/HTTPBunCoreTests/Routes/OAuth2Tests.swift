@@ -1,4 +1,3 @@
-import Crypto
 @testable import HTTPBunCore
 import JSONValue
 import Synchronization
