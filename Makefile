@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check
+.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -107,6 +107,12 @@ clean:
 ## 2.1.0's own tests (its PyPI sdist), then by our own (python/tests); installed into an ignored venv.
 pytest-plugin: release
 	conformance/pytest-httpbin/run.sh .build/release/httpbun
+
+## The platform wheel of python/ into dist/: the plugin, an `httpbun` command, and the release binary
+## with libmicrohttpd and its GnuTLS libraries vendored and relinked by auditwheel (pip-installed into
+## python/venv), tagged manylinux_<this glibc> (Debian 12: manylinux_2_36). See scripts/build-wheel.sh.
+wheel: release
+	scripts/build-wheel.sh .build/release/httpbun
 
 ## python httpbin 0.10.4's own tests (its PyPI sdist's tests/test_httpbin.py) against --flavor httpbin,
 ## through a WSGI app that forwards to the server (conformance/httpbin-suite/README.md): 69 of 70, the
