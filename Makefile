@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check
+.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel wheel-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -24,8 +24,9 @@ test: deps
 ## The release build judged by tools we did not write (about 8 minutes): the raw-socket battery,
 ## half-closed clients beside the C floor, a second server on a port in use, python httpbin's own
 ## tests against --flavor httpbin, pytest-httpbin's tests against our plugin, /openapi.json against schemathesis, the WebSocket clients and
-## battery, and a minute of the wire fuzzer with every answer parsed by h11 (make wire-fuzz: 10).
-test-outside: battery half-close port-in-use httpbin-suite pytest-plugin openapi-check websocket-tests
+## battery, the platform wheel installed and run in a root without libmicrohttpd (as root), and a
+## minute of the wire fuzzer with every answer parsed by h11 (make wire-fuzz: 10).
+test-outside: battery half-close port-in-use httpbin-suite pytest-plugin openapi-check websocket-tests wheel-check
 	@# One fixed seed here, so a CI run judges the same inputs every time; make wire-fuzz explores.
 	$(MAKE) wire-fuzz WIRE_FUZZ_SECONDS=60 WIRE_FUZZ_ARGS="--seed 20261209"
 
@@ -107,6 +108,17 @@ clean:
 ## 2.1.0's own tests (its PyPI sdist), then by our own (python/tests); installed into an ignored venv.
 pytest-plugin: release
 	conformance/pytest-httpbin/run.sh .build/release/httpbun
+
+## The platform wheel of python/ into dist/: the plugin, an `httpbun` command, and the release binary
+## with libmicrohttpd and its GnuTLS libraries vendored and relinked by auditwheel (pip-installed into
+## python/venv), tagged manylinux_<this glibc> (Debian 12: manylinux_2_36). See scripts/build-wheel.sh.
+wheel: release
+	scripts/build-wheel.sh .build/release/httpbun
+
+## The wheel as a user meets it (about 15 s after make wheel; as root): auditwheel show, pip install into a
+## fresh venv, the httpbun command and the fixtures, ldd, and a chroot with glibc's files only.
+wheel-check: wheel
+	scripts/check-wheel.sh
 
 ## python httpbin 0.10.4's own tests (its PyPI sdist's tests/test_httpbin.py) against --flavor httpbin,
 ## through a WSGI app that forwards to the server (conformance/httpbin-suite/README.md): 69 of 70, the

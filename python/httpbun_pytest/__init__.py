@@ -3,8 +3,8 @@
 A suite written for pytest-httpbin (``def test_x(httpbin): requests.get(httpbin.url + "/get")``)
 runs unchanged: ``httpbin`` and ``httpbin_secure`` are httpbun processes started with
 ``--flavor httpbin --allow-redirect-host '*'``, so they answer as python httpbin 0.10.4 does.
-``httpbun`` is the default flavor. The binary is ``$HTTPBUN_BIN``, else ``httpbun`` on ``PATH``,
-else this checkout's ``.build/release/httpbun``.
+``httpbun`` is the default flavor. The binary is ``$HTTPBUN_BIN``, else the one the platform wheel
+carries (``make wheel``), else ``httpbun`` on ``PATH``, else this checkout's ``.build/release/httpbun``.
 """
 import pytest
 

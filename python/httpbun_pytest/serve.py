@@ -9,17 +9,26 @@ from urllib.parse import urljoin, urlsplit
 from . import certs
 
 
+def bundled():
+    """The binary the platform wheel carries (``make wheel``), or None in a plain install."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "httpbun")
+    return path if os.access(path, os.X_OK) else None
+
+
 def binary():
-    """The httpbun executable to run."""
+    """The httpbun executable to run: ``$HTTPBUN_BIN``, else the wheel's own, else ``httpbun`` on
+    ``PATH``, else this checkout's ``.build/release/httpbun``. The wheel's comes before ``PATH``
+    because the wheel also installs an ``httpbun`` command, a Python script that runs it."""
     if os.environ.get("HTTPBUN_BIN"):
         return os.environ["HTTPBUN_BIN"]
-    found = shutil.which("httpbun")
+    found = bundled() or shutil.which("httpbun")
     if found:
         return found
     checkout = os.path.join(os.path.dirname(__file__), "..", "..", ".build", "release", "httpbun")
     if os.path.exists(checkout):
         return os.path.abspath(checkout)
-    raise RuntimeError("no httpbun binary: set HTTPBUN_BIN, put httpbun on PATH, or run `make release` in the checkout")
+    raise RuntimeError("no httpbun binary: set HTTPBUN_BIN, install the platform wheel (make wheel), "
+                       "put httpbun on PATH, or run `make release` in the checkout")
 
 
 class Server:
