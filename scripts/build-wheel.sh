@@ -32,13 +32,23 @@ find "$stage" -name __pycache__ -prune -exec rm -rf {} +
 mkdir "$stage/httpbun_pytest/bin"
 # Symbols are not needed to run it, and strip takes a third of the binary off.
 strip -o "$stage/httpbun_pytest/bin/httpbun" "$binary"
+# The libraries auditwheel vendors are Debian's (several LGPL): their copyright files travel with
+# them, as httpbun_pytest/licenses/<package>.copyright.
+mkdir "$stage/httpbun_pytest/licenses"
+for lib in $(ldd "$binary" | awk '$3 ~ /^\// {print $3}'); do
+    case "$(basename "$lib")" in libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|librt.so.*|ld-linux*) continue ;; esac
+    package=$(dpkg -S "$(realpath "$lib")" 2>/dev/null | head -1 | cut -d: -f1) || true
+    [ -n "$package" ] && [ -f "/usr/share/doc/$package/copyright" ] \
+        || { echo "error: no Debian copyright file for $lib" >&2; exit 1; }
+    cp "/usr/share/doc/$package/copyright" "$stage/httpbun_pytest/licenses/$package.copyright"
+done
 cat >>"$stage/pyproject.toml" <<'TOML'
 
 [project.scripts]
 httpbun = "httpbun_pytest.cli:main"
 
 [tool.setuptools.package-data]
-httpbun_pytest = ["bin/httpbun"]
+httpbun_pytest = ["bin/httpbun", "licenses/*.copyright"]
 TOML
 # No Python ABI (the binary is not an extension), but not pure either: py3-none-linux_<arch>, in
 # platlib, which auditwheel then retags for the glibc.

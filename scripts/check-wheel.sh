@@ -79,6 +79,10 @@ vendored_only() {  # listing root-prefix site-packages
     done <<<"$listing"
     echo "$listing" | grep -q 'libmicrohttpd' || fail "no libmicrohttpd in: $listing"
     echo "$count libraries beyond glibc, all from the wheel's folders"
+    # Each vendored library's Debian copyright file travels with it (several are LGPL).
+    local licenses
+    licenses=$(find "$prefix$site/httpbun_pytest/licenses" -name '*.copyright' 2>/dev/null | wc -l)
+    [ "$licenses" -eq "$count" ] || fail "$licenses copyright files in httpbun_pytest/licenses for $count vendored libraries"
 }
 
 echo "== 1. auditwheel show ${wheel##*/}"
