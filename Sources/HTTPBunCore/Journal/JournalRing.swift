@@ -140,7 +140,9 @@ public struct JournalRing: Sendable {
     /// A circular buffer: `count` entries from `head`, oldest first, wrapping around. It grows up
     /// to `entryLimit` slots; once it is full a new entry takes the slot its eviction freed, so
     /// recording moves no other entry and allocates nothing.
-    private var slots: [JournalEntry?] = []
+    private var slots: [JournalEntry] = []
+    /// Each slot's `cost`, apart from the entries: eviction reads it without copying an entry out.
+    private var costs: [Int] = []
     private var head = 0
     /// Entries held now.
     public private(set) var count = 0
@@ -167,9 +169,12 @@ public struct JournalRing: Sendable {
 
     /// Records one answered request, evicting the oldest entries until it fits; false when even
     /// alone it would be over the byte bound (it is then counted as dropped, and its id used up).
+    ///
+    /// The headers and body are taken (`consuming`): the server hands over arrays it has no more
+    /// use for, and an entry that keeps them then costs no retain now and no release later.
     @discardableResult
     public mutating func append(
-        time: Double, client: String, method: String, target: String, headers: HTTPHeaders, body: [UInt8],
+        time: Double, client: String, method: String, target: String, headers: consuming HTTPHeaders, body: consuming [UInt8],
         status: Int, responseBytes: Int
     ) -> Bool {
         lastID += 1
@@ -181,6 +186,30 @@ public struct JournalRing: Sendable {
             return false
         }
         let cost = fixed + kept
+        // The steady state of a busy server, kept short (it runs on every request, and the code it
+        // touches competes with the request's own for the instruction cache): the ring is full by
+        // count, the body is kept whole, and the new entry takes the oldest one's slot.
+        if count == entryLimit, kept == body.count, body.capacity <= 2 * kept + 64, byteCount - costs[head] + cost <= byteLimit {
+            byteCount += cost - costs[head]
+            costs[head] = cost
+            slots[head] = JournalEntry(
+                id: lastID, time: time, client: client, method: method, target: target, headers: consume headers, body: consume body,
+                bodySize: kept, status: status, responseBytes: responseBytes, cost: cost)
+            head = head + 1 == slots.count ? 0 : head + 1
+            dropped += 1
+            return true
+        }
+        store(time: time, client: client, method: method, target: target, headers: consume headers, body: consume body, kept: kept,
+              cost: cost, status: status, responseBytes: responseBytes)
+        return true
+    }
+
+    /// Every other case of `append`: evictions by bytes, a body cut or copied, a ring still growing.
+    @inline(never)
+    private mutating func store(
+        time: Double, client: String, method: String, target: String, headers: HTTPHeaders, body: [UInt8], kept: Int, cost: Int,
+        status: Int, responseBytes: Int
+    ) {
         while count > 0 && (count >= entryLimit || byteCount + cost > byteLimit) {
             evictOldest()
             dropped += 1
@@ -194,30 +223,38 @@ public struct JournalRing: Sendable {
             bodySize: body.count, status: status, responseBytes: responseBytes, cost: cost)
         if count < slots.count {
             slots[slot(count)] = entry
+            costs[slot(count)] = cost
         } else {
             // Every slot is taken and the entry bound is not reached: grow, with the oldest first again.
             if head != 0 {
                 slots = Array(slots[head...] + slots[..<head])
+                costs = Array(costs[head...] + costs[..<head])
                 head = 0
             }
             slots.append(entry)
+            costs.append(cost)
         }
         count += 1
-        return true
     }
 
     private mutating func evictOldest() {
-        byteCount -= slots[head]!.cost
-        slots[head] = nil
+        byteCount -= costs[head]
+        slots[head] = Self.vacant
         head = head + 1 == slots.count ? 0 : head + 1
         count -= 1
     }
+
+    /// What a slot holds once its entry is evicted: nothing of the request.
+    private static let vacant = JournalEntry(
+        id: 0, time: 0, client: "", method: "", target: "", headers: HTTPHeaders(), body: [], bodySize: 0, status: 0, responseBytes: 0,
+        cost: 0)
 
     /// Forgets every entry; ids go on from where they were. Returns how many were held.
     @discardableResult
     public mutating func clear() -> Int {
         let held = count
         slots = []
+        costs = []
         head = 0
         count = 0
         byteCount = 0
@@ -227,8 +264,8 @@ public struct JournalRing: Sendable {
     /// The entry with this id, while the ring holds it.
     public func entry(id: UInt64) -> JournalEntry? {
         let index = firstIndex(after: id &- 1)
-        guard index < count, let entry = slots[slot(index)], entry.id == id else { return nil }
-        return entry
+        guard index < count, slots[slot(index)].id == id else { return nil }
+        return slots[slot(index)]
     }
 
     /// The entries `filter` takes, oldest first, at most `limit` of them.
@@ -236,7 +273,7 @@ public struct JournalRing: Sendable {
         var found: [JournalEntry] = []
         var index = firstIndex(after: filter.since ?? 0)
         while index < count && found.count < limit {
-            if let entry = slots[slot(index)], filter.matches(entry) { found.append(entry) }
+            if filter.matches(slots[slot(index)]) { found.append(slots[slot(index)]) }
             index += 1
         }
         let next = found.last?.id ?? max(filter.since ?? 0, lastID)
@@ -253,7 +290,7 @@ public struct JournalRing: Sendable {
         var high = count
         while low < high {
             let middle = (low + high) / 2
-            if slots[slot(middle)]!.id <= id { low = middle + 1 } else { high = middle }
+            if slots[slot(middle)].id <= id { low = middle + 1 } else { high = middle }
         }
         return low
     }

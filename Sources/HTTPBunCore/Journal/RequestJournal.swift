@@ -22,6 +22,20 @@ public final class RequestJournal: Sendable {
         /// `newEntries` streams, each given every match until it ends.
         var streams: [UInt64: (filter: JournalFilter, continuation: AsyncStream<JournalEntry>.Continuation)] = [:]
         var finished = false
+
+        /// The waiters and streams the newest entry matches; the waiters are forgotten. Apart from
+        /// `record`, whose every-request path it would otherwise lengthen.
+        @inline(never)
+        mutating func takeReadersOfNewest() -> Readers? {
+            guard let entry = ring.newest else { return nil }
+            var readers = Readers(entry: entry)
+            for (id, waiter) in waiters where waiter.filter.matches(entry) {
+                readers.woken.append(waiter.wake)
+                waiters[id] = nil
+            }
+            for stream in streams.values where stream.filter.matches(entry) { readers.fed.append(stream.continuation) }
+            return readers
+        }
     }
 
     private let state: Mutex<State>
@@ -48,45 +62,57 @@ public final class RequestJournal: Sendable {
 
     /// Records an answered request, unless it was one to `/_journal`, and wakes the readers
     /// waiting for it. The server calls this as it queues each answer.
+    ///
+    /// The headers and body are taken (`consuming`), as `JournalRing.append` takes them.
     public func record(
-        client: String, method: String, target: String, headers: HTTPHeaders, body: [UInt8], status: Int, responseBytes: Int
+        client: String, method: String, target: String, headers: consuming HTTPHeaders, body: consuming [UInt8], status: Int,
+        responseBytes: Int
     ) {
         guard !isJournalTarget(target) else { return }
         let time = clock()
-        var woken: [@Sendable () -> Void] = []
-        var fed: [AsyncStream<JournalEntry>.Continuation] = []
-        let entry: JournalEntry? = state.withLock { state in
-            // The entry is copied out only for readers waiting for it: most requests have none.
+        // Moved into the lock's closure through an optional: a plain capture would be copied.
+        var handed = Optional((consume headers, consume body))
+        let readers: Readers? = state.withLock { state in
+            let (headers, body) = handed.take()!
+            // Most requests have no reader waiting: they only append.
             guard
                 state.ring.append(
                     time: time, client: client, method: method, target: target, headers: headers, body: body, status: status,
                     responseBytes: responseBytes),
-                !state.waiters.isEmpty || !state.streams.isEmpty, let entry = state.ring.newest
+                !state.waiters.isEmpty || !state.streams.isEmpty
             else { return nil }
-            for (id, waiter) in state.waiters where waiter.filter.matches(entry) {
-                woken.append(waiter.wake)
-                state.waiters[id] = nil
-            }
-            for stream in state.streams.values where stream.filter.matches(entry) { fed.append(stream.continuation) }
-            return entry
+            return state.takeReadersOfNewest()
         }
         // Outside the lock: a wake resumes a connection, and a stream's consumer may read the journal.
-        guard let entry else { return }
-        for wake in woken { wake() }
-        for continuation in fed { continuation.yield(entry) }
+        readers?.notify()
+    }
+
+    /// The readers an entry concerns: waiters to wake (each once), streams to feed.
+    private struct Readers {
+        let entry: JournalEntry
+        var woken: [@Sendable () -> Void] = []
+        var fed: [AsyncStream<JournalEntry>.Continuation] = []
+
+        @inline(never)
+        func notify() {
+            for wake in woken { wake() }
+            for continuation in fed { continuation.yield(entry) }
+        }
     }
 
     /// Whether `target` is `/_journal` or below it (these requests are not recorded).
     private func isJournalTarget(_ target: String) -> Bool {
-        var target = target
-        return target.withUTF8 { bytes in
-            // Byte by byte: most targets differ at the second byte, and this runs on every request.
-            guard bytes.count >= ownPath.count else { return false }
-            for index in ownPath.indices where bytes[index] != ownPath[index] { return false }
-            guard bytes.count > ownPath.count else { return true }
-            let next = bytes[ownPath.count]
-            return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")
-        }
+        // The UTF-8 view's own storage: `withUTF8` would need a mutable copy (a retain and a release).
+        target.utf8.withContiguousStorageIfAvailable { isJournalPath($0) } ?? isJournalPath(Array(target.utf8))
+    }
+
+    private func isJournalPath<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool where Bytes.Index == Int {
+        // Byte by byte: most targets differ at the second byte, and this runs on every request.
+        guard bytes.count >= ownPath.count else { return false }
+        for index in ownPath.indices where bytes[bytes.startIndex + index] != ownPath[index] { return false }
+        guard bytes.count > ownPath.count else { return true }
+        let next = bytes[bytes.startIndex + ownPath.count]
+        return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")
     }
 
     /// The entries `filter` takes, oldest first.

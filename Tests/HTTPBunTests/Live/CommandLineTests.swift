@@ -276,7 +276,7 @@ struct CommandLineTests {
         let realPort = try #require(portNumber(in: real.firstLine()))
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, 255)
-        #expect(try JSON.parse(RawConnection(port: realPort).exchange("GET", "/hostname").body)["hostname"] == .string(String(cString: buffer)))
+        #expect(try JSON.parse(RawConnection(port: realPort).exchange("GET", "/hostname").body)["hostname"] == .string(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))
         #expect(try RawConnection(port: realPort).exchange("PUT", "/upload", body: [1, 2, 3, 4, 5, 6]).status == 413)
         #expect(real.stop(SIGTERM) == 0)
     }
