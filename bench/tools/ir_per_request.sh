@@ -3,7 +3,8 @@
 # usage: bench/tools/ir_per_request.sh SERVER_BINARY [N] [PATH] [curl args...]
 #        (SERVER_ARGS overrides "--port 0 --log-level warning"; the C floor takes SERVER_ARGS=" ";
 #         CALLGRIND_ARGS=--dump-instr=yes keeps costs per instruction, for callgrind_annotate or objdump)
-# Starts the binary under callgrind, makes 50 warm-up requests, zeroes the counters, makes N
+# Starts the binary under callgrind, makes WARMUP warm-up requests (default 1,100: past the request
+# journal's 1,000 entries, so that the count is of a full ring's steady state), zeroes the counters, makes N
 # requests over one keep-alive connection (curl), dumps, and prints instructions per request for
 # the whole process (MHD, libc and kernel-side syscalls excluded: callgrind counts user space).
 set -euo pipefail
@@ -17,7 +18,7 @@ pid=$!
 for _ in $(seq 600); do [ -s "$out/url" ] && break; sleep 0.1; done
 [ -s "$out/url" ] || { echo "server printed no URL; see $out/vg.log" >&2; kill "$pid"; exit 1; }
 url=$(head -1 "$out/url")$path
-args=(); for _ in $(seq 50); do args+=(-o /dev/null "$url"); done
+args=(); for _ in $(seq "${WARMUP:-1100}"); do args+=(-o /dev/null "$url"); done
 curl -s "$@" "${args[@]}"
 callgrind_control -z "$pid" >/dev/null 2>&1
 args=(); for _ in $(seq "$n"); do args+=(-o /dev/null "$url"); done
