@@ -140,9 +140,18 @@ public final class HTTPBunServer: Sendable {
             return daemons
         }
         guard !stopping.isEmpty else { return }
-        for daemon in stopping {
-            let listener = MHD_quiesce_daemon(daemon.pointer)
-            if listener >= 0 { close(listener) }
+        // Only a drain needs the listening socket closed first (no new client may join while the
+        // requests in flight finish). MHD_quiesce_daemon races with the daemon's own thread in
+        // 0.9.75: if that thread reads `listen_socket_in_epoll` just before quiesce removes the
+        // socket from epoll, its own removal fails and it aborts the process ("Failed to remove
+        // listen FD from epoll set", daemon.c:4976; seen once in `make test` on a loaded machine).
+        // A plain stop needs no quiesce: `beginStopping` below refuses new suspensions, and
+        // MHD_stop_daemon closes the listening socket itself.
+        if drainTimeout > .zero {
+            for daemon in stopping {
+                let listener = MHD_quiesce_daemon(daemon.pointer)
+                if listener >= 0 { close(listener) }
+            }
         }
         // A WebSocket never finishes by itself: each is told the server is going (1001) and given
         // back to libmicrohttpd now. MHD_stop_daemon would free the handles of those still open
