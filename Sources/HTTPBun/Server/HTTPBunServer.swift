@@ -19,7 +19,8 @@ public final class HTTPBunServer: Sendable {
     public let port: Int
     /// The host it was bound to, as configured.
     public let host: String
-    /// `http://host:port`, with IPv6 hosts in brackets and wildcard hosts shown as loopback.
+    /// `http://host:port` and the path prefix (`http://127.0.0.1:8080/api`), with IPv6 hosts in
+    /// brackets and wildcard hosts shown as loopback: `baseURL + "/get"` reaches `/get`.
     public let baseURL: String
     /// True when bound to every interface (`0.0.0.0`, `::`, or any spelling of them such as `0`).
     public let listensOnAllInterfaces: Bool
@@ -115,7 +116,8 @@ public final class HTTPBunServer: Sendable {
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
         self.tlsMaterial = tlsMaterial
-        self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)"
+        // The prefix is part of the base, so `baseURL + "/get"` reaches a route whatever it is.
+        self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)" + configuration.normalizedPathPrefix
         self.listensOnAllInterfaces = address.isWildcard
         for engine in engines { engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" } }
     }
