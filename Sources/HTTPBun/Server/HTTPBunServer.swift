@@ -80,9 +80,14 @@ public final class HTTPBunServer: Sendable {
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
-        if configuration.port != 0 && address.hasListener() {
-            throw ServerStartError(
-                message: "cannot listen on \(address.display(port: configuration.port)): port \(configuration.port) is already in use (another server, perhaps one left running, listens there)")
+        if let error = address.bindError() {
+            let reason = switch error {
+            case EADDRINUSE: "port \(configuration.port) is already in use (another server, perhaps one left running, listens there)"
+            case EADDRNOTAVAIL: "\(configuration.host) is not an address of this machine (\(String(cString: strerror(error))))"
+            case EACCES: "not permitted (ports below 1024 need privileges: pick another, or 0 for a free one)"
+            default: String(cString: strerror(error))
+            }
+            throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): \(reason)")
         }
         let tlsMaterial = configuration.tls.map(TLSMaterial.init)
         var started: [DaemonHandle] = []

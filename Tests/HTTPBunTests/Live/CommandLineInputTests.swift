@@ -56,6 +56,15 @@ struct CommandLineInputTests {
         #expect(!errors.contains("Missing value"), "\(arguments): \(errors)")
     }
 
+    @Test("an address that cannot be bound is named with its real port and why, not libmicrohttpd's 'port 0'")
+    func unbindableAddress() throws {
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine.
+        let (status, errors) = try exitOf(["--host", "192.0.2.1", "--port", "8080"])
+        #expect(status == 1, "\(errors)")
+        #expect(errors.contains("cannot listen on 192.0.2.1:8080: 192.0.2.1 is not an address of this machine"), "\(errors)")
+        #expect(!errors.contains("port 0"), "\(errors)")
+    }
+
     @Test("a flag on the command line wins over its variable, even a bad one; booleans take the documented words")
     func flagWinsAndBooleans() throws {
         let command = try RunningCommand(["--port", "0"], environment: ["HTTPBUN_PORT": "abc", "HTTPBUN_THREADS": "2"])
