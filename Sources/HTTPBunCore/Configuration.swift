@@ -153,11 +153,13 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The path prefix in canonical form: empty, or `/segment...` without a trailing slash.
-    var normalizedPathPrefix: String {
-        var prefix = pathPrefix
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
-        return prefix
+    public var normalizedPathPrefix: String { Self.normalize(pathPrefix: pathPrefix) }
+
+    /// A path prefix as httpbun reads its `--path-prefix`: slashes trimmed from both ends, then one
+    /// leading slash put back (`p`, `/p/` and `//p` are all `/p`; `/` is no prefix).
+    public static func normalize(pathPrefix: String) -> String {
+        let trimmed = pathPrefix.drop { $0 == "/" }.reversed().drop { $0 == "/" }.reversed()
+        return trimmed.isEmpty ? "" : "/" + String(trimmed)
     }
 }
 

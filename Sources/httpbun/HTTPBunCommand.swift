@@ -3,6 +3,7 @@ import HTTPBun
 import HTTPBunCore
 import JSONValue
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -15,71 +16,71 @@ struct HTTPBunCommand: ParsableCommand {
         commandName: "httpbun",
         abstract: "A local HTTP echo and test server, compatible with httpbun, httpbin and go-httpbin.",
         discussion: """
-            Prints the URL it listens on as the first line of standard output once it accepts
-            connections; logs go to standard error. Stop it with Ctrl-C or SIGTERM.
+            Prints the URL it serves at (path prefix included) as the first line of standard output once it accepts connections; logs go to standard error. Stop it with Ctrl-C or SIGTERM.
 
-            Every option can also be set with an environment variable: HTTPBUN_ and the option's
-            name in capitals with underscores (--max-body-size is HTTPBUN_MAX_BODY_SIZE). A flag
-            on the command line wins over the environment.
+            Every option can also be set with an environment variable: HTTPBUN_ and the option's name in capitals with underscores (--max-body-size is HTTPBUN_MAX_BODY_SIZE). A flag on the command line wins over its variable. A variable's value is read as its flag's is, and a bad one stops start-up; an on/off flag's variable takes 1, true or yes for on and 0, false or no for off (any case). An HTTPBUN_ variable that is no option's is warned about (HTTPBUN_ENV_* ones are for /env).
 
             Examples:
-              httpbun                          serve on http://127.0.0.1:8080
-              httpbun --port 0                 pick a free port and print it
-              httpbun --host 0.0.0.0 --port 80 serve every interface (as in a container)
+              httpbun                            serve on http://127.0.0.1:8080
+              httpbun --port 0                   pick a free port and print it
+              httpbun --host 0.0.0.0 --port 80   serve every interface (as in a container)
+              httpbun --path-prefix /bin         serve /bin/get (and /health at the root)
               curl http://127.0.0.1:8080/get?a=1
             """,
         version: HTTPBunVersion.current
     )
 
     @Option(help: "Address to bind: an IP address or host name; 0.0.0.0 or :: for every interface.")
-    var host: String = Environment.string("HOST") ?? "127.0.0.1"
+    var host: String = Environment.string(.host) ?? "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one (read it from the first line of output).")
-    var port: Int = Environment.int("PORT") ?? 8080
+    // Numbers are parsed `.unconditional`ly: `--port -1` takes -1 and the range check says what the
+    // port may be, where the default parsing took -1 for a flag and said "Missing value".
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one (read it from the first line of output).")
+    var port: Int = Environment.value(.port) ?? 8080
 
-    @Option(help: "Serve every endpoint under this path, e.g. /httpbun.")
-    var pathPrefix: String = Environment.string("PATH_PREFIX") ?? ""
+    @Option(help: "Serve every endpoint under this path, e.g. /httpbun (p is read as /p); /health answers at the root too.")
+    var pathPrefix: String = Environment.string(.pathPrefix) ?? ""
 
-    @Option(help: "Largest request body accepted, in bytes (413 past it); also caps generated bodies.")
-    var maxBodySize: Int = Environment.int("MAX_BODY_SIZE") ?? 16 * 1024 * 1024
+    @Option(parsing: .unconditional, help: "Largest request body accepted, in bytes (413 past it); also caps generated bodies.")
+    var maxBodySize: Int = Environment.value(.maxBodySize) ?? 16 * 1024 * 1024
 
-    @Option(help: "Longest wait an endpoint may be asked for, in seconds (/delay, /drip); 400 past it.")
-    var maxDuration: Double = Environment.double("MAX_DURATION") ?? 60
+    @Option(parsing: .unconditional, help: "Longest wait an endpoint may be asked for, in seconds (/delay, /drip); 400 past it.")
+    var maxDuration: Double = Environment.value(.maxDuration) ?? 60
 
-    @Option(help: "Event-loop threads.")
-    var threads: Int = Environment.int("THREADS") ?? 1
+    @Option(parsing: .unconditional, help: "Event-loop threads.")
+    var threads: Int = Environment.value(.threads) ?? 1
 
-    @Option(help: "Open connections allowed at once; new ones past it are refused.")
-    var connectionLimit: Int = Environment.int("CONNECTION_LIMIT") ?? 10_000
+    @Option(parsing: .unconditional, help: "Open connections served at once; past it, new ones wait in the listen backlog until one closes.")
+    var connectionLimit: Int = Environment.value(.connectionLimit) ?? 10_000
 
-    @Option(help: "Seconds an idle keep-alive connection is kept open.")
-    var idleTimeout: Int = Environment.int("IDLE_TIMEOUT") ?? 60
+    @Option(parsing: .unconditional, help: "Seconds an idle keep-alive connection is kept open.")
+    var idleTimeout: Int = Environment.value(.idleTimeout) ?? 60
 
-    @Option(help: "Bytes of memory per connection for its request line, headers and buffers; larger headers get 431, a longer URL 414.")
-    var connectionMemoryLimit: Int = Environment.int("CONNECTION_MEMORY_LIMIT") ?? 32 * 1024
+    @Option(parsing: .unconditional, help: "Bytes of memory per connection for its request line, headers and buffers; larger headers get 431, a longer URL 414.")
+    var connectionMemoryLimit: Int = Environment.value(.connectionMemoryLimit) ?? 32 * 1024
 
     @Option(help: "Answer in the shapes of httpbun or of python httpbin (httpbun|httpbin).")
-    var flavor: String = Environment.string("FLAVOR") ?? "httpbun"
+    var flavor: String = Environment.string(.flavor) ?? "httpbun"
 
-    @Option(help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing them (0: stop at once).")
-    var drainTimeout: Double = Environment.double("DRAIN_TIMEOUT") ?? 0
+    @Option(parsing: .unconditional, help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing them (0: stop at once).")
+    var drainTimeout: Double = Environment.value(.drainTimeout) ?? 0
 
     @Option(help: "Log format on standard error: human or json.")
-    var logFormat: String = Environment.string("LOG_FORMAT") ?? "human"
+    var logFormat: String = Environment.string(.logFormat) ?? "human"
 
     @Option(help: "Least severe log level shown: trace, debug, info (one line per request), warning, error.")
-    var logLevel: String = Environment.string("LOG_LEVEL") ?? "info"
+    var logLevel: String = Environment.string(.logLevel) ?? "info"
 
     @Option(
         name: .customLong("allow-redirect-host"),
         help: "A host a Location may name, besides this server and loopback (repeatable; *.example.com for subdomains; '*' for any target at all, as python httpbin; replaces the default example.com, httpbun.com).")
     var allowRedirectHosts: [String] = []
 
-    @Option(help: "Largest body /upload counts and discards, in bytes (413 past it); nothing of it is kept.")
-    var maxUploadSize: Int = Environment.int("MAX_UPLOAD_SIZE") ?? 1 << 30
+    @Option(parsing: .unconditional, help: "Largest body /upload counts and discards, in bytes (413 past it); nothing of it is kept.")
+    var maxUploadSize: Int = Environment.value(.maxUploadSize) ?? 1 << 30
 
     @Option(help: "The name /hostname answers (go-httpbin's is go-httpbin).")
-    var hostname: String = Environment.string("HOSTNAME") ?? "httpbun"
+    var hostname: String = Environment.string(.hostname) ?? "httpbun"
 
     @Flag(help: "/hostname answers this machine's name instead of --hostname.")
     var useRealHostname = false
@@ -96,32 +97,32 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
     var tlsCaOut: String?
 
-    @Option(help: "Requests the journal (/_journal) keeps; 0 turns it off. Default 1000 on a loopback address, off elsewhere unless this or --journal-bytes is given.")
+    @Option(parsing: .unconditional, help: "Requests the journal (/_journal) keeps; 0 turns it off. Default 1000 on a loopback address, off elsewhere unless this or --journal-bytes is given.")
     var journalSize: Int?
 
-    @Option(help: "Bytes the journal keeps (bodies of up to 64 KiB each); 0 turns it off. Default 16 MiB, on the terms of --journal-size.")
+    @Option(parsing: .unconditional, help: "Bytes the journal keeps (bodies of up to 64 KiB each); 0 turns it off. Default 16 MiB, on the terms of --journal-size.")
     var journalBytes: Int?
 
     @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
     var portFile: String?
 
-    @Flag(help: "Do not serve: ask the server at --host/--port for /health and exit 0 if it answers 200 (for container health checks).")
+    @Flag(help: "Do not serve: ask the server at --host/--port for /health (at the root, whatever the path prefix) and exit 0 if it answers 200 (for container health checks).")
     var healthcheck = false
 
     @Flag(help: "Do not serve: print every endpoint of --flavor as a line of JSON (pattern, methods, family, summary, query, example) and exit.")
     var listEndpoints = false
 
     // Optional options cannot have defaults, so their HTTPBUN_* twins are read here.
-    var certificatePath: String? { tlsCert ?? Environment.string("TLS_CERT") }
-    var keyPath: String? { tlsKey ?? Environment.string("TLS_KEY") }
-    var authorityOutputPath: String? { tlsCaOut ?? Environment.string("TLS_CA_OUT") }
-    var portFilePath: String? { portFile ?? Environment.string("PORT_FILE") }
+    var certificatePath: String? { tlsCert ?? Environment.string(.tlsCert) }
+    var keyPath: String? { tlsKey ?? Environment.string(.tlsKey) }
+    var authorityOutputPath: String? { tlsCaOut ?? Environment.string(.tlsCaOut) }
+    var portFilePath: String? { portFile ?? Environment.string(.portFile) }
     // A Bool flag cannot default to true (ArgumentParser refuses it in debug builds and in release
     // the flag can then never be off), so a flag's variable is read beside it.
-    var servesSelfSigned: Bool { tlsSelfSigned || Environment.bool("TLS_SELF_SIGNED") }
-    var answersRealHostname: Bool { useRealHostname || Environment.bool("USE_REAL_HOSTNAME") }
-    var journalEntries: Int? { journalSize ?? Environment.int("JOURNAL_SIZE") }
-    var journalByteLimit: Int? { journalBytes ?? Environment.int("JOURNAL_BYTES") }
+    var servesSelfSigned: Bool { tlsSelfSigned || Environment.bool(.tlsSelfSigned) }
+    var answersRealHostname: Bool { useRealHostname || Environment.bool(.useRealHostname) }
+    var journalEntries: Int? { journalSize ?? Environment.value(.journalSize) }
+    var journalByteLimit: Int? { journalBytes ?? Environment.value(.journalBytes) }
 
     /// The server's configuration from the flags and their HTTPBUN_* twins (TLS aside: that is
     /// made or read at start). Call after `validate()`'s own checks of flavor and duration.
@@ -139,13 +140,25 @@ struct HTTPBunCommand: ParsableCommand {
         configuration.environment = Environment.exposed()
         if !allowRedirectHosts.isEmpty {
             configuration.allowedRedirectHosts = allowRedirectHosts
-        } else if let list = Environment.string("ALLOWED_REDIRECT_DOMAINS") ?? Environment.string("ALLOW_REDIRECT_HOST") {
+        } else if let list = Environment.string(.allowedRedirectDomains) ?? Environment.string(.allowRedirectHost) {
             configuration.allowedRedirectHosts = list.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         }
         return configuration
     }
 
     func validate() throws {
+        // Every variable is read before any check, so a bad one is named, whatever else is wrong.
+        _ = (configuration, certificatePath, keyPath, authorityOutputPath, portFilePath, servesSelfSigned)
+        if let refusal = Environment.firstRefusal() { throw ValidationError(refusal) }
+        do {
+            try checkValues()
+        } catch let error as ValidationError {
+            // The checks name flags; a value that came from the environment is named as its variable.
+            throw ValidationError(Environment.attributing(error.message))
+        }
+    }
+
+    private func checkValues() throws {
         // Converted to nanoseconds in an Int64 to build the configuration: past ~292 years that traps.
         guard maxDuration.isFinite, maxDuration >= 0, maxDuration <= 1e9 else {
             throw ValidationError("--max-duration must be a number of seconds from 0 to 1000000000")
@@ -174,13 +187,17 @@ struct HTTPBunCommand: ParsableCommand {
             return
         }
         if healthcheck {
-            let healthy = HealthProbe.isHealthy(host: host, port: port, path: pathPrefix + "/health")
+            // `/health` answers at the root whatever the path prefix.
+            let healthy = HealthProbe.isHealthy(host: host, port: port, path: "/health")
             throw ExitCode(healthy ? 0 : 1)
         }
         let format = LogFormat(rawValue: logFormat)!
         let level = Logger.Level(rawValue: logLevel)!
         var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format) }
         logger.logLevel = level
+        for name in Environment.unknownNames() {
+            logger.warning("\(name) is not a variable httpbun reads (a misspelling?); ignored. The options' variables are in httpbun --help")
+        }
 
         var configuration = self.configuration
         do {
@@ -254,14 +271,111 @@ extension HTTPBunCommand {
     }
 }
 
-/// Reads `HTTPBUN_*` variables, the environment twins of the flags.
+/// Reads `HTTPBUN_*` variables, the environment twins of the flags. A value is parsed exactly as
+/// its flag's (`ExpressibleByArgument`), and one that does not parse is recorded here for
+/// `HTTPBunCommand.validate()` to refuse (exit 64), never quietly replaced by the default.
 enum Environment {
-    static func string(_ name: String) -> String? {
-        getenv("HTTPBUN_" + name).map { String(cString: $0) }
+    /// The twins: `HTTPBUN_` and the raw value. A name missing here is warned about at start.
+    enum Variable: String, CaseIterable {
+        case host = "HOST", port = "PORT", pathPrefix = "PATH_PREFIX", maxBodySize = "MAX_BODY_SIZE"
+        case maxDuration = "MAX_DURATION", threads = "THREADS", connectionLimit = "CONNECTION_LIMIT"
+        case idleTimeout = "IDLE_TIMEOUT", connectionMemoryLimit = "CONNECTION_MEMORY_LIMIT", flavor = "FLAVOR"
+        case drainTimeout = "DRAIN_TIMEOUT", logFormat = "LOG_FORMAT", logLevel = "LOG_LEVEL"
+        case allowedRedirectDomains = "ALLOWED_REDIRECT_DOMAINS", allowRedirectHost = "ALLOW_REDIRECT_HOST"
+        case maxUploadSize = "MAX_UPLOAD_SIZE", hostname = "HOSTNAME", useRealHostname = "USE_REAL_HOSTNAME"
+        case tlsCert = "TLS_CERT", tlsKey = "TLS_KEY", tlsSelfSigned = "TLS_SELF_SIGNED", tlsCaOut = "TLS_CA_OUT"
+        case journalSize = "JOURNAL_SIZE", journalBytes = "JOURNAL_BYTES", portFile = "PORT_FILE"
+
+        var name: String { "HTTPBUN_" + rawValue }
+        /// The flag it stands for (`--max-body-size`); for the redirect lists, `--allow-redirect-host`.
+        var flag: String {
+            switch self {
+            case .allowedRedirectDomains, .allowRedirectHost: "--allow-redirect-host"
+            default: "--" + rawValue.lowercased().replacing("_", with: "-")
+            }
+        }
     }
-    static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
-    static func double(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
-    static func bool(_ name: String) -> Bool { string(name).map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false }
+
+    /// `HTTPBUN_*` names that are not the server's settings but are documented: `HTTPBUN_ENV_*` (shown
+    /// by `/env`), and the variables of the tools around it (the pytest plugin's `HTTPBUN_BIN`,
+    /// `HTTPBUN_URL` and `HTTPBUN_PYTEST_CA`, the snapshot tests' `HTTPBUN_SNAPSHOT` and
+    /// `HTTPBUN_API_KEEP_HOST`), which a server started by them inherits.
+    static let otherPrefixes = ["HTTPBUN_ENV_"]
+    static let otherNames: Set = ["HTTPBUN_BIN", "HTTPBUN_URL", "HTTPBUN_PYTEST_CA", "HTTPBUN_SNAPSHOT", "HTTPBUN_API_KEEP_HOST"]
+
+    /// What the boolean variables take, case-insensitively.
+    static let trueWords: Set = ["1", "true", "yes"], falseWords: Set = ["0", "false", "no"]
+
+    /// The values that did not parse, by variable name: the message each is refused with.
+    private static let refused = Mutex<[String: String]>([:])
+
+    static func string(_ variable: Variable) -> String? {
+        getenv(variable.name).map { String(cString: $0) }
+    }
+
+    /// The variable's value parsed as its flag's would be; nil when unset or refused.
+    static func value<Value: ExpressibleByArgument>(_ variable: Variable) -> Value? {
+        guard let text = string(variable) else { return nil }
+        if let value = Value(argument: text) { return value }
+        refuse(variable, text, accepting: Value.self is any BinaryInteger.Type ? "a whole number" : "a number, such as 10 or 0.5")
+        return nil
+    }
+
+    /// A flag's twin: true for 1, true or yes, false for 0, false or no (any case) or unset.
+    static func bool(_ variable: Variable) -> Bool {
+        guard let text = string(variable) else { return false }
+        if trueWords.contains(text.lowercased()) { return true }
+        if !falseWords.contains(text.lowercased()) { refuse(variable, text, accepting: "1, true or yes for on, 0, false or no for off (any case)") }
+        return false
+    }
+
+    private static func refuse(_ variable: Variable, _ text: String, accepting: String) {
+        let message = "\(variable.name)=\(text) is not valid: \(variable.name) (as \(variable.flag)) takes \(accepting)"
+        refused.withLock { $0[variable.name] = message }
+    }
+
+    /// The first refused value's message, in the variables' order; nil when every value parsed. A
+    /// variable whose flag is on the command line is not used, so its value does not matter.
+    static func firstRefusal(arguments: [String] = CommandLine.arguments) -> String? {
+        let refused = refused.withLock { $0 }
+        return Variable.allCases.lazy.filter { !isGiven($0.flag, in: arguments) }.compactMap { refused[$0.name] }.first
+    }
+
+    /// True when `flag` is on the command line, as `--flag value` or `--flag=value`.
+    static func isGiven(_ flag: String, in arguments: [String]) -> Bool {
+        arguments.dropFirst().contains { $0 == flag || $0.hasPrefix(flag + "=") }
+    }
+
+    /// `message` (a range check's, naming flags) with each flag that came from its variable, not the
+    /// command line, named as that variable: `--port` becomes `HTTPBUN_PORT` when only it was set.
+    static func attributing(_ message: String, arguments: [String] = CommandLine.arguments) -> String {
+        var message = message
+        for variable in Variable.allCases where string(variable) != nil && message.contains(variable.flag) {
+            if !isGiven(variable.flag, in: arguments) { message = message.replacing(variable.flag, with: variable.name) }
+        }
+        return message
+    }
+
+    /// The `HTTPBUN_*` variables set that nothing reads (a misspelling, or a setting of another
+    /// version): warned about at start, not fatal.
+    static func unknownNames() -> [String] {
+        let known = Set(Variable.allCases.map(\.name)).union(otherNames)
+        return variableNames().filter { name in
+            name.hasPrefix("HTTPBUN_") && !known.contains(name) && !otherPrefixes.contains { name.hasPrefix($0) }
+        }.sorted()
+    }
+
+    /// The names of every variable in the environment.
+    static func variableNames() -> [String] {
+        var names: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            names.append(String(text.prefix { $0 != "=" }))
+            entry += 1
+        }
+        return names
+    }
 
     /// The `HTTPBUN_ENV_*` variables, for `/env`: an operator exposes a variable by naming it so, as
     /// go-httpbin shows only its `HTTPBIN_ENV_*` ones (never the server's own settings).

@@ -19,7 +19,8 @@ public final class HTTPBunServer: Sendable {
     public let port: Int
     /// The host it was bound to, as configured.
     public let host: String
-    /// `http://host:port`, with IPv6 hosts in brackets and wildcard hosts shown as loopback.
+    /// `http://host:port` and the path prefix (`http://127.0.0.1:8080/api`), with IPv6 hosts in
+    /// brackets and wildcard hosts shown as loopback: `baseURL + "/get"` reaches `/get`.
     public let baseURL: String
     /// True when bound to every interface (`0.0.0.0`, `::`, or any spelling of them such as `0`).
     public let listensOnAllInterfaces: Bool
@@ -79,9 +80,14 @@ public final class HTTPBunServer: Sendable {
         SystemLimits.raiseOpenFileLimit()
         SystemLimits.ignoreBrokenPipes()
         var address = try SocketAddress.resolve(configuration.host, port: configuration.port)
-        if configuration.port != 0 && address.hasListener() {
-            throw ServerStartError(
-                message: "cannot listen on \(address.display(port: configuration.port)): port \(configuration.port) is already in use (another server, perhaps one left running, listens there)")
+        if let error = address.bindError() {
+            let reason = switch error {
+            case EADDRINUSE: "port \(configuration.port) is already in use (another server, perhaps one left running, listens there)"
+            case EADDRNOTAVAIL: "\(configuration.host) is not an address of this machine (\(String(cString: strerror(error))))"
+            case EACCES: "not permitted (ports below 1024 need privileges: pick another, or 0 for a free one)"
+            default: String(cString: strerror(error))
+            }
+            throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): \(reason)")
         }
         let tlsMaterial = configuration.tls.map(TLSMaterial.init)
         var started: [DaemonHandle] = []
@@ -115,7 +121,8 @@ public final class HTTPBunServer: Sendable {
         self.daemons = Mutex(started)
         self.logTrampolines = trampolines
         self.tlsMaterial = tlsMaterial
-        self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)"
+        // The prefix is part of the base, so `baseURL + "/get"` reaches a route whatever it is.
+        self.baseURL = (tlsMaterial == nil ? "http://" : "https://") + address.urlHost + ":\(boundPort)" + configuration.normalizedPathPrefix
         self.listensOnAllInterfaces = address.isWildcard
         for engine in engines { engine.authority.withLock { $0 = address.urlHost + ":\(boundPort)" } }
     }

@@ -49,20 +49,22 @@ struct SocketAddress {
         }
     }
 
-    /// True when a socket already listens on this address and port. Our daemons share their port
-    /// through SO_REUSEPORT, which would just as silently let them join another process's listeners
-    /// (a server left running by an earlier test run, then answering half the requests), so this
-    /// bind without SO_REUSEPORT asks first. SO_REUSEADDR keeps closed connections in TIME_WAIT
-    /// from counting: only a listener makes the bind fail.
-    func hasListener() -> Bool {
+    /// Why this address and port cannot be bound (an `errno`: EADDRINUSE when a socket already
+    /// listens there, EADDRNOTAVAIL for an address not this machine's, EACCES for a privileged
+    /// port), or nil when they can. Our daemons share their port through SO_REUSEPORT, which would
+    /// just as silently let them join another process's listeners (a server left running by an
+    /// earlier test run, then answering half the requests), so this bind without SO_REUSEPORT asks
+    /// first; and libmicrohttpd's own report of a failed bind names port 0 whatever the port.
+    /// SO_REUSEADDR keeps closed connections in TIME_WAIT from counting: only a listener is in use.
+    func bindError() -> Int32? {
         let probe = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard probe >= 0 else { return false }
+        guard probe >= 0 else { return nil }
         defer { close(probe) }
         var on: Int32 = 1
         _ = setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         let length = socklen_t(isIPv6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
         let bound = withSockaddr { bind(probe, $0, length) }
-        return bound != 0 && errno == EADDRINUSE
+        return bound == 0 ? nil : errno
     }
 
     /// Reads an IPv4 or IPv6 literal (brackets allowed), or resolves a host name (IPv4 preferred).

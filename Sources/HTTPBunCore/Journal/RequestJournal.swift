@@ -51,10 +51,7 @@ public final class RequestJournal: Sendable {
     public init(entryLimit: Int, byteLimit: Int, pathPrefix: String = "", now: @escaping @Sendable () -> Double) {
         state = Mutex(State(ring: JournalRing(entryLimit: entryLimit, byteLimit: byteLimit)))
         clock = now
-        var prefix = pathPrefix
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        if !prefix.isEmpty && !prefix.hasPrefix("/") { prefix = "/" + prefix }
-        ownPath = Array((prefix + JournalRoutes.path).utf8)
+        ownPath = Array((ServerConfiguration.normalize(pathPrefix: pathPrefix) + JournalRoutes.path).utf8)
     }
 
     public var entryLimit: Int { state.withLock { $0.ring.entryLimit } }

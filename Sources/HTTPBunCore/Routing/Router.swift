@@ -85,6 +85,9 @@ public struct Router: Sendable {
             return response
         }
         var found: RouteTable.Found?
+        // Under a path prefix, routes sit below it, but `/health` answers at the root as well, so a
+        // probe (a load balancer's, a container's) needs to know no prefix.
+        var prefixLength = prefix.utf8.count
         switch shortcut {
         case .malformed:
             return .error(400, "malformed request target: send a path that starts with / and has no control characters")
@@ -98,7 +101,13 @@ public struct Router: Sendable {
         case .found(let literal):
             found = literal
         case .search:
-            guard let routePath = stripPrefix(context.request.rawPath) else {
+            let routePath: Substring
+            if let below = stripPrefix(context.request.rawPath) {
+                routePath = below
+            } else if context.request.rawPath == Self.rootHealthPath {
+                routePath = context.request.rawPath
+                prefixLength = 0
+            } else {
                 return notFound(context.request)
             }
             var pathText = routePath
@@ -109,10 +118,12 @@ public struct Router: Sendable {
                     }
             }
         }
+        // `/health` outside the prefix, in a flavor without it: nothing else answers out there.
+        if found == nil && prefixLength != prefix.utf8.count { return notFound(context.request) }
         if let found {
             if method == "OPTIONS", let preflight = settings.flavor.preflight { return preflight(context.request) }
             context.parameters = found.parameters
-            context.prefixLength = prefix.utf8.count
+            context.prefixLength = prefixLength
             // RFC 9110 §9.3.2: HEAD answers with the header fields GET would have, Content-Length
             // included, so the handler renders the GET (an echo would otherwise name HEAD and
             // announce a length one byte off). The transport sends no body for HEAD.
@@ -199,6 +210,9 @@ public struct Router: Sendable {
             return body(UnsafeBufferPointer(ranges))
         }
     }
+
+    /// The one route that also answers outside the path prefix.
+    static let rootHealthPath: Substring = "/health"
 
     private func stripPrefix(_ path: Substring) -> Substring? {
         guard !prefix.isEmpty else { return path }

@@ -221,6 +221,33 @@ struct RouterTests {
         #expect(redirect.headers["Location"] == "/bun/cookies")
     }
 
+    @Test("/health answers at the root as well as under a path prefix, for probes that know no prefix")
+    func healthAtRootUnderPrefix() throws {
+        for flavor in ServerConfiguration.Flavor.allCases {
+            let configuration = ServerConfiguration(pathPrefix: "bun", flavor: flavor)
+            for target in ["/health", "/health?probe=1", "/bun/health"] {
+                let response = respond("GET", target, configuration: configuration)
+                #expect(response.status == 200, "\(flavor) \(target)")
+                #expect(response.bodyText == "ok", "\(flavor) \(target)")
+            }
+            #expect(respond("HEAD", "/health", configuration: configuration).status == 200)
+            // Only /health: nothing else, not even a path below it, answers outside the prefix.
+            for target in ["/get", "/health/x", "/healthz", "/"] {
+                #expect(respond("GET", target, configuration: configuration).status == 404, "\(flavor) \(target)")
+            }
+        }
+    }
+
+    @Test("a path prefix is normalised as httpbun does: slashes trimmed, one leading slash")
+    func pathPrefixNormalised() {
+        let cases = ["": "", "/": "", "//": "", "p": "/p", "/p": "/p", "p/": "/p", "/p/": "/p", "//p//": "/p", "a/b/": "/a/b"]
+        for (given, normalised) in cases {
+            #expect(ServerConfiguration.normalize(pathPrefix: given) == normalised, "\(given)")
+            #expect(ServerConfiguration(pathPrefix: given).normalizedPathPrefix == normalised, "\(given)")
+        }
+        #expect(respond("GET", "/p/get", configuration: ServerConfiguration(pathPrefix: "p/")).status == 200)
+    }
+
     @Test("a handler's routePath is the raw path below the prefix, / for the prefix itself")
     func routePathBelowPrefix() {
         let routes = [

@@ -50,8 +50,9 @@ final class RunningCommand {
     var errorText: String { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
 }
 
+/// The port of a printed URL (`http://127.0.0.1:8080/prefix` gives 8080).
 func portNumber(in url: String) -> Int? {
-    url.split(separator: ":").last.flatMap { Int($0) }
+    url.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }
 }
 
 @Suite("The httpbun command")
