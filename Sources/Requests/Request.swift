@@ -20,6 +20,9 @@ public struct Request: Sendable {
     public var body: RequestBody
     /// The limits for this request.
     public var timeout: Timeout
+    /// How many times an authenticator has already answered a challenge for this hop (digest answers a
+    /// fresh challenge once, and a stale nonce once more).
+    var challengesAnswered = 0
 
     public init(_ method: Method, url: URL, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) {
         self.method = method
