@@ -41,6 +41,24 @@ public struct Request: Sendable {
     var origin: Origin { Origin(url) }
 }
 
+/// Credentials written into a URL (`http://user:passwd@host/`), as requests and httpx read them.
+enum URLCredentials {
+    /// The URL's user name and password, percent-decoded, and the URL without them; nil when it has none.
+    static func split(_ url: URL) -> (url: URL, username: String, password: String)? {
+        // Most URLs carry none: one scan for "@" keeps them off URLComponents.
+        guard url.absoluteString.utf8.contains(UInt8(ascii: "@")),
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            components.percentEncodedUser != nil || components.percentEncodedPassword != nil
+        else { return nil }
+        let username = components.user ?? ""
+        let password = components.password ?? ""
+        components.percentEncodedUser = nil
+        components.percentEncodedPassword = nil
+        guard let stripped = components.url else { return nil }
+        return (stripped, username, password)
+    }
+}
+
 struct Origin: Hashable {
     var scheme: String
     var host: String

@@ -195,6 +195,21 @@ enum DocExamples {
         _ = try await Requests.get(base + "/headers", auth: Auth(APIKeyAuth(key: "my_api_key")))
     }
 
+    @Test("docs/client.md: Authentication: Basic, Digest, Bearer, API keys") func authenticationBasicDigestBearerApiKeys2() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        let host = base.dropFirst("http://".count)
+        let r = try await Requests.get("http://user:pass@\(host)/basic-auth/user/pass")
+        print(r.statusCode)   // 200
+        print(r.url)          // .../basic-auth/user/pass
+        #expect(printed.contains("200"), "prints 200")
+        #expect(printed.contains(".../basic-auth/user/pass"), "prints .../basic-auth/user/pass")
+    }
+
     @Test("docs/client.md: Concurrent fetch of several users") func concurrentFetchOfSeveralUsers() async throws {
         _ = DocExamples.root
         let base = E2E.base
