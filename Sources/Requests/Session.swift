@@ -76,11 +76,21 @@ public final class Session: Sendable {
         self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
     }
 
-    /// A session that exists only for `body`, closed when `body` returns or throws.
-    public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], auth: Auth? = nil,
-                                         timeout: Timeout = .default, transport: (any Transport)? = nil,
+    /// A session that exists only for `body`, closed when `body` returns or throws. It takes the same
+    /// options as `init`.
+    ///
+    /// ```swift
+    /// let echo = try await Session.with(baseURL: base, params: ["v": "2"], maxRedirects: 5) { s in
+    ///     try await s.get("/get").json()
+    /// }
+    /// ```
+    public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
+                                         timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
+                                         transport: (any Transport)? = nil, connectionsPerHost: Int = 8,
+                                         trust: CertificateTrust = .system,
                                          _ body: (Session) async throws -> T) async throws -> T {
-        let session = Session(baseURL: baseURL, headers: headers, auth: auth, timeout: timeout, transport: transport)
+        let session = Session(baseURL: baseURL, headers: headers, params: params, auth: auth, timeout: timeout, maxRedirects: maxRedirects,
+                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust)
         do {
             let result = try await body(session)
             try await session.close()

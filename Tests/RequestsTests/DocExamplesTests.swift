@@ -286,6 +286,12 @@ enum DocExamples {
         let r = try await Requests.get(base + "/stream/5", stream: true)
         for try await line in r.body.lines { print(line) }
 
+        // Or read a streamed body whole when you want it (requests reads `r.json()` on demand; here the read
+        // is an async step): until then `content` and `text` are empty and `json()` throws, saying so.
+        let streamed = try await Requests.get(base + "/json", stream: true)
+        print(streamed.isBodyRead)                           // false
+        print(try await streamed.buffered().json()["slideshow"]?["title"] ?? nil)
+
         // Redirects: followed by requests' rules (303 → GET; 301/302 turn POST into GET; 307/308 keep method
         // and body), at most `maxRedirects` (30), history kept.
         let hops = try await Requests.get(base + "/redirect/3")
