@@ -61,7 +61,9 @@ func descriptorsConnected(toPort port: Int) -> Int {
         for i in 0..<30 {
             _ = try await Requests.get(E2E.base + "/get", timeout: .seconds(7 + Double(i) / 100))
         }
-        #expect(AsyncHTTPClientTransport.shared.clientCount <= AsyncHTTPClientTransport.maxClients + 1)
+        // Kept clients only: other tests share this transport at the same time, and a client they are
+        // still reading from stays (retired) until they are done.
+        #expect(AsyncHTTPClientTransport.shared.keptClientCount <= AsyncHTTPClientTransport.maxClients)
     }
 
     @Test("a read timeout still fires on time") func readTimeoutFires() async throws {

@@ -119,6 +119,8 @@ public final class AsyncHTTPClientTransport: Transport {
 
     /// How many clients this transport holds (kept and still finishing): for tests.
     var clientCount: Int { state.withLock { $0.kept.count + $0.retiring.count } }
+    /// How many clients are kept for reuse (at most `maxClients`; retired ones still finishing aside): for tests.
+    var keptClientCount: Int { state.withLock { $0.kept.count } }
 
     /// The client that serves `timeout` now (for tests: it is not counted as in use).
     func client(for timeout: Timeout, url: String) throws -> HTTPClient {
