@@ -118,16 +118,21 @@ public final class DigestAuth: Authenticator {
             let header = response.headers.values(for: "WWW-Authenticate").first(where: { $0.lowercased().hasPrefix("digest") }),
             let challenge = DigestAuth.parseChallenge(header)
         else { return nil }
-        let hadAuthorization = request.headers["Authorization"]?.lowercased().hasPrefix("digest") ?? false
-        // Answer a fresh challenge once; after a failed answer, only a stale nonce deserves another try.
-        let known = state.withLock { $0.challenge?.nonce }
-        if hadAuthorization && !challenge.stale && known == challenge.nonce { return nil }
+        // Answer a challenge once per hop, as requests and httpx do: servers send a fresh nonce with every
+        // 401, so a wrong password would otherwise be answered until the middleware's limit. After a
+        // failed answer, only a stale nonce (the password was right, the nonce expired) deserves one more.
+        switch request.challengesAnswered {
+        case 0: break
+        case 1 where challenge.stale: break
+        default: return nil
+        }
         let count = state.withLock { state -> Int in
             state.challenge = challenge
             state.nonceCount = 1
             return 1
         }
         var retry = request
+        retry.challengesAnswered += 1
         retry.headers["Authorization"] = try await authorization(for: request, challenge: challenge, nonceCount: count)
         return retry
     }

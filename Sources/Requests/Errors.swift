@@ -176,8 +176,10 @@ public struct InvalidJSON: ResponseDecodingError {
     public var reason: String
     /// The first bytes of the body, as text, to see what came instead.
     public var bodyPrefix: String
+    /// What to do about it.
+    public var hint: String = "Check Content-Type, or read response.text."
     public var description: String {
-        "the response from \(url ?? "the server") is not the JSON expected: \(reason). It starts with: \(bodyPrefix.debugDescription). Check Content-Type, or read response.text."
+        "the response from \(url ?? "the server") is not the JSON expected: \(reason). It starts with: \(bodyPrefix.debugDescription). \(hint)"
     }
 }
 

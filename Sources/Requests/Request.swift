@@ -20,6 +20,9 @@ public struct Request: Sendable {
     public var body: RequestBody
     /// The limits for this request.
     public var timeout: Timeout
+    /// How many times an authenticator has already answered a challenge for this hop (digest answers a
+    /// fresh challenge once, and a stale nonce once more).
+    var challengesAnswered = 0
 
     public init(_ method: Method, url: URL, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) {
         self.method = method
@@ -36,6 +39,24 @@ public struct Request: Sendable {
 
     /// `host[:port]` in lowercase, with the scheme: what decides where connections and credentials go.
     var origin: Origin { Origin(url) }
+}
+
+/// Credentials written into a URL (`http://user:passwd@host/`), as requests and httpx read them.
+enum URLCredentials {
+    /// The URL's user name and password, percent-decoded, and the URL without them; nil when it has none.
+    static func split(_ url: URL) -> (url: URL, username: String, password: String)? {
+        // Most URLs carry none: one scan for "@" keeps them off URLComponents.
+        guard url.absoluteString.utf8.contains(UInt8(ascii: "@")),
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false),
+            components.percentEncodedUser != nil || components.percentEncodedPassword != nil
+        else { return nil }
+        let username = components.user ?? ""
+        let password = components.password ?? ""
+        components.percentEncodedUser = nil
+        components.percentEncodedPassword = nil
+        guard let stripped = components.url else { return nil }
+        return (stripped, username, password)
+    }
 }
 
 struct Origin: Hashable {

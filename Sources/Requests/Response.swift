@@ -33,6 +33,24 @@ public struct Response: Sendable {
     public var body: ResponseBody
     /// From sending the request to having the response head (like requests' `elapsed`).
     public var elapsed: Duration
+    /// `elapsed` in seconds, like requests' `r.elapsed.total_seconds()`.
+    ///
+    /// ```swift
+    /// let r = try await Requests.get(base + "/delay/1")
+    /// print(r.elapsedSeconds)   // 1.00...
+    /// ```
+    public var elapsedSeconds: Double { elapsed.seconds }
+    /// Whether the body has been read into `content`: always, unless the call passed `stream: true` and
+    /// nothing has read it yet (`buffered()` does, as does reading `body` to the end yourself).
+    ///
+    /// ```swift
+    /// let r = try await session.get(base + "/json", stream: true)
+    /// r.isBodyRead                            // false: content and text are empty, json() throws
+    /// let json = try await r.buffered().json()
+    /// ```
+    public var isBodyRead: Bool {
+        if case .buffered = body.source { true } else { false }
+    }
     /// The request that was sent for this response (the last hop's).
     public var request: Request?
 
@@ -100,6 +118,9 @@ public struct Response: Sendable {
     }
 
     /// The body as text, decoded with the charset of `Content-Type` (UTF-8 when none is named or it is unknown).
+    ///
+    /// Empty for a `stream: true` response not read yet (`isBodyRead`): read it with
+    /// `try await response.buffered().text`, or iterate `response.body`.
     public var text: String {
         let data = Data(content)
         switch encoding {
@@ -120,8 +141,10 @@ public struct Response: Sendable {
         }
     }
 
-    /// The body parsed as JSON. Throws `InvalidJSON` when it is not.
+    /// The body parsed as JSON. Throws `InvalidJSON` when it is not, or when the body of a `stream: true`
+    /// response has not been read yet (then call `try await response.buffered().json()`).
     public func json() throws(InvalidJSON) -> JSON {
+        try requireBodyRead()
         do {
             return try JSON.parse(content)
         } catch {
@@ -131,11 +154,19 @@ public struct Response: Sendable {
 
     /// The body decoded into `type` with `JSONDecoder`. Throws `InvalidJSON` when it does not fit.
     public func decode<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws(InvalidJSON) -> T {
+        try requireBodyRead()
         do {
             return try decoder.decode(T.self, from: Data(content))
         } catch {
             throw InvalidJSON(url: url.absoluteString, reason: String(describing: error), bodyPrefix: String(text.prefix(80)))
         }
+    }
+
+    /// A streamed body not read yet would parse as empty: say what to call instead.
+    private func requireBodyRead() throws(InvalidJSON) {
+        if isBodyRead { return }
+        throw InvalidJSON(url: url.absoluteString, reason: "the body has not been read (the call passed stream: true)", bodyPrefix: "",
+                          hint: "Read it first: try await response.buffered().json(), or iterate response.body.")
     }
 
     /// Throws `HTTPStatusError` (carrying this response) for a 4xx or 5xx status.

@@ -76,11 +76,21 @@ public final class Session: Sendable {
         self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
     }
 
-    /// A session that exists only for `body`, closed when `body` returns or throws.
-    public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], auth: Auth? = nil,
-                                         timeout: Timeout = .default, transport: (any Transport)? = nil,
+    /// A session that exists only for `body`, closed when `body` returns or throws. It takes the same
+    /// options as `init`.
+    ///
+    /// ```swift
+    /// let echo = try await Session.with(baseURL: base, params: ["v": "2"], maxRedirects: 5) { s in
+    ///     try await s.get("/get").json()
+    /// }
+    /// ```
+    public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
+                                         timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
+                                         transport: (any Transport)? = nil, connectionsPerHost: Int = 8,
+                                         trust: CertificateTrust = .system,
                                          _ body: (Session) async throws -> T) async throws -> T {
-        let session = Session(baseURL: baseURL, headers: headers, auth: auth, timeout: timeout, transport: transport)
+        let session = Session(baseURL: baseURL, headers: headers, params: params, auth: auth, timeout: timeout, maxRedirects: maxRedirects,
+                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust)
         do {
             let result = try await body(session)
             try await session.close()
@@ -210,11 +220,14 @@ public final class Session: Sendable {
 
     private func run(_ request: Request, settings snapshot: Snapshot, auth: Auth?, cookies callCookies: [String: String]?,
                      allowRedirects: Bool?, stream: Bool) async throws -> Response {
+        // `http://user:passwd@host/`: the credentials leave the URL (never sent, logged or kept in
+        // `response.url`) and become Basic auth, unless the call or the session has auth of its own
+        // (requests' and httpx's order). Being auth, they stay on this origin across redirects.
+        let (request, auth) = Self.movingURLCredentials(of: request, auth: auth ?? snapshot.value.auth)
         let retry = RetryMiddleware(
             mounts: Mounts(entries: snapshot.value.mounts, defaultTransport: transport), attempt: Attempt(hooks: snapshot.value.hooks))
         // The call's origin (reading it from the URL is not cheap) is only needed to decide
         // where credentials and call cookies may go; with neither, the auth step has nothing to do.
-        let auth = auth ?? snapshot.value.auth
         let callCookies = callCookies.map { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } ?? []
         let origin = auth != nil || !callCookies.isEmpty ? request.origin : nil
         let pipeline = Pipeline(
@@ -229,6 +242,14 @@ public final class Session: Sendable {
         return try await Self.within(total, url: request.url) {
             try await Self.complete(request, through: pipeline, stream: stream)
         }
+    }
+
+    /// `request` without credentials in its URL, and the auth to use: `auth`, or else Basic from the URL's.
+    static func movingURLCredentials(of request: Request, auth: Auth?) -> (Request, Auth?) {
+        guard let credentials = URLCredentials.split(request.url) else { return (request, auth) }
+        var stripped = request
+        stripped.url = credentials.url
+        return (stripped, auth ?? .basic(credentials.username, credentials.password))
     }
 
     /// Sends `request` through the pipeline, and reads the body unless streaming.

@@ -195,6 +195,21 @@ enum DocExamples {
         _ = try await Requests.get(base + "/headers", auth: Auth(APIKeyAuth(key: "my_api_key")))
     }
 
+    @Test("docs/client.md: Authentication: Basic, Digest, Bearer, API keys") func authenticationBasicDigestBearerApiKeys2() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        let host = base.dropFirst("http://".count)
+        let r = try await Requests.get("http://user:pass@\(host)/basic-auth/user/pass")
+        print(r.statusCode)   // 200
+        print(r.url)          // .../basic-auth/user/pass
+        #expect(printed.contains("200"), "prints 200")
+        #expect(printed.contains(".../basic-auth/user/pass"), "prints .../basic-auth/user/pass")
+    }
+
     @Test("docs/client.md: Concurrent fetch of several users") func concurrentFetchOfSeveralUsers() async throws {
         _ = DocExamples.root
         let base = E2E.base
@@ -270,6 +285,12 @@ enum DocExamples {
         // Streaming: the head returns at once; read chunks or lines as they come.
         let r = try await Requests.get(base + "/stream/5", stream: true)
         for try await line in r.body.lines { print(line) }
+
+        // Or read a streamed body whole when you want it (requests reads `r.json()` on demand; here the read
+        // is an async step): until then `content` and `text` are empty and `json()` throws, saying so.
+        let streamed = try await Requests.get(base + "/json", stream: true)
+        print(streamed.isBodyRead)                           // false
+        print(try await streamed.buffered().json()["slideshow"]?["title"] ?? nil)
 
         // Redirects: followed by requests' rules (303 → GET; 301/302 turn POST into GET; 307/308 keep method
         // and body), at most `maxRedirects` (30), history kept.

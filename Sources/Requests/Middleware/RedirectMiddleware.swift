@@ -58,7 +58,9 @@ struct RedirectMiddleware: Middleware {
             throw InvalidURL(url: location, reason: "the redirect from \(request.url.absoluteString) points to a URL that cannot be followed")
         }
         var next = request
-        next.url = resolved
+        // Credentials in a Location URL are not used and not sent on (requests ignores them too).
+        next.url = URLCredentials.split(resolved)?.url ?? resolved
+        next.challengesAnswered = 0
         next.method = rewrittenMethod(request.method, status: response.statusCode)
         if response.statusCode != 307 && response.statusCode != 308 {
             next.body = .empty

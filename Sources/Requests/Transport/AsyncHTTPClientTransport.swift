@@ -26,8 +26,11 @@ public enum CertificateTrust: Sendable, Hashable {
 /// redirects), gzip and deflate bodies decoded (by this library: AsyncHTTPClient's decompressor is off), and
 /// a connection pool per host.
 ///
-/// Each distinct pair of connect and read timeouts gets its own `HTTPClient` (AsyncHTTPClient sets those
-/// per client), created on first use and shut down by `close()`.
+/// AsyncHTTPClient sets connect and read timeouts per `HTTPClient`, so each distinct pair gets a client
+/// of its own, created on first use. At most `maxClients` are kept: the least recently used one beyond
+/// that is shut down as soon as the requests on it (their bodies read) are done, so code that passes a
+/// different timeout on every call (a remaining-time budget) holds a bounded number of clients and
+/// connections. `close()` shuts them all down.
 ///
 /// ```swift
 /// let session = Session(transport: AsyncHTTPClientTransport(connectionsPerHost: 4))
@@ -43,13 +46,35 @@ public final class AsyncHTTPClientTransport: Transport {
         var connect: Duration
         var read: Duration
     }
-    private struct State {
-        var clients: [Key: HTTPClient] = [:]
-        /// The client used last: nearly every call of a session asks for the same one, and comparing
-        /// keys is cheaper than hashing one.
-        var last: (key: Key, client: HTTPClient)?
-        var closed = false
+    /// A client kept for one pair of timeouts.
+    private struct Kept {
+        var key: Key
+        var client: HTTPClient
+        /// Requests using it, from sending to the end of the body.
+        var inFlight: Int
+        /// When it was last asked for (a counter), to find the least recently used.
+        var lastUse: UInt64
     }
+    /// A client dropped from `kept`, shut down when its last request is done.
+    private struct Retiring {
+        var client: HTTPClient
+        var inFlight: Int
+    }
+    private struct State {
+        /// At most `maxClients`, searched in order: so few that comparing keys is cheaper than hashing one.
+        var kept: [Kept] = []
+        var retiring: [Retiring] = []
+        var uses: UInt64 = 0
+        var closed = false
+
+        /// Every client, emptying the state.
+        mutating func takeAll() -> [HTTPClient] {
+            defer { (kept, retiring) = ([], []) }
+            return kept.map(\.client) + retiring.map(\.client)
+        }
+    }
+    /// The most clients (one per distinct pair of connect and read timeouts) kept at once.
+    static let maxClients = 4
     private let state = Mutex(State())
     /// The most connections opened to one host at once; further requests wait for a free one.
     public let connectionsPerHost: Int
@@ -88,21 +113,43 @@ public final class AsyncHTTPClientTransport: Transport {
     deinit {
         // AsyncHTTPClient requires a shutdown before an HTTPClient goes away; a session dropped without
         // close() must not crash, so shut down whatever is left. Shutdown keeps the client alive until done.
-        let clients = state.withLock { state in
-            defer { (state.clients, state.last) = ([:], nil) }
-            return Array(state.clients.values)
-        }
+        let clients = state.withLock { $0.takeAll() }
         for client in clients { client.shutdown { _ in } }
     }
 
+    /// How many clients this transport holds (kept and still finishing): for tests.
+    var clientCount: Int { state.withLock { $0.kept.count + $0.retiring.count } }
+    /// How many clients are kept for reuse (at most `maxClients`; retired ones still finishing aside): for tests.
+    var keptClientCount: Int { state.withLock { $0.kept.count } }
+
+    /// The client that serves `timeout` now (for tests: it is not counted as in use).
     func client(for timeout: Timeout, url: String) throws -> HTTPClient {
+        let client = try acquireClient(for: timeout, url: url)
+        release(client)
+        return client
+    }
+
+    /// The client for `timeout`, counted as in use until `release` is called for it.
+    func acquireClient(for timeout: Timeout, url: String) throws -> HTTPClient {
         let key = Key(connect: timeout.connect, read: timeout.read)
+        var evicted: HTTPClient?
+        defer { evicted?.shutdown { _ in } }
         return try state.withLock { state in
             if state.closed { throw SessionClosed(url: url) }
-            if let last = state.last, last.key == key { return last.client }
-            if let client = state.clients[key] {
-                state.last = (key, client)
-                return client
+            state.uses &+= 1
+            if let index = state.kept.firstIndex(where: { $0.key == key }) {
+                state.kept[index].inFlight += 1
+                state.kept[index].lastUse = state.uses
+                return state.kept[index].client
+            }
+            if state.kept.count >= Self.maxClients,
+                let oldest = state.kept.indices.min(by: { state.kept[$0].lastUse < state.kept[$1].lastUse }) {
+                let old = state.kept.remove(at: oldest)
+                if old.inFlight == 0 {
+                    evicted = old.client
+                } else {
+                    state.retiring.append(Retiring(client: old.client, inFlight: old.inFlight))
+                }
             }
             var configuration = HTTPClient.Configuration(
                 tlsConfiguration: tlsConfiguration,
@@ -120,15 +167,29 @@ public final class AsyncHTTPClientTransport: Transport {
             // timeout to report. Fail at once, as requests does; retries are the Retry policy's job.
             configuration.connectionPool.retryConnectionEstablishment = false
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            state.clients[key] = client
-            state.last = (key, client)
+            state.kept.append(Kept(key: key, client: client, inFlight: 1, lastUse: state.uses))
             return client
         }
     }
 
+    /// Marks one request on `client` done; a retired client whose last request this was shuts down.
+    func release(_ client: HTTPClient) {
+        let finished = state.withLock { state -> HTTPClient? in
+            if let index = state.kept.firstIndex(where: { $0.client === client }) {
+                state.kept[index].inFlight -= 1
+                return nil
+            }
+            guard let index = state.retiring.firstIndex(where: { $0.client === client }) else { return nil }   // closed
+            state.retiring[index].inFlight -= 1
+            return state.retiring[index].inFlight == 0 ? state.retiring.remove(at: index).client : nil
+        }
+        finished?.shutdown { _ in }
+    }
+
     public func send(_ request: Request) async throws -> Response {
         let urlText = request.url.absoluteString
-        let client = try client(for: request.timeout, url: urlText)
+        let client = try acquireClient(for: request.timeout, url: urlText)
+        let lease = Lease(transport: self, client: client)
         var outgoing = HTTPClientRequest(url: urlText)
         outgoing.method = .init(rawValue: request.method.rawValue)
         // In one go: `add(name:value:)` checks each name for non-ASCII bytes one byte at a time, and grows
@@ -151,10 +212,11 @@ public final class AsyncHTTPClientTransport: Transport {
         do {
             answer = try await client.execute(outgoing, timeout: deadline)
         } catch {
+            lease.end()
             throw Self.translate(error, url: urlText, timeout: request.timeout)
         }
         let headers = Headers(answer.headers.map { ($0.name, $0.value) })
-        let body = ResponseBody(incoming: AsyncHTTPClientBody(body: answer.body, url: urlText, readTimeout: request.timeout.read))
+        let body = ResponseBody(incoming: AsyncHTTPClientBody(body: answer.body, url: urlText, readTimeout: request.timeout.read, lease: lease))
         return Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url,
                         body: body, elapsed: ContinuousClock.now - start, request: request)
     }
@@ -164,8 +226,7 @@ public final class AsyncHTTPClientTransport: Transport {
         if livesForTheProcess { return }
         let clients = state.withLock { state in
             state.closed = true
-            defer { (state.clients, state.last) = ([:], nil) }
-            return Array(state.clients.values)
+            return state.takeAll()
         }
         for client in clients { try await client.shutdown() }
     }
@@ -229,15 +290,33 @@ public final class AsyncHTTPClientTransport: Transport {
     }
 }
 
+/// One request's use of a client, ended once (when the body has been read, or the request failed), so
+/// that a retired client is shut down only when nothing uses it.
+final class Lease: Sendable {
+    let transport: AsyncHTTPClientTransport
+    let client: HTTPClient
+    private let ended = Atomic<Bool>(false)
+    init(transport: AsyncHTTPClientTransport, client: HTTPClient) {
+        self.transport = transport
+        self.client = client
+    }
+    func end() {
+        if !ended.exchange(true, ordering: .relaxed) { transport.release(client) }
+    }
+    deinit { end() }
+}
+
 /// A response body AsyncHTTPClient is reading, as the response reads it, with its errors as ours.
 struct AsyncHTTPClientBody: IncomingBody {
     let body: HTTPClientResponse.Body
     let url: String?
     let readTimeout: Duration
+    let lease: Lease
 
-    func makeChunks() -> any IncomingChunks { Chunks(iterator: body.makeAsyncIterator(), url: url, readTimeout: readTimeout) }
+    func makeChunks() -> any IncomingChunks { Chunks(iterator: body.makeAsyncIterator(), url: url, readTimeout: readTimeout, lease: lease) }
 
     func collect() async throws -> [UInt8] {
+        defer { lease.end() }
         do {
             return Array(try await body.collect(upTo: .max).readableBytesView)
         } catch {
@@ -249,11 +328,17 @@ struct AsyncHTTPClientBody: IncomingBody {
         var iterator: HTTPClientResponse.Body.AsyncIterator
         let url: String?
         let readTimeout: Duration
+        let lease: Lease
 
         mutating func next() async throws -> [UInt8]? {
             do {
-                return try await iterator.next().map { Array($0.readableBytesView) }
+                guard let chunk = try await iterator.next() else {
+                    lease.end()
+                    return nil
+                }
+                return Array(chunk.readableBytesView)
             } catch {
+                lease.end()
                 throw AsyncHTTPClientTransport.translate(error, url: url, timeout: Timeout(read: readTimeout))
             }
         }
