@@ -17,6 +17,7 @@ import resource
 import shutil
 import signal
 import socket
+import urllib.parse
 import statistics
 import subprocess
 import sys
@@ -125,7 +126,7 @@ def start_printing_url(name: str, cmd: list[str]) -> Server:
     line = proc.stdout.readline().strip()
     if not line:
         raise RuntimeError(f"{name} printed no URL: {cmd}")
-    port = int(line.rsplit(":", 1)[1])
+    port = urllib.parse.urlsplit(line.strip()).port
     return Server(name, proc, port)
 
 

@@ -11,6 +11,7 @@ compares status, the headers clients look at, and the body after removing what i
 Exit status: 0 when every request agrees or the disagreement is listed in corpus.DELIBERATE, 1 otherwise.
 """
 
+import urllib.parse
 import argparse
 import base64
 import gzip
@@ -93,7 +94,7 @@ def start_httpbun(binary):
     url = proc.stdout.readline().strip()
     if not url.startswith("http://"):
         raise SystemExit(f"httpbun did not print its URL (got {url!r})")
-    port = int(url.rsplit(":", 1)[1])
+    port = urllib.parse.urlsplit(url).port
     wait_for(port)
     return proc, port
 

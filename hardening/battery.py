@@ -34,6 +34,7 @@ Standard library only.
 
 Usage: hardening/battery.py [--bin .build/debug/httpbun | --url http://127.0.0.1:8080] [-v] [-k name]
 """
+import urllib.parse
 import argparse
 import collections
 import gzip
@@ -823,7 +824,7 @@ def main():
     args = ap.parse_args()
     proc = None
     if args.url:
-        port = int(args.url.rsplit(":", 1)[1].strip("/"))
+        port = urllib.parse.urlsplit(args.url).port
     else:
         try:
             proc, port = harness.start([args.bin, "--port", "0", "--log-level", "error", "--max-body-size", str(MAX_BODY),

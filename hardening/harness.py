@@ -10,6 +10,7 @@ Import it by path, from a script in this folder run as `python3 hardening/x.py`:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import harness
 """
+import urllib.parse
 import fcntl
 import os
 import resource
@@ -91,7 +92,7 @@ def start(argv, env=None, preexec_fn=None, timeout=START_TIMEOUT):
             proc.kill()
         proc.wait()
         raise StartError(argv, line or "", proc.returncode, stderr_of(proc))
-    return proc, int(line.rstrip("/").rsplit(":", 1)[1])
+    return proc, urllib.parse.urlsplit(line.strip()).port
 
 
 def stop(proc, timeout=5):

@@ -26,7 +26,7 @@ while [ "$done_requests" -lt "$total" ]; do
     per_thread=$((step / threads))
     # wrk's main thread sleeps for the whole -d even when every Lua thread has stopped itself, so
     # watch for the moment its connections are gone and interrupt it (it then prints its summary).
-    port=${url##*:}
+    port=$(echo "$url" | sed -E "s#^[a-z]+://[^/]*:([0-9]+).*#\1#")
     wrk -t$threads -c$connections -d600s --timeout 10s -s hardening/soak.lua "$url" -- "$per_thread" >"$out/wrk" 2>&1 &
     wrk_pid=$!
     sleep 1

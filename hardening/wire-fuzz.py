@@ -41,6 +41,7 @@ Usage: hardening/wire-fuzz.py [--bin .build/release/httpbun | --url http://127.0
          [--seconds 600] [--seed N] [-j 4] [--cases N] [--strict] [--replay FILE.json]
 Needs h11 (make wire-fuzz installs it into hardening/venv). 127.0.0.1 only; bounded in time.
 """
+import urllib.parse
 import argparse
 import base64
 import json
@@ -1085,7 +1086,7 @@ def main():
 
     server = None
     if args.url:
-        port = int(args.url.rstrip("/").rsplit(":", 1)[1])
+        port = urllib.parse.urlsplit(args.url).port
     else:
         server = Server(args.bin, int(idle) if float(idle).is_integer() else idle)
         port = server.port

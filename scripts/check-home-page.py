@@ -14,6 +14,7 @@ import http.client
 import json
 import shutil
 import subprocess
+import urllib.parse
 import sys
 from html.parser import HTMLParser
 
@@ -51,7 +52,7 @@ def check(binary, chromium, flavor, prefix):
     failures = []
     try:
         dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
-                              url + prefix + "/"], check=True, capture_output=True, text=True, timeout=60).stdout
+                              url + "/"], check=True, capture_output=True, text=True, timeout=60).stdout
         parser = Links()
         parser.feed(dom)
         found = {pattern: href for pattern, href in parser.links}
@@ -65,7 +66,9 @@ def check(binary, chromium, flavor, prefix):
         for pattern, href in found.items():
             if pattern in expected and href != expected[pattern]:
                 failures.append(f"{pattern} links to {href}, not {expected[pattern]}")
-        host, port = url.removeprefix("http://").rsplit(":", 1)
+        # The printed URL ends with the prefix (the server's baseURL).
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname, parts.port
         followed = 0
         for entry in catalogue:
             pattern = entry["pattern"]

@@ -20,6 +20,7 @@ Prints one line per failure and a summary; exits 1 when anything failed.
 Usage: conformance/websocket/venv/bin/python conformance/websocket/check.py --bin .build/release/httpbun [-v]
 (`make websocket-tests` makes the venv with websockets and wsproto first.)
 """
+import urllib.parse
 import argparse
 import base64
 import hashlib
@@ -438,7 +439,7 @@ def library_checks(base):
                 check(e.rcvd is not None and e.rcvd.code == 1009, f"closed with {e.rcvd}")
 
     def wsproto_session():
-        sock = harness.connect(int(base.rsplit(":", 1)[1]), timeout=TIMEOUT)
+        sock = harness.connect(urllib.parse.urlsplit(base).port, timeout=TIMEOUT)
         ws = WSConnection(ConnectionType.CLIENT)
         events = []
 
