@@ -188,8 +188,12 @@ struct HTTPBunCommand: ParsableCommand {
         }
         if healthcheck {
             // `/health` answers at the root whatever the path prefix.
-            let healthy = HealthProbe.isHealthy(host: host, port: port, path: "/health")
-            throw ExitCode(healthy ? 0 : 1)
+            if let failure = HealthProbe.failure(host: host, port: port, path: "/health") {
+                let line = Array("httpbun --healthcheck: \(failure)\n".utf8)
+                _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                throw ExitCode(1)
+            }
+            throw ExitCode(0)
         }
         let format = LogFormat(rawValue: logFormat)!
         let level = Logger.Level(rawValue: logLevel)!

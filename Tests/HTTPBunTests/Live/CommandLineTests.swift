@@ -216,16 +216,28 @@ struct CommandLineTests {
         #expect(lines.allSatisfy { !($0["summary"]?.stringValue ?? "").isEmpty })
     }
 
-    @Test("--healthcheck exits 0 when the server answers /health, 1 when nothing listens")
+    @Test("--healthcheck exits 0 when the server answers /health, 1 and says why when it does not")
     func healthcheck() throws {
         let server = try HTTPBunServer.start()
         let healthy = try RunningCommand(["--healthcheck", "--port", String(server.port)])
         healthy.process.waitUntilExit()
         #expect(healthy.process.terminationStatus == 0)
+        #expect(healthy.errorText.isEmpty)
+        // A TLS server does not speak the probe's plain HTTP: the failure says so.
+        let (identity, _) = try TLSIdentity.selfSigned(hosts: ["127.0.0.1"])
+        let secure = try HTTPBunServer.start(ServerConfiguration(tls: identity))
+        let plain = try RunningCommand(["--healthcheck", "--port", String(secure.port)])
+        plain.process.waitUntilExit()
+        #expect(plain.process.terminationStatus == 1)
+        #expect(plain.errorText.contains("TLS server?"), "\(plain.errorText)")
+        secure.stop()
         server.stop()
         let down = try RunningCommand(["--healthcheck", "--port", String(server.port)])
         down.process.waitUntilExit()
         #expect(down.process.terminationStatus == 1)
+        let said = down.errorText
+        #expect(said.contains("httpbun --healthcheck: cannot connect to 127.0.0.1:\(server.port)"), "\(said)")
+        #expect(said.contains("Connection refused"), "\(said)")
     }
 
     @Test("--allow-redirect-host (and httpbun's variable, and our older one) replace the allowed hosts")
