@@ -126,62 +126,62 @@ public enum HashFunction: Sendable, CaseIterable {
     }
 
     private static func sha256(padded message: [UInt8]) -> [UInt8] {
-        var state = sha256Initial
-        var schedule = [UInt32](repeating: 0, count: 64)
-        for block in stride(from: 0, to: message.count, by: 64) {
-            for index in 0..<16 { schedule[index] = bigEndianWord(message, at: block + 4 * index) }
-            for index in 16..<64 {
-                let s0 = rotateRight(schedule[index - 15], 7) ^ rotateRight(schedule[index - 15], 18) ^ (schedule[index - 15] >> 3)
-                let s1 = rotateRight(schedule[index - 2], 17) ^ rotateRight(schedule[index - 2], 19) ^ (schedule[index - 2] >> 10)
-                schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
-            }
-            var work = state
-            for round in 0..<64 {
-                let (a, b, c, e, f, g, h) = (work[0], work[1], work[2], work[4], work[5], work[6], work[7])
-                let sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let first = h &+ sum1 &+ choice &+ sha256Constants[round] &+ schedule[round]
-                let sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                work = [first &+ sum0 &+ majority, a, b, c, work[3] &+ first, e, f, g]
-            }
-            for index in 0..<8 { state[index] = state[index] &+ work[index] }
-        }
-        return state.flatMap(bigEndianBytes)
+        sha2(padded: message, constants: sha256Constants, initial: sha256Initial, rotations: SHA2Rotations(
+            schedule0: (7, 18, 3), schedule1: (17, 19, 10), sum0: (2, 13, 22), sum1: (6, 11, 25)))
     }
 
     private static func sha512(padded message: [UInt8]) -> [UInt8] {
-        var state = sha512Initial
-        var schedule = [UInt64](repeating: 0, count: 80)
-        for block in stride(from: 0, to: message.count, by: 128) {
+        sha2(padded: message, constants: sha512Constants, initial: sha512Initial, rotations: SHA2Rotations(
+            schedule0: (1, 8, 7), schedule1: (19, 61, 6), sum0: (28, 34, 39), sum1: (14, 18, 41)))
+    }
+
+    /// SHA-256 and SHA-512 are one algorithm over 32- or 64-bit words (FIPS 180-4 6.2 and 6.4): the
+    /// word, the constants, the number of rounds (one per constant) and the rotations differ.
+    private static func sha2<Word: FixedWidthInteger & UnsignedInteger>(
+        padded message: [UInt8], constants: [Word], initial: [Word], rotations: SHA2Rotations
+    ) -> [UInt8] {
+        let wordBytes = Word.bitWidth / 8
+        func rotateRight(_ value: Word, _ count: Int) -> Word { (value >> count) | (value << (Word.bitWidth - count)) }
+        func mix(_ value: Word, _ amounts: (Int, Int, Int)) -> Word {
+            rotateRight(value, amounts.0) ^ rotateRight(value, amounts.1) ^ rotateRight(value, amounts.2)
+        }
+        var state = initial
+        var schedule = [Word](repeating: 0, count: constants.count)
+        for block in stride(from: 0, to: message.count, by: 16 * wordBytes) {
             for index in 0..<16 {
-                schedule[index] = UInt64(bigEndianWord(message, at: block + 8 * index)) << 32
-                    | UInt64(bigEndianWord(message, at: block + 8 * index + 4))
+                let start = block + index * wordBytes
+                schedule[index] = message[start..<start + wordBytes].reduce(0) { $0 << 8 | Word($1) }
             }
-            for index in 16..<80 {
-                let s0 = rotateRight(schedule[index - 15], 1) ^ rotateRight(schedule[index - 15], 8) ^ (schedule[index - 15] >> 7)
-                let s1 = rotateRight(schedule[index - 2], 19) ^ rotateRight(schedule[index - 2], 61) ^ (schedule[index - 2] >> 6)
+            for index in 16..<constants.count {
+                let (r0, r1, shift0) = rotations.schedule0
+                let (r2, r3, shift1) = rotations.schedule1
+                let s0 = rotateRight(schedule[index - 15], r0) ^ rotateRight(schedule[index - 15], r1) ^ (schedule[index - 15] >> shift0)
+                let s1 = rotateRight(schedule[index - 2], r2) ^ rotateRight(schedule[index - 2], r3) ^ (schedule[index - 2] >> shift1)
                 schedule[index] = schedule[index - 16] &+ s0 &+ schedule[index - 7] &+ s1
             }
             var work = state
-            for round in 0..<80 {
+            for round in 0..<constants.count {
                 let (a, b, c, e, f, g, h) = (work[0], work[1], work[2], work[4], work[5], work[6], work[7])
-                let sum1 = rotateRight(e, 14) ^ rotateRight(e, 18) ^ rotateRight(e, 41)
-                let choice = (e & f) ^ (~e & g)
-                let first = h &+ sum1 &+ choice &+ sha512Constants[round] &+ schedule[round]
-                let sum0 = rotateRight(a, 28) ^ rotateRight(a, 34) ^ rotateRight(a, 39)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                work = [first &+ sum0 &+ majority, a, b, c, work[3] &+ first, e, f, g]
+                let first = h &+ mix(e, rotations.sum1) &+ ((e & f) ^ (~e & g)) &+ constants[round] &+ schedule[round]
+                let second = mix(a, rotations.sum0) &+ ((a & b) ^ (a & c) ^ (b & c))
+                work = [first &+ second, a, b, c, work[3] &+ first, e, f, g]
             }
             for index in 0..<8 { state[index] = state[index] &+ work[index] }
         }
-        return state.flatMap { word in bigEndianBytes(UInt32(truncatingIfNeeded: word >> 32)) + bigEndianBytes(UInt32(truncatingIfNeeded: word)) }
+        return state.flatMap { word in (0..<wordBytes).reversed().map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
     }
 }
 
+/// SHA-2's rotation amounts: the message schedule's σ0 and σ1 (two rotations, then a shift) and the
+/// rounds' Σ0 and Σ1 (three rotations each).
+private struct SHA2Rotations {
+    let schedule0: (Int, Int, Int)
+    let schedule1: (Int, Int, Int)
+    let sum0: (Int, Int, Int)
+    let sum1: (Int, Int, Int)
+}
+
 private func rotateLeft(_ value: UInt32, _ count: UInt32) -> UInt32 { (value << count) | (value >> (32 - count)) }
-private func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
-private func rotateRight(_ value: UInt64, _ count: UInt64) -> UInt64 { (value >> count) | (value << (64 - count)) }
 
 private func bigEndianWord(_ bytes: [UInt8], at index: Int) -> UInt32 {
     UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16 | UInt32(bytes[index + 2]) << 8 | UInt32(bytes[index + 3])
