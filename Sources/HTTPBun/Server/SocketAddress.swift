@@ -38,7 +38,12 @@ struct SocketAddress {
         }
     }
 
-    func display(port: Int) -> String { "\(urlHost):\(port)" }
+    /// The address as bound, for messages about binding: a wildcard is itself (`0.0.0.0:8080`,
+    /// `[::]:8080`), not the loopback URL a client would use.
+    func display(port: Int) -> String {
+        guard isWildcard else { return "\(urlHost):\(port)" }
+        return isIPv6 ? "[::]:\(port)" : "0.0.0.0:\(port)"
+    }
 
     func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>) -> Result) -> Result {
         switch storage {
