@@ -102,6 +102,8 @@ let package = Package(
                 // The catalogue, for --list-endpoints.
                 "HTTPBunCore",
                 "JSONValue",
+                // GnuTLS (which libmicrohttpd links already) for --healthcheck's one HTTPS request.
+                "CGnuTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -18,21 +18,22 @@ extension TLSIdentity {
         }
         return TLSIdentity(certificateChainPEM: try read(certificatePath, "certificate"), privateKeyPEM: try read(keyPath, "key"))
     }
+}
 
-    /// The whole file as text (invalid UTF-8 repaired), or nil when it cannot be read or is a
-    /// folder. PEM files are small; more than 16 MiB is refused as not one.
-    private static func readTextFile(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes.append(contentsOf: chunk.prefix(count))
-            if count < chunk.count { break }
-            if bytes.count > 16 << 20 { return nil }
-        }
-        guard ferror(file) == 0 else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+/// The whole file as text (invalid UTF-8 repaired), or nil when it cannot be read or is a
+/// folder. PEM files are small; more than 16 MiB is refused as not one. (Also the command's
+/// reader of its state file and of a CA to trust.)
+package func readTextFile(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        bytes.append(contentsOf: chunk.prefix(count))
+        if count < chunk.count { break }
+        if bytes.count > 16 << 20 { return nil }
     }
+    guard ferror(file) == 0 else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -92,7 +92,7 @@ enum HTTPBunField {
 /// Go's `time.Duration` as go-httpbin reads and prints it: `time.ParseDuration` (`100ms`, `1h2m`),
 /// or failing that a number of seconds (`strconv.ParseFloat`, converted as go-httpbin converts
 /// it), and `Duration.String()` (`1m0s`, `1.5µs`) for its messages.
-enum GoDuration {
+package enum GoDuration {
     /// go-httpbin's `parseDuration`: nanoseconds, or `strconv.ParseFloat`'s error text.
     static func parse(_ text: String) -> Result<Int64, GoRefusal> {
         if let nanoseconds = parseGoSyntax(text) { return .success(nanoseconds) }
@@ -108,7 +108,7 @@ enum GoDuration {
     }
 
     /// `time.ParseDuration`; nil where it returns an error.
-    static func parseGoSyntax(_ text: String) -> Int64? {
+    package static func parseGoSyntax(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         var index = 0

@@ -3,7 +3,7 @@ import JSONValue
 import Testing
 
 /// Runs `httpbun` to its exit and gives its status and standard error.
-private func exitOf(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, errors: String) {
+func exitOf(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, errors: String) {
     let command = try RunningCommand(arguments, environment: environment)
     let errors = command.errorText  // read before waiting: a full pipe would block the child
     command.process.waitUntilExit()
@@ -19,7 +19,7 @@ struct CommandLineInputTests {
             ("HTTPBUN_PORT", "-1", "port must be between 0 and 65535 (HTTPBUN_PORT), not -1"),
             ("HTTPBUN_PORT", "70000", "port must be between 0 and 65535 (HTTPBUN_PORT), not 70000"),
             ("HTTPBUN_PORT", "", "takes a whole number"),
-            ("HTTPBUN_MAX_DURATION", "10s", "(as --max-duration) takes a number"),
+            ("HTTPBUN_MAX_DURATION", "10x", "(as --max-duration) takes a number of seconds (10, 0.5) or a Go duration (10s"),
             ("HTTPBUN_MAX_DURATION", "-1", "HTTPBUN_MAX_DURATION must be a number of seconds from 0"),
             ("HTTPBUN_THREADS", "two", "(as --threads) takes a whole number"),
             ("HTTPBUN_THREADS", "0", "threads must be between 1 and 256 (HTTPBUN_THREADS), not 0"),
@@ -44,7 +44,7 @@ struct CommandLineInputTests {
             (["--port", "-1"], "port must be between 0 and 65535 (--port), not -1"),
             (["--port=-1"], "port must be between 0 and 65535 (--port), not -1"),
             (["--port", "abc"], "The value 'abc' is invalid for '--port <port>'"),
-            (["--max-duration", "10s"], "The value '10s' is invalid for '--max-duration"),
+            (["--max-duration", "10x"], "The value '10x' is invalid for '--max-duration"),
             (["--threads", "two"], "The value 'two' is invalid for '--threads"),
             (["--threads", "-2"], "threads must be between 1 and 256 (--threads), not -2"),
             (["--idle-timeout", "-1"], "(--idle-timeout), not -1"),

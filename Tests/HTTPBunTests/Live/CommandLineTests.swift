@@ -24,7 +24,10 @@ final class RunningCommand {
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = executableURL
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // go-httpbin's generic names (HOST, PORT, ...) are read below ours: one set on the machine
+        // running the tests must not move a server a test starts with only --port.
+        let inherited = ProcessInfo.processInfo.environment.filter { !goHTTPBinVariableNames.contains($0.key) }
+        process.environment = inherited.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -49,6 +52,11 @@ final class RunningCommand {
 
     var errorText: String { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
 }
+
+/// The variables of go-httpbin's that `httpbun` reads (README, "Drop-in spellings").
+let goHTTPBinVariableNames: Set = [
+    "HOST", "PORT", "MAX_BODY_SIZE", "MAX_DURATION", "USE_REAL_HOSTNAME", "HTTPS_CERT_FILE", "HTTPS_KEY_FILE", "ALLOWED_REDIRECT_DOMAINS",
+]
 
 /// The port of a printed URL (`http://127.0.0.1:8080/prefix` gives 8080).
 func portNumber(in url: String) -> Int? {
@@ -236,7 +244,7 @@ struct CommandLineTests {
         down.process.waitUntilExit()
         #expect(down.process.terminationStatus == 1)
         let said = down.errorText
-        #expect(said.contains("httpbun --healthcheck: cannot connect to 127.0.0.1:\(server.port)"), "\(said)")
+        #expect(said.contains("httpbun --healthcheck: cannot connect to http://127.0.0.1:\(server.port)"), "\(said)")
         #expect(said.contains("Connection refused"), "\(said)")
     }
 
