@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel wheel-check
+.PHONY: run test test-outside build release deps clean readme-check manifest-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel wheel-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -14,6 +14,7 @@ run: deps
 ## Build everything and run every test.
 test: deps
 	scripts/check-layers.sh
+	$(MAKE) manifest-check
 	$(SWIFT) test
 	scripts/check-release-deps.sh
 	@# The fuzz targets are built outside SwiftPM, so nothing else notices when they stop compiling
@@ -80,6 +81,14 @@ openapi-check: release
 	@test -x conformance/openapi/venv/bin/st || { python3 -m venv conformance/openapi/venv && \
 		conformance/openapi/venv/bin/pip install -q -r conformance/openapi/requirements.txt; }
 	conformance/openapi/venv/bin/python conformance/openapi/check.py --bin .build/release/httpbun $(OPENAPI_CHECK_ARGS)
+
+## docker/kubernetes.yaml meets Pod Security "restricted" with a read-only root and a memory-backed
+## state folder, its probes and the images' HEALTHCHECKs run --healthcheck (a second, no cluster).
+## PyYAML is pip-installed into docker/venv on first use. See docker/check-manifest.py.
+manifest-check:
+	@test -x docker/venv/bin/python -a -f docker/venv/.installed || { python3 -m venv docker/venv && \
+		docker/venv/bin/pip install -q -r docker/requirements.txt && touch docker/venv/.installed; }
+	docker/venv/bin/python docker/check-manifest.py --self-test
 
 ## Run every curl example of the README against a fresh server on 127.0.0.1:8080.
 readme-check: deps

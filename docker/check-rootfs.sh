@@ -2,7 +2,8 @@
 # Proves the container's runtime stage without a Docker engine: builds the same release
 # binary, makes a minimal Debian bookworm root with debootstrap plus libmicrohttpd12 (what the
 # Dockerfile's runtime stage installs), runs the binary inside it with chroot as the same
-# non-root user, and checks /health, /get and a clean SIGTERM. Run by hand, as root:
+# non-root user, and checks /health, /get, --healthcheck with no arguments (the state file in
+# /run/httpbun, as the Dockerfile sets it up) and a clean SIGTERM. Run by hand, as root:
 #     sudo docker/check-rootfs.sh            # keeps the root in .build-rootfs/ for a second run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ install -D -m 0755 "$binary" "$root/usr/local/bin/httpbun"
 strip "$root/usr/local/bin/httpbun"
 chroot "$root" sh -c 'id -u 10001 >/dev/null 2>&1 || useradd --system --uid 10001 --no-create-home httpbun'
 mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
+install -d -o 10001 -g 10001 -m 0700 "$root/run/httpbun"
 
 # A container runtime mounts /proc; so must we: without it a statically linked Swift binary
 # silently runs without its command-line arguments (the runtime reads them from /proc).
@@ -39,7 +41,7 @@ trap 'umount "$root/proc" 2>/dev/null || true' EXIT
 
 echo "== run inside the root as uid 10001"
 rm -f "$root/tmp/port"
-chroot --userspec=10001:10001 "$root" env HTTPBUN_HOST=127.0.0.1 HTTPBUN_PORT=0 HTTPBUN_LOG_FORMAT=json \
+chroot --userspec=10001:10001 "$root" env HTTPBUN_HOST=127.0.0.1 HTTPBUN_PORT=0 HTTPBUN_LOG_FORMAT=json HTTPBUN_STATE_DIR=/run/httpbun \
     /usr/local/bin/httpbun --port-file /tmp/port > .build-rootfs/stdout 2> .build-rootfs/stderr &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$root/tmp/port" ] && break; sleep 0.1; done
@@ -51,9 +53,12 @@ health=$(curl -s "$base/health") && echo "GET /health -> $health" | tr -d '\n' &
 [ "$(echo "$health" | tr -d ' \n')" = 'ok' ] || { echo "FAIL /health"; status=1; }
 get=$(curl -s "$base/get?from=rootfs")
 echo "$get" | grep -q '"from": "rootfs"' && echo "GET /get -> echo ok" || { echo "FAIL /get: $get"; status=1; }
-chroot --userspec=10001:10001 "$root" /usr/local/bin/httpbun --healthcheck --port "$port" && echo "httpbun --healthcheck -> 0" || { echo "FAIL healthcheck"; status=1; }
+chroot --userspec=10001:10001 "$root" /usr/local/bin/httpbun --healthcheck --port "$port" && echo "httpbun --healthcheck --port $port -> 0" || { echo "FAIL healthcheck"; status=1; }
+# The port was chosen at start (0): only the state file knows it, as in a HEALTHCHECK.
+chroot --userspec=10001:10001 "$root" env HTTPBUN_STATE_DIR=/run/httpbun /usr/local/bin/httpbun --healthcheck && echo "httpbun --healthcheck (state file) -> 0" || { echo "FAIL healthcheck from the state file"; status=1; }
 kill -TERM "$pid"
 wait "$pid" && echo "SIGTERM -> exit 0" || { echo "FAIL exit status $?"; status=1; }
+[ ! -e "$root/run/httpbun/server.json" ] && echo "state file removed at stop" || { echo "FAIL the state file outlived the server"; status=1; }
 
 echo "== sizes"
 echo "binary (stripped): $(du -h "$root/usr/local/bin/httpbun" | cut -f1)"
