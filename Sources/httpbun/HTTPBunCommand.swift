@@ -142,6 +142,13 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Once listening, write the port number to this file (for fixtures that cannot read stdout).")
     var portFile: String?
 
+    // go-httpbin's settings that have no counterpart here, declared only to be refused by name: left
+    // undeclared, `-exclude-headers` reads as the short flags -e -x ... -h and prints the help, exit 0.
+    @Option(name: GoHTTPBinUnsupported.valuedNames, help: .hidden)
+    var goUnsupportedValue: String?
+    @Flag(name: GoHTTPBinUnsupported.flagNames, help: .hidden)
+    var goUnsupportedFlag = false
+
     @Option(help: "Folder of the state file, where the server records how it listens for --healthcheck (default: $XDG_RUNTIME_DIR/httpbun, else /tmp/httpbun-<uid>).")
     var stateDir: String?
 
@@ -211,6 +218,9 @@ struct HTTPBunCommand: ParsableCommand {
     }
 
     private func checkValues() throws {
+        if goUnsupportedValue != nil || goUnsupportedFlag, let given = GoHTTPBinUnsupported.given() {
+            throw ValidationError(given)
+        }
         // Converted to nanoseconds in an Int64 to build the configuration: past ~292 years that traps.
         guard maxDuration.value.isFinite, maxDuration.value >= 0, maxDuration.value <= 1e9 else {
             throw ValidationError("--max-duration must be a number of seconds from 0 to 1000000000")
@@ -621,3 +631,39 @@ struct BindAddress: DescribedArgument {
         self.port = port
     }
 }
+
+/// go-httpbin's options that this server has no counterpart for, each with what to do instead.
+enum GoHTTPBinUnsupported {
+    static let valued = ["exclude-headers", "srv-max-header-bytes", "srv-read-header-timeout", "srv-read-timeout"]
+    static let flags = ["unsafe-allow-dangerous-responses", "use-full-version"]
+    /// Ours take other values (human, not text; lower-case levels), so go-httpbin's one-dash
+    /// spellings are not aliases (the two-dash ones are ours).
+    static let logging = ["log-format", "log-level"]
+
+    /// Each name with one dash and with two, as Go's flag package takes them; the logging ones with one.
+    static var valuedNames: NameSpecification {
+        NameSpecification(valued.flatMap { [.customLong($0), .customLong($0, withSingleDash: true)] } + logging.map { .customLong($0, withSingleDash: true) })
+    }
+    static var flagNames: NameSpecification {
+        NameSpecification(flags.flatMap { [.customLong($0), .customLong($0, withSingleDash: true)] })
+    }
+
+    /// The message for the first of them on the command line.
+    static func given(arguments: [String] = CommandLine.arguments) -> String? {
+        for argument in arguments.dropFirst() {
+            let name = String(argument.drop { $0 == "-" }.prefix { $0 != "=" })
+            guard argument.hasPrefix("-"), (valued + flags).contains(name) || (logging.contains(name) && !argument.hasPrefix("--")) else { continue }
+            let advice = switch name {
+            case "srv-max-header-bytes": "--connection-memory-limit bounds the request head"
+            case "srv-read-header-timeout", "srv-read-timeout": "--idle-timeout bounds an idle connection"
+            case "log-format": "--log-format takes human or json"
+            case "log-level": "--log-level takes trace, debug, info, warning or error"
+            default: "drop it"
+            }
+            if logging.contains(name) { return "go-httpbin's -\(name) is not read here (its values are not ours): \(advice)" }
+            return "go-httpbin's -\(name) has no counterpart in this server: \(advice)"
+        }
+        return nil
+    }
+}
+

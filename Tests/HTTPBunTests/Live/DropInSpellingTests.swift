@@ -88,6 +88,20 @@ struct DropInSpellingTests {
         #expect(errors.contains(message), "\(environment): \(errors)")
     }
 
+    @Test(
+        "go-httpbin's options with no counterpart stop start-up with exit 64, naming them (not the help, exit 0)",
+        arguments: [
+            (["-exclude-headers", "X-Foo"], "go-httpbin's -exclude-headers has no counterpart in this server"),
+            (["--srv-read-timeout=5s"], "go-httpbin's -srv-read-timeout has no counterpart in this server: --idle-timeout"),
+            (["-use-full-version"], "go-httpbin's -use-full-version has no counterpart"),
+            (["-log-level", "INFO"], "go-httpbin's -log-level is not read here (its values are not ours): --log-level takes"),
+        ] as [([String], String)])
+    func unsupportedGoHTTPBinOptions(arguments: [String], message: String) throws {
+        let (status, errors) = try exitOf(arguments)
+        #expect(status == 64, "\(arguments): \(errors)")
+        #expect(errors.contains(message), "\(arguments): \(errors)")
+    }
+
     @Test("--max-duration takes seconds or a Go duration; -max-duration 10x is refused")
     func durations() throws {
         let (command, _, connection) = try serving(["--port", "0", "--max-duration", "1m"])
