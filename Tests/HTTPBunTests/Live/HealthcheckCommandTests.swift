@@ -97,6 +97,22 @@ struct HealthcheckCommandTests {
         #expect(probe.errors.contains("which is no longer running"), "\(probe.errors)")
     }
 
+    @Test("two servers on one state folder: the later records itself; the earlier, stopping, leaves that record alone")
+    func twoServers() throws {
+        let (folder, environment) = try stateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try RunningCommand(["--port", "0", "--log-level", "warning"], environment: environment)
+        _ = first.firstLine()
+        let second = try RunningCommand(["--port", "0", "--log-level", "warning"], environment: environment)
+        let secondURL = second.firstLine()
+        #expect(first.stop(SIGTERM) == 0)
+        let state = try JSON.parse(String(contentsOfFile: folder + "/server.json", encoding: .utf8))
+        #expect(state["url"] == .string(secondURL))
+        #expect(try exitOf(["--healthcheck"], environment: environment).status == 0)
+        #expect(second.stop(SIGTERM) == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/server.json"))
+    }
+
     @Test("a default state folder open to other users is not trusted")
     func openFolderRefused() throws {
         let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("httpbun-runtime-\(UUID().uuidString)").path
