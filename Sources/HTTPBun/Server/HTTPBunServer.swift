@@ -35,6 +35,9 @@ public final class HTTPBunServer: Sendable {
     /// hook?.headers.first("X-Signature")
     /// ```
     public let journal: RequestJournal?
+    /// Where each request's line goes when it ends, or nil (the default in process; the binary
+    /// logs to standard error unless `--access-log off`).
+    public let accessLog: AccessLog?
 
     /// One per daemon thread, each with its own router: what a request touches (route table,
     /// settings, counters, the authority's lock) is then its own thread's. One shared engine made
@@ -49,12 +52,18 @@ public final class HTTPBunServer: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: where to listen and what limits to apply; port 0 picks a free port.
-    ///   - logger: where access lines and MHD's diagnostics go; none by default.
+    ///   - logger: where MHD's diagnostics and WebSocket summaries go; none by default.
+    ///   - accessLog: where each request's line goes (docs/logging.md); none by default.
+    ///
+    /// ```swift
+    /// let server = try HTTPBunServer.start(accessLog: AccessLog(format: .json))   // lines on stderr
+    /// ```
     public static func start(
         _ configuration: ServerConfiguration = ServerConfiguration(),
-        logger: Logger = Logger(label: "httpbun", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "httpbun", factory: { _ in SwiftLogNoOpLogHandler() }),
+        accessLog: AccessLog? = nil
     ) throws(ServerStartError) -> HTTPBunServer {
-        try HTTPBunServer(configuration: configuration, logger: logger)
+        try HTTPBunServer(configuration: configuration, logger: logger, accessLog: accessLog)
     }
 
     /// Starts a server for the duration of `body` and stops it afterwards, even when `body` throws.
@@ -73,8 +82,9 @@ public final class HTTPBunServer: Sendable {
         return try await body(server.baseURL)
     }
 
-    private init(configuration: ServerConfiguration, logger: Logger) throws(ServerStartError) {
+    private init(configuration: ServerConfiguration, logger: Logger, accessLog: AccessLog?) throws(ServerStartError) {
         self.configuration = configuration
+        self.accessLog = accessLog
         self.host = configuration.host
         try configuration.validate()
         SystemLimits.raiseOpenFileLimit()
@@ -98,7 +108,8 @@ public final class HTTPBunServer: Sendable {
         for index in 0..<configuration.threads {
             if index > 0 { address.port = boundPort }
             let engine = Engine(
-                router: Router(configuration: configuration, services: services), logger: logger, journal: services.journal)
+                router: Router(configuration: configuration, services: services), logger: logger, journal: services.journal,
+                accessLog: accessLog)
             engines.append(engine)
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)
@@ -174,6 +185,8 @@ public final class HTTPBunServer: Sendable {
         // Its entries stay readable; its streams end, so a test's `for await` over them returns.
         journal?.finish()
         for daemon in stopping { MHD_stop_daemon(daemon.pointer) }
+        // Every request has ended now, so every line is written.
+        accessLog?.flush()
         withExtendedLifetime(logTrampolines) {}
     }
 
@@ -261,7 +274,8 @@ public final class HTTPBunServer: Sendable {
                         ?? Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
                             Exchange(remoteAddress: "", liveCount: $0.liveExchanges)
                         }
-                    exchange.begin(target: target)
+                    let timed = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { $0.accessLog != nil }
+                    exchange.begin(target: target, timed: timed)
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,

@@ -21,12 +21,19 @@ final class RunningCommand {
     let output = Pipe()
     let errors = Pipe()
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// - Parameter errorFile: standard error goes to this file (as a container runtime keeps it)
+    ///   instead of a pipe.
+    init(_ arguments: [String], environment: [String: String] = [:], errorFile: String? = nil) throws {
         process.executableURL = executableURL
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
-        process.standardError = errors
+        if let errorFile {
+            _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorFile)
+        } else {
+            process.standardError = errors
+        }
         try process.run()
     }
 
