@@ -56,9 +56,11 @@ public final class Session: Sendable {
     /// The cookies this session keeps and sends.
     public let cookies: CookieJar
 
-    /// The headers every call starts from (besides its own). Defaults: `User-Agent`, `Accept`, `Accept-Encoding`.
+    /// The headers every call starts from (besides its own). Defaults: `User-Agent`, `Accept`, and
+    /// `Accept-Encoding`: `gzip, deflate, br, zstd` as urllib3 and httpx send with brotli and zstandard
+    /// installed (`br` and `zstd` only where libbrotlidec and libzstd can be loaded).
     public static let defaultHeaders: Headers = [
-        "User-Agent": "swift-requests/1.0", "Accept-Encoding": "gzip, deflate", "Accept": "*/*",
+        "User-Agent": "swift-requests/1.0", "Accept-Encoding": ContentCoding.acceptEncoding(), "Accept": "*/*",
     ]
 
     /// - Parameters:
