@@ -53,6 +53,32 @@ public struct Response: Sendable {
     }
     /// The request that was sent for this response (the last hop's).
     public var request: Request?
+    /// The protocol the response came over, as httpx's `r.http_version` says it: HTTP/2 where the
+    /// server offered it in the TLS handshake (ALPN), HTTP/1.1 otherwise or when the session has
+    /// `http2: false`.
+    ///
+    /// ```swift
+    /// let r = try await session.get("https://example.com/")
+    /// print(r.httpVersion)              // HTTP/2
+    /// if r.httpVersion == .http2 { ... }
+    /// ```
+    public var httpVersion: HTTPVersion = .http1_1
+
+    /// An HTTP protocol version: `HTTP/1.0`, `HTTP/1.1` or `HTTP/2` as text (httpx's `http_version`);
+    /// requests' `r.raw.version` is `major * 10 + minor` (11).
+    public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+        public var major: Int
+        public var minor: Int
+        public init(major: Int, minor: Int) {
+            self.major = major
+            self.minor = minor
+        }
+        public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+        public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+        public static let http2 = HTTPVersion(major: 2, minor: 0)
+        /// `HTTP/1.1`, `HTTP/2` (no minor from 2 on, as the protocol names itself).
+        public var description: String { major >= 2 ? "HTTP/\(major)" : "HTTP/\(major).\(minor)" }
+    }
 
     /// A response, mostly for `MockTransport` handlers and tests.
     public init(statusCode: Int, reason: String? = nil, headers: Headers = [:], body: [UInt8] = [], url: URL? = nil) {
@@ -69,8 +95,10 @@ public struct Response: Sendable {
 
     /// A response as a transport makes it, every field at once: made with the public init and then
     /// changed field by field, it is copied whole once more on its way out.
-    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request) {
+    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request,
+         httpVersion: HTTPVersion) {
         self.statusCode = statusCode
+        self.httpVersion = httpVersion
         self.reason = reason
         self.headers = headers
         self.url = url
