@@ -25,7 +25,13 @@ public struct Response: Sendable {
     public var headers: Headers
     /// The URL that produced this response (after redirects, the last one).
     public var url: URL
-    /// The redirect responses that led here, oldest first.
+    /// The responses that led here, oldest first: each redirect, and each auth challenge answered (a
+    /// digest 401), as requests and httpx keep them. Their bodies have been read.
+    ///
+    /// ```swift
+    /// let r = try await Requests.get(base + "/digest-auth/auth/user/pass", auth: .digest("user", "pass"))
+    /// r.history.map(\.statusCode)   // [401]
+    /// ```
     public var history: [Response]
     /// The body, when it was read (always, unless the call passed `stream: true`).
     public var content: [UInt8]
