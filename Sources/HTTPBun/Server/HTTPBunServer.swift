@@ -158,25 +158,19 @@ public final class HTTPBunServer: Sendable {
             return daemons
         }
         guard !stopping.isEmpty else { return }
-        // Only a drain needs the listening socket closed first (no new client may join while the
-        // requests in flight finish). MHD_quiesce_daemon races with the daemon's own thread in
-        // 0.9.75: if that thread reads `listen_socket_in_epoll` just before quiesce removes the
-        // socket from epoll, its own removal fails and it aborts the process ("Failed to remove
-        // listen FD from epoll set", daemon.c:4976; seen once in `make test` on a loaded machine).
-        // A plain stop needs no quiesce: `beginStopping` below refuses new suspensions, and
+        // No MHD_quiesce_daemon, even to drain: in 0.9.75 it races with the daemon's own thread,
+        // whose second removal of the listening socket from epoll fails and aborts the process
+        // ("Failed to remove listen FD from epoll set", docs/libmicrohttpd.md). A draining engine
+        // turns every new connection away at accept instead (the accept-policy callback), and
         // MHD_stop_daemon closes the listening socket itself.
         if drainTimeout > .zero {
-            for daemon in stopping {
-                let listener = MHD_quiesce_daemon(daemon.pointer)
-                if listener >= 0 { close(listener) }
-            }
+            for engine in engines { engine.beginDraining() }
         }
         // A WebSocket never finishes by itself: each is told the server is going (1001) and given
         // back to libmicrohttpd now. MHD_stop_daemon would free the handles of those still open
         // (0.9.75 logs "upgraded connection was not closed") while a hub could still use them.
         for engine in engines { engine.webSockets.stop() }
         if drainTimeout > .zero {
-            for engine in engines { engine.beginDraining() }
             let drained = ContinuousClock.now + drainTimeout
             while liveRequests > 0 && ContinuousClock.now < drained { usleep(2_000) }
         }
@@ -293,6 +287,11 @@ public final class HTTPBunServer: Sendable {
                         Unmanaged<ConnectionState>.fromOpaque(pointer).release()
                         socketContext.pointee = nil
                     }
+                },
+                engineContext,
+                { cls, _, _ in
+                    // A draining server takes no new client: libmicrohttpd closes the connection.
+                    Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { $0.isDraining } ? .NO : .YES
                 },
                 engineContext,
                 trampoline.pointer)
