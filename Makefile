@@ -12,7 +12,7 @@ run: deps
 	exec "$$($(SWIFT) build -c release --show-bin-path)/httpbun" --host $(HOST) --port $(PORT) $(ARGS)
 
 ## Build everything and run every test.
-test: deps
+test: deps h2-venv
 	scripts/check-layers.sh
 	$(MAKE) manifest-check
 	$(SWIFT) test
@@ -21,6 +21,14 @@ test: deps
 	@# (they had, twice: TLSIdentity and the OAuth2 HMAC check). Building them is the check.
 	fuzz/build.sh
 	$(MAKE) test-outside
+
+## hypercorn (PyPI) in conformance/h2/venv: the HTTP/2 server Tests/RequestsTests/HTTP2Tests.swift
+## starts (those tests are skipped without it). A few seconds, once.
+.PHONY: h2-venv
+h2-venv:
+	@test -x conformance/h2/venv/bin/python || python3 -m venv conformance/h2/venv
+	@conformance/h2/venv/bin/python -c 'import hypercorn, h2' 2>/dev/null || \
+		conformance/h2/venv/bin/pip install -q -r conformance/h2/requirements.txt
 
 ## The release build judged by tools we did not write (about 8 minutes): the raw-socket battery,
 ## half-closed clients beside the C floor, a second server on a port in use, python httpbin's own

@@ -56,6 +56,7 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
     MHD_RequestCompletedCallback completed, void *completed_cls,
     void *(*uri_log)(void *cls, const char *uri, struct MHD_Connection *connection), void *uri_log_cls,
     MHD_NotifyConnectionCallback notify_connection, void *notify_connection_cls,
+    MHD_AcceptPolicyCallback accept_policy, void *accept_policy_cls,
     struct httpbun_log_trampoline *logger)
 {
     struct MHD_OptionItem options[16];
@@ -81,10 +82,10 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
      * The logger must be the very first option (MHD_OPTION_ARRAY counts as one), or MHD complains
      * on stderr with its own logger. */
     if (logger != NULL)
-        return MHD_start_daemon(settings->flags, 0, NULL, NULL, handler, handler_cls,
+        return MHD_start_daemon(settings->flags, 0, accept_policy, accept_policy_cls, handler, handler_cls,
                                 MHD_OPTION_EXTERNAL_LOGGER, httpbun_mhd_logger, (void *)logger,
                                 MHD_OPTION_ARRAY, options, MHD_OPTION_END);
-    return MHD_start_daemon(settings->flags, 0, NULL, NULL, handler, handler_cls,
+    return MHD_start_daemon(settings->flags, 0, accept_policy, accept_policy_cls, handler, handler_cls,
                             MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }
 

@@ -22,3 +22,11 @@ public typealias JournalEntry = HTTPBunCore.JournalEntry
 public typealias JournalFilter = HTTPBunCore.JournalFilter
 /// A page of journal entries, with the id for the next page.
 public typealias JournalPage = HTTPBunCore.JournalPage
+/// One request's access line (`AccessLog`).
+public typealias AccessRecord = HTTPBunCore.AccessRecord
+/// Human access lines or JSON ones.
+public typealias LogFormat = HTTPBunCore.LogFormat
+/// A moment in UTC to the millisecond, as the logs write it.
+public typealias WallTime = HTTPBunCore.WallTime
+/// RFC 3339 timestamps for log lines.
+public typealias LogTimestamps = HTTPBunCore.LogTimestamps

@@ -1,12 +1,16 @@
 /// Lower-case hexadecimal.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    /// The lower-case digit of a value 0...15: `Hex.digit(11)` is `b`.
+    @inline(__always)
+    public static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         var output: [UInt8] = []
         for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0xF)])
+            output.append(digit(byte >> 4))
+            output.append(digit(byte & 0xF))
         }
         return String(decoding: output, as: UTF8.self)
     }

@@ -147,7 +147,7 @@ public struct InvalidBody: RequestError {
 /// ```
 public protocol ResponseDecodingError: RequestError {}
 
-/// A body sent with `Content-Encoding: gzip` or `deflate` did not decode: damaged, cut short, or in
+/// A body sent with `Content-Encoding: gzip`, `deflate`, `br` or `zstd` did not decode: damaged, cut short, or in
 /// another format than the header says (requests' `ContentDecodingError`).
 ///
 /// ```swift
@@ -161,7 +161,7 @@ public protocol ResponseDecodingError: RequestError {}
 /// ```
 public struct ContentDecodingError: ResponseDecodingError {
     public var url: String?
-    /// The `Content-Encoding` that failed, lowercased: `gzip` or `deflate`.
+    /// The `Content-Encoding` that failed, lowercased: `gzip`, `deflate`, `br`, `zstd`, or a list (`gzip, br`).
     public var encoding: String
     /// What was wrong with the data.
     public var reason: String

@@ -1,5 +1,7 @@
-/// Code run for every request sent on the wire and every response received (each redirect hop and
-/// each retry included), like httpx's event hooks.
+/// Code run for every request sent on the wire and every response received (each redirect hop, each
+/// auth challenge such as a digest 401, and each retry included), like httpx's event hooks. requests'
+/// response hooks see redirects but not the digest 401, which its auth step answers first; both keep
+/// that 401 in the final response's `history`, as `Response.history` does here.
 ///
 /// ```swift
 /// let session = Session()

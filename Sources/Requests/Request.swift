@@ -23,6 +23,9 @@ public struct Request: Sendable {
     /// How many times an authenticator has already answered a challenge for this hop (digest answers a
     /// fresh challenge once, and a stale nonce once more).
     var challengesAnswered = 0
+    /// The session's `http2` setting: false asks the transport for HTTP/1.1 even where the server
+    /// offers HTTP/2.
+    var allowsHTTP2 = true
 
     public init(_ method: Method, url: URL, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) {
         self.method = method
@@ -35,6 +38,13 @@ public struct Request: Sendable {
     /// A request to `url`, which must be an absolute http or https URL.
     public init(_ method: Method, url: String, headers: Headers = [:], body: RequestBody = .empty, timeout: Timeout = .default) throws {
         self.init(method, url: try URLBuilder.parse(url), headers: headers, body: body, timeout: timeout)
+    }
+
+    /// This request, to be sent over HTTP/1.1 only (a session's `http2: false`).
+    func keptToHTTP1() -> Request {
+        var copy = self
+        copy.allowsHTTP2 = false
+        return copy
     }
 
     /// `host[:port]` in lowercase, with the scheme: what decides where connections and credentials go.

@@ -25,7 +25,13 @@ public struct Response: Sendable {
     public var headers: Headers
     /// The URL that produced this response (after redirects, the last one).
     public var url: URL
-    /// The redirect responses that led here, oldest first.
+    /// The responses that led here, oldest first: each redirect, and each auth challenge answered (a
+    /// digest 401), as requests and httpx keep them. Their bodies have been read.
+    ///
+    /// ```swift
+    /// let r = try await Requests.get(base + "/digest-auth/auth/user/pass", auth: .digest("user", "pass"))
+    /// r.history.map(\.statusCode)   // [401]
+    /// ```
     public var history: [Response]
     /// The body, when it was read (always, unless the call passed `stream: true`).
     public var content: [UInt8]
@@ -53,6 +59,32 @@ public struct Response: Sendable {
     }
     /// The request that was sent for this response (the last hop's).
     public var request: Request?
+    /// The protocol the response came over, as httpx's `r.http_version` says it: HTTP/2 where the
+    /// server offered it in the TLS handshake (ALPN), HTTP/1.1 otherwise or when the session has
+    /// `http2: false`.
+    ///
+    /// ```swift
+    /// let r = try await session.get("https://example.com/")
+    /// print(r.httpVersion)              // HTTP/2
+    /// if r.httpVersion == .http2 { ... }
+    /// ```
+    public var httpVersion: HTTPVersion = .http1_1
+
+    /// An HTTP protocol version: `HTTP/1.0`, `HTTP/1.1` or `HTTP/2` as text (httpx's `http_version`);
+    /// requests' `r.raw.version` is `major * 10 + minor` (11).
+    public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+        public var major: Int
+        public var minor: Int
+        public init(major: Int, minor: Int) {
+            self.major = major
+            self.minor = minor
+        }
+        public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+        public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+        public static let http2 = HTTPVersion(major: 2, minor: 0)
+        /// `HTTP/1.1`, `HTTP/2` (no minor from 2 on, as the protocol names itself).
+        public var description: String { major >= 2 ? "HTTP/\(major)" : "HTTP/\(major).\(minor)" }
+    }
 
     /// A response, mostly for `MockTransport` handlers and tests.
     public init(statusCode: Int, reason: String? = nil, headers: Headers = [:], body: [UInt8] = [], url: URL? = nil) {
@@ -69,8 +101,10 @@ public struct Response: Sendable {
 
     /// A response as a transport makes it, every field at once: made with the public init and then
     /// changed field by field, it is copied whole once more on its way out.
-    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request) {
+    init(statusCode: Int, reason: String, headers: Headers, url: URL, body: ResponseBody, elapsed: Duration, request: Request,
+         httpVersion: HTTPVersion) {
         self.statusCode = statusCode
+        self.httpVersion = httpVersion
         self.reason = reason
         self.headers = headers
         self.url = url
@@ -233,9 +267,11 @@ public struct Response: Sendable {
 ///
 /// A streamed body can be iterated once.
 ///
-/// Bodies sent with `Content-Encoding: gzip` or `deflate` arrive decoded, whichever transport sent them
-/// (unless it was made with `decompress: false`); the response's headers stay as the server sent
-/// them, as in requests.
+/// Bodies sent with `Content-Encoding: gzip`, `deflate`, `br` or `zstd` (or several of them, `gzip, br`)
+/// arrive decoded, whichever transport sent them (unless it was made with `decompress: false`); the
+/// response's headers stay as the server sent them, as in requests. `br` and `zstd` need libbrotlidec
+/// and libzstd, loaded at run time: where one is missing it is not offered in `Accept-Encoding`, and
+/// a body sent with it anyway arrives as sent, as in requests without brotli or zstandard.
 public struct ResponseBody: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
@@ -333,14 +369,14 @@ public struct ResponseBody: AsyncSequence, Sendable {
     final class BodyDecoder {
         static let piece = 64 * 1024
         private var inner: Iterator
-        private let inflater: Inflater
+        private let inflater: any Decompressor
         private let coding: ContentCoding
         private let url: String?
         private var innerFinished = false
 
         init(inner: Iterator, coding: ContentCoding, url: String?) {
             self.inner = inner
-            self.inflater = Inflater(format: coding.format)
+            self.inflater = coding.makeDecompressor()
             self.coding = coding
             self.url = url
         }
@@ -394,7 +430,7 @@ public struct ResponseBody: AsyncSequence, Sendable {
             // Joined first, then decoded in one go: one inflate pass and no piece-sized arrays.
             let raw = try await ResponseBody(encoded.source).collect()
             return try coding.decoding(url: url) { () throws(Inflater.Failure) in
-                let inflater = Inflater(format: coding.format)
+                let inflater = coding.makeDecompressor()
                 inflater.feed(raw)
                 let decoded = try inflater.inflate(upTo: .max)
                 try inflater.finish()
@@ -459,53 +495,110 @@ public struct ResponseBody: AsyncSequence, Sendable {
     }
 }
 
-/// A `Content-Encoding` this library decodes.
-enum ContentCoding: String, Sendable, Hashable {
-    case gzip
-    case deflate
+/// The `Content-Encoding` of a body this library decodes: one coding, or several stacked
+/// (`gzip, br`: gzip applied first, so undone last).
+struct ContentCoding: Sendable, Hashable {
+    /// One coding.
+    enum Step: String, Sendable, Hashable {
+        case gzip
+        case deflate
+        case br
+        case zstd
 
-    /// The coding a `Content-Encoding` value names, or nil for identity, several codings, and those
-    /// not decoded here (`br`, `zstd`): such bodies are handed over as sent.
-    init?(header value: String) {
-        var trimmed = Substring(value)
-        while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
-        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
-        let name = String(trimmed)
-        if name.equalsASCIICaseInsensitive("gzip") || name.equalsASCIICaseInsensitive("x-gzip") {
-            self = .gzip
-        } else if name.equalsASCIICaseInsensitive("deflate") {
-            self = .deflate
-        } else {
-            return nil
+        /// Whether this process can decode it: brotli and zstd need their libraries, loaded at run time.
+        var isDecodable: Bool {
+            switch self {
+            case .gzip, .deflate: true
+            case .br: Brotli.canDecompress
+            case .zstd: Zstd.canDecompress
+            }
+        }
+
+        init?(name: Substring) {
+            if name.equalsASCIICaseInsensitive("gzip") || name.equalsASCIICaseInsensitive("x-gzip") {
+                self = .gzip
+            } else if name.equalsASCIICaseInsensitive("deflate") {
+                self = .deflate
+            } else if name.equalsASCIICaseInsensitive("br") {
+                self = .br
+            } else if name.equalsASCIICaseInsensitive("zstd") {
+                self = .zstd
+            } else {
+                return nil
+            }
+        }
+
+        func makeDecompressor() -> any Decompressor {
+            switch self {
+            case .gzip: Inflater(format: .gzip)
+            // RFC 9110 says zlib; some servers send raw deflate, which requests (urllib3) accepts too.
+            case .deflate: Inflater(format: .zlibOrRaw)
+            case .br: Brotli.Decoder()
+            case .zstd: Zstd.Decoder()
+            }
         }
     }
 
-    /// The coding named in `headers`, if it is one decoded here.
+    /// In the order the sender applied them (the header's order).
+    var steps: [Step]
+
+    static let gzip = ContentCoding(steps: [.gzip])
+    static let deflate = ContentCoding(steps: [.deflate])
+    static let br = ContentCoding(steps: [.br])
+    static let zstd = ContentCoding(steps: [.zstd])
+
+    init(steps: [Step]) { self.steps = steps }
+
+    /// The codings a `Content-Encoding` value names (`identity` skipped), or nil when there are none,
+    /// or one of them cannot be decoded here (unknown, or its library is missing): such bodies are
+    /// handed over as sent, as requests does.
+    init?(header value: String, decodable: (Step) -> Bool = \.isDecodable) {
+        var steps: [Step] = []
+        for item in value.split(separator: ",") {
+            var name = item
+            while name.first == " " || name.first == "\t" { name.removeFirst() }
+            while name.last == " " || name.last == "\t" { name.removeLast() }
+            if name.isEmpty || name.equalsASCIICaseInsensitive("identity") { continue }
+            guard let step = Step(name: name), decodable(step) else { return nil }
+            steps.append(step)
+        }
+        if steps.isEmpty { return nil }
+        self.steps = steps
+    }
+
+    /// The codings named in `headers` (several fields read as one list), if all are decoded here.
     init?(headers: Headers) {
         // A loop, not `headers[...]`: that joins values into a new string on every response.
         var found: String?
         for field in headers.fields where field.name.equalsASCIICaseInsensitive("Content-Encoding") {
-            if found != nil { return nil }   // several codings: left as sent
-            found = field.value
+            found = found.map { $0 + ", " + field.value } ?? field.value
         }
         guard let found else { return nil }
         self.init(header: found)
     }
 
-    var format: Compression.Format {
-        switch self {
-        case .gzip: .gzip
-        // RFC 9110 says zlib; some servers send raw deflate, which requests (urllib3) accepts too.
-        case .deflate: .zlibOrRaw
-        }
+    /// What `Accept-Encoding` offers: what this process decodes, in the order urllib3 and httpx name
+    /// them (`gzip, deflate, br, zstd` with both libraries present, as they send with brotli and
+    /// zstandard installed).
+    static func acceptEncoding(decodable: (Step) -> Bool = \.isDecodable) -> String {
+        [Step.gzip, .deflate, .br, .zstd].filter(decodable).map(\.rawValue).joined(separator: ", ")
     }
 
-    /// Runs `body`, turning zlib's failure into `ContentDecodingError`.
+    /// A decoder undoing every step, the last applied first.
+    func makeDecompressor() -> any Decompressor {
+        if steps.count == 1 { return steps[0].makeDecompressor() }
+        return DecompressorChain(steps.reversed().map { $0.makeDecompressor() })
+    }
+
+    /// As an error names it: `gzip`, or `gzip, br`.
+    var name: String { steps.map(\.rawValue).joined(separator: ", ") }
+
+    /// Runs `body`, turning the decoder's failure into `ContentDecodingError`.
     func decoding<T>(url: String?, _ body: () throws(Inflater.Failure) -> T) throws(ContentDecodingError) -> T {
         do {
             return try body()
         } catch {
-            throw ContentDecodingError(url: url, encoding: rawValue, reason: error.description)
+            throw ContentDecodingError(url: url, encoding: name, reason: error.description)
         }
     }
 }

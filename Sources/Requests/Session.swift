@@ -26,6 +26,7 @@ public final class Session: Sendable {
         var auth: Auth?
         var timeout: Timeout
         var maxRedirects: Int
+        var http2 = true
         var hooks = Hooks()
         var mounts: [(prefix: String, adapter: Adapter)] = []
         var closed = false
@@ -56,9 +57,11 @@ public final class Session: Sendable {
     /// The cookies this session keeps and sends.
     public let cookies: CookieJar
 
-    /// The headers every call starts from (besides its own). Defaults: `User-Agent`, `Accept`, `Accept-Encoding`.
+    /// The headers every call starts from (besides its own). Defaults: `User-Agent`, `Accept`, and
+    /// `Accept-Encoding`: `gzip, deflate, br, zstd` as urllib3 and httpx send with brotli and zstandard
+    /// installed (`br` and `zstd` only where libbrotlidec and libzstd can be loaded).
     public static let defaultHeaders: Headers = [
-        "User-Agent": "swift-requests/1.0", "Accept-Encoding": "gzip, deflate", "Accept": "*/*",
+        "User-Agent": "swift-requests/1.0", "Accept-Encoding": ContentCoding.acceptEncoding(), "Accept": "*/*",
     ]
 
     /// - Parameters:
@@ -66,11 +69,14 @@ public final class Session: Sendable {
     ///   - transport: where requests go; by default a new `AsyncHTTPClientTransport`, closed by `close()`.
     ///   - connectionsPerHost: the connection limit per host of the default transport.
     ///   - trust: which https certificates the default transport accepts (requests' `verify=`).
+    ///   - http2: use HTTP/2 where an https server offers it (the default, as httpx's `http2=True`);
+    ///     false keeps to HTTP/1.1, as requests does.
     public init(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                 timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
-                transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system) {
+                transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system,
+                http2: Bool = true) {
         settings = Mutex(Snapshot(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
-                                           auth: auth, timeout: timeout, maxRedirects: maxRedirects)))
+                                           auth: auth, timeout: timeout, maxRedirects: maxRedirects, http2: http2)))
         self.cookies = cookies
         // A session closes its transport, given or made (`AsyncHTTPClientTransport.shared` ignores that).
         self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
@@ -87,10 +93,10 @@ public final class Session: Sendable {
     public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                                          timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
                                          transport: (any Transport)? = nil, connectionsPerHost: Int = 8,
-                                         trust: CertificateTrust = .system,
+                                         trust: CertificateTrust = .system, http2: Bool = true,
                                          _ body: (Session) async throws -> T) async throws -> T {
         let session = Session(baseURL: baseURL, headers: headers, params: params, auth: auth, timeout: timeout, maxRedirects: maxRedirects,
-                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust)
+                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust, http2: http2)
         do {
             let result = try await body(session)
             try await session.close()
@@ -132,6 +138,17 @@ public final class Session: Sendable {
     public var maxRedirects: Int {
         get { settings.withLock { $0.value.maxRedirects } }
         set { update { $0.maxRedirects = newValue } }
+    }
+    /// Whether calls may use HTTP/2 where an https server offers it (true by default). The transport
+    /// sees it on each request; `AsyncHTTPClientTransport` keeps a client per choice.
+    ///
+    /// ```swift
+    /// session.http2 = false
+    /// print(try await session.get(url).httpVersion)   // HTTP/1.1
+    /// ```
+    public var http2: Bool {
+        get { settings.withLock { $0.value.http2 } }
+        set { update { $0.http2 = newValue } }
     }
     /// Code run for every request and response on the wire.
     public var hooks: Hooks {
@@ -223,7 +240,8 @@ public final class Session: Sendable {
         // `http://user:passwd@host/`: the credentials leave the URL (never sent, logged or kept in
         // `response.url`) and become Basic auth, unless the call or the session has auth of its own
         // (requests' and httpx's order). Being auth, they stay on this origin across redirects.
-        let (request, auth) = Self.movingURLCredentials(of: request, auth: auth ?? snapshot.value.auth)
+        let (moved, auth) = Self.movingURLCredentials(of: request, auth: auth ?? snapshot.value.auth)
+        let request = snapshot.value.http2 ? moved : moved.keptToHTTP1()
         let retry = RetryMiddleware(
             mounts: Mounts(entries: snapshot.value.mounts, defaultTransport: transport), attempt: Attempt(hooks: snapshot.value.hooks))
         // The call's origin (reading it from the URL is not cheap) is only needed to decide

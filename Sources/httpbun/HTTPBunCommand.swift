@@ -92,8 +92,11 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "Log format on standard error: human or json.")
     var logFormat: String = Environment.string(.logFormat) ?? "human"
 
-    @Option(help: "Least severe log level shown: trace, debug, info (one line per request), warning, error.")
+    @Option(help: "Least severe log level shown: trace, debug (each request's header fields too), info (one line per request), warning, error.")
     var logLevel: String = Environment.string(.logLevel) ?? "info"
+
+    @Option(help: "One line per request on standard error (on), or none (off); written at --log-level info and below.")
+    var accessLog: String = Environment.string(.accessLog) ?? "on"
 
     @Option(
         name: .customLong("allow-redirect-host"),
@@ -240,6 +243,7 @@ struct HTTPBunCommand: ParsableCommand {
         }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be human or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        guard accessLog == "on" || accessLog == "off" else { throw ValidationError("--access-log must be on or off") }
         // A probe needs only the certificate, to trust it.
         guard healthcheck || (certificatePath == nil) == (keyPath == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(servesSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
@@ -269,7 +273,10 @@ struct HTTPBunCommand: ParsableCommand {
         }
         let format = LogFormat(rawValue: logFormat)!
         let level = Logger.Level(rawValue: logLevel)!
-        var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format) }
+        // One writer for every line on standard error, so the batched access lines and the others
+        // appear in the order they happened; only the access lines wait for a batch.
+        let output = AccessLog(format: format, includesHeaders: level <= .debug)
+        var logger = Logger(label: "httpbun") { label in StandardErrorLogHandler(label: label, format: format, output: output) }
         logger.logLevel = level
         for name in Environment.unknownNames() {
             logger.warning("\(name) is not a variable httpbun reads (a misspelling?); ignored. The options' variables are in httpbun --help")
@@ -299,7 +306,7 @@ struct HTTPBunCommand: ParsableCommand {
 
         let server: HTTPBunServer
         do {
-            server = try HTTPBunServer.start(configuration, logger: logger)
+            server = try HTTPBunServer.start(configuration, logger: logger, accessLog: accessLog == "on" && level <= .info ? output : nil)
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)
@@ -405,6 +412,7 @@ enum Environment {
         case connectionLimit = "HTTPBUN_CONNECTION_LIMIT", idleTimeout = "HTTPBUN_IDLE_TIMEOUT"
         case connectionMemoryLimit = "HTTPBUN_CONNECTION_MEMORY_LIMIT", flavor = "HTTPBUN_FLAVOR"
         case drainTimeout = "HTTPBUN_DRAIN_TIMEOUT", logFormat = "HTTPBUN_LOG_FORMAT", logLevel = "HTTPBUN_LOG_LEVEL"
+        case accessLog = "HTTPBUN_ACCESS_LOG"
         case allowedRedirectDomains = "HTTPBUN_ALLOWED_REDIRECT_DOMAINS", allowRedirectHost = "HTTPBUN_ALLOW_REDIRECT_HOST"
         case maxUploadSize = "HTTPBUN_MAX_UPLOAD_SIZE", hostname = "HTTPBUN_HOSTNAME", useRealHostname = "HTTPBUN_USE_REAL_HOSTNAME"
         case tlsCert = "HTTPBUN_TLS_CERT", tlsKey = "HTTPBUN_TLS_KEY", tlsSelfSigned = "HTTPBUN_TLS_SELF_SIGNED"

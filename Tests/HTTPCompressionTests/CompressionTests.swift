@@ -112,4 +112,54 @@ struct CompressionTests {
         #expect(Brotli.decompress(Array(packed.dropLast(3)), limit: 1 << 20) == nil)
         #expect(Brotli.decompress(try #require(Brotli.compress([]))) == [])
     }
+
+    /// Everything `decoder` gives for `input` fed in pieces of `size`, asked for at most `limit` at a time.
+    static func drain(_ decoder: any Decompressor, _ input: [UInt8], size: Int, limit: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        while index < input.count {
+            decoder.feed(Array(input[index..<min(index + size, input.count)]))
+            index += size
+            while case let piece = try decoder.inflate(upTo: limit), !piece.isEmpty {
+                #expect(piece.count <= limit)
+                out += piece
+            }
+        }
+        try decoder.finish()
+        return out
+    }
+
+    @Test("brotli and zstd decode in pieces, at most what is asked at a time; an empty input passes finish")
+    func streamingDecoders() throws {
+        #expect(Brotli.canDecompress && Zstd.canDecompress, "libbrotlidec and libzstd should be installed here")
+        let brotli = try #require(Brotli.compress(Self.sample))
+        let zstd = try #require(Zstd.compress(Self.sample))
+        for size in [1, 5, brotli.count] {
+            #expect(try Self.drain(Brotli.Decoder(), brotli, size: size, limit: 100) == Self.sample)
+            #expect(try Self.drain(Zstd.Decoder(), zstd, size: size, limit: 100) == Self.sample)
+        }
+        for decoder in [Brotli.Decoder(), Zstd.Decoder()] as [any Decompressor] {
+            try decoder.finish()
+        }
+        let cut = Zstd.Decoder()
+        cut.feed(Array(zstd.dropLast(4)))
+        _ = try cut.inflate(upTo: .max)
+        #expect(throws: Inflater.Failure.truncated) { try cut.finish() }
+        let cutBrotli = Brotli.Decoder()
+        cutBrotli.feed(Array(brotli.dropLast(4)))
+        _ = try cutBrotli.inflate(upTo: .max)
+        #expect(throws: Inflater.Failure.truncated) { try cutBrotli.finish() }
+    }
+
+    @Test("a chain undoes stacked codings, the last applied first")
+    func chain() throws {
+        let brotliOfGzip = try #require(Brotli.compress(Compression.compress(Self.sample, format: .gzip)))
+        let stacked = try #require(Zstd.compress(brotliOfGzip))
+        let decoder = DecompressorChain([Zstd.Decoder(), Brotli.Decoder(), Inflater(format: .gzip)])
+        #expect(try Self.drain(decoder, stacked, size: 3, limit: 1000) == Self.sample)
+        let cut = DecompressorChain([Brotli.Decoder(), Inflater(format: .gzip)])
+        cut.feed(Array(brotliOfGzip.dropLast(2)))
+        _ = try cut.inflate(upTo: .max)
+        #expect(throws: Inflater.Failure.truncated) { try cut.finish() }
+    }
 }

@@ -309,6 +309,68 @@ enum DocExamples {
         #expect(printed.contains("[302, 302, 302]"), "prints [302, 302, 302]")
         #expect(printed.contains("{\"path\": \"/users\"}"), "prints {\"path\": \"/users\"}")
     }
+
+    @Test("docs/client.md: Hooks, and the history of a call") func hooksAndTheHistoryOfACall() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        let s = Session(auth: .digest("user", "pass"))
+        s.hooks.request.append { request in request.headers["X-Trace"] = "1" }
+        s.hooks.response.append { response in print("hook:", response.statusCode) }   // hook: 401, then hook: 200
+
+        let r = try await s.get(base + "/digest-auth/auth/user/pass")
+        print(r.history.map(\.statusCode))   // [401]
+
+        // The session's digest auth now answers preemptively: no 401 any more.
+        print(try await s.get(base + "/digest-auth/auth/user/pass").history.count)   // 0
+        try await s.close()
+
+        let hops = try await Requests.get(base + "/redirect-to", params: ["url": "/digest-auth/auth/user/pass"],
+                                          auth: .digest("user", "pass"))
+        print(hops.history.map(\.statusCode))   // [302, 401]
+        #expect(printed.contains("[401]"), "prints [401]")
+        #expect(printed.contains("0"), "prints 0")
+        #expect(printed.contains("[302, 401]"), "prints [302, 401]")
+    }
+
+    @Test("docs/client.md: Compressed bodies: gzip, deflate, br, zstd") func compressedBodiesGzipDeflateBrZstd() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        let r = try await Requests.get(base + "/brotli")
+        print(r.request?.headers["Accept-Encoding"] ?? "")   // gzip, deflate, br, zstd
+        print(r.headers["Content-Encoding"] ?? "", try r.json()["brotli"]!)   // br true
+
+        // Streamed bodies are decoded as they arrive, chunk by chunk.
+        let z = try await Requests.get(base + "/zstd", stream: true)
+        var decoded: [UInt8] = []
+        for try await chunk in z.body { decoded += chunk }
+        print(try JSON.parse(decoded)["zstd"]!)   // true
+    }
+
+    @Test("docs/client.md: HTTP/2") func http2() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        // HTTP/2 is used wherever an https server offers it (ALPN); plain http is HTTP/1.1.
+        let r = try await Requests.get(base + "/get")
+        print(r.httpVersion)          // HTTP/1.1
+        print(r.httpVersion == .http2)
+
+        // HTTP/1.1 only, as requests: per session.
+        let h1 = Session(http2: false)
+        print(try await h1.get(base + "/get").httpVersion)   // HTTP/1.1
+        try await h1.close()
+    }
 }
 
 /* The generator: save as gen.py, run `python3 gen.py` from the repository root:

@@ -102,7 +102,7 @@ import Testing
         #expect(seen.all.allSatisfy { $0.headers["Authorization"] == "Bearer TOKEN" })
         #expect(seen.all.map { $0.headers["Accept"] } == ["application/json", "text/plain"])
         #expect(seen.all[0].headers["User-Agent"] == "swift-requests/1.0")
-        #expect(seen.all[0].headers["Accept-Encoding"] == "gzip, deflate")
+        #expect(seen.all[0].headers["Accept-Encoding"] == ContentCoding.acceptEncoding())
     }
 
     @Test func responseHelpers() async throws {

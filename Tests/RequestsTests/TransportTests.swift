@@ -162,6 +162,28 @@ final class CannedServer: Sendable {
         #expect(throws: SessionClosed.self) { try transport.client(for: short, url: "http://h.test/") }
     }
 
+    /// (HTTP2Tests shows the versions on the wire, against hypercorn.)
+    @Test func http2FalseReachesTheTransportWhichKeepsAClientPerChoice() async throws {
+        let seen = Recorder<Bool>()
+        let mock = MockTransport { request in
+            seen.append(request.allowsHTTP2)
+            return Response(statusCode: 200)
+        }
+        let session = Session(transport: mock, http2: false)
+        _ = try await session.get("http://h.test/")
+        _ = try await session.send(try Request(.get, url: "http://h.test/"))
+        session.http2 = true
+        _ = try await session.get("http://h.test/")
+        #expect(seen.all == [false, false, true])
+
+        let transport = AsyncHTTPClientTransport()
+        let automatic = try transport.client(for: .default, url: "http://h.test/")
+        let http1 = try transport.client(for: .default, url: "http://h.test/", http1Only: true)
+        #expect(automatic !== http1)
+        #expect(try transport.client(for: .default, url: "http://h.test/", http1Only: true) === http1)
+        try await transport.close()
+    }
+
     @Test func headersGoOutInOrderAndABadNameThrows() async throws {
         let heads = Recorder<String>()
         let server = try CannedServer { head in

@@ -21,9 +21,8 @@ final class Engine: Sendable {
     let router: Router
     let configuration: ServerConfiguration
     let logger: Logger
-    /// Read once: asking the log handler its level on every request is not free, and the engine's
-    /// logger (a `let`) cannot change level.
-    private let logsAccess: Bool
+    /// Where each request's line goes when it ends; nil when nothing logs them.
+    let accessLog: AccessLog?
     /// Plain HTTP: a peek at the socket tells whether the client has half-closed. Under TLS the
     /// socket holds records (a close_notify comes before the FIN) and GnuTLS may hold decrypted
     /// bytes the peek cannot see, so a half-close is left to libmicrohttpd and the idle timeout.
@@ -52,12 +51,12 @@ final class Engine: Sendable {
     private let suspensions = Mutex(Suspensions())
     private let timers = DispatchQueue(label: "httpbun.timers")
 
-    init(router: Router, logger: Logger, journal: RequestJournal? = nil) {
+    init(router: Router, logger: Logger, journal: RequestJournal? = nil, accessLog: AccessLog? = nil) {
         self.router = router
         self.journal = journal
         self.configuration = router.configuration
         self.logger = logger
-        self.logsAccess = logger.logLevel <= .info
+        self.accessLog = accessLog
         self.watchesHalfClose = router.configuration.tls == nil
         self.authority = Mutex("\(router.configuration.host):\(router.configuration.port)")
         // libmicrohttpd times out no upgraded connection: the hub applies the idle timeout, and
@@ -150,8 +149,10 @@ final class Engine: Sendable {
             // that a lenient reading would take for a body can never be read as the next request.
             // Headers are complete at the first call: read them once, for the checks here and the request.
             let headerSize = httpbun_request_header_size(connection)
-            let (headers, problem) = readHeaders(connection, requestLine: method, headerSize: headerSize)
+            let (headers, problem, userAgent) = readHeaders(connection, requestLine: method, headerSize: headerSize)
             exchange.headers = headers
+            exchange.userAgent = userAgent
+            if let accessLog, accessLog.includesHeaders { exchange.loggedHeaders = headers }
             if let problem {
                 return refuse(.error(400, problem), on: connection, exchange: exchange)
             }
@@ -217,7 +218,7 @@ final class Engine: Sendable {
                     // short of its length after the client's FIN can never complete: close now.
                     if exchange.bodyBytesReceived < announced && watchesHalfClose && httpbun_socket_peer_closed(exchange.socket) != 0 {
                         exchange.phase = .sent
-                        logEnd(exchange, "client closed before its body was complete")
+                        exchange.unansweredReason = "client closed before its body was complete"
                         return .NO
                     }
                 } else {
@@ -241,7 +242,7 @@ final class Engine: Sendable {
                 guard suspend(connection, for: response.delay) else {
                     // Stopping: the wait cannot be kept, and answering early would be a lie.
                     exchange.phase = .sent
-                    logEnd(exchange, "server stopping before the answer was due")
+                    exchange.unansweredReason = "server stopping before the answer was due"
                     return .NO
                 }
                 exchange.phase = .waiting(response)
@@ -256,7 +257,7 @@ final class Engine: Sendable {
                 // A stop resumes every parked request: a long-poll is closed, not answered early.
                 guard !isStopping else {
                     pending.cancel()
-                    logEnd(exchange, "server stopping before the answer was ready")
+                    exchange.unansweredReason = "server stopping before the answer was ready"
                     return .NO
                 }
                 // The parked response carries what the flavor adds to every answer (CORS, X-Powered-By).
@@ -267,7 +268,7 @@ final class Engine: Sendable {
             // A stop resumes every parked request at once; one whose wait is not over is closed
             // without an answer rather than answered early.
             if let due = exchange.answerDue, ContinuousClock.now < due, isStopping {
-                logEnd(exchange, "server stopping before the answer was due")
+                exchange.unansweredReason = "server stopping before the answer was due"
                 return .NO
             }
             return queue(response, on: connection, exchange: exchange)
@@ -282,7 +283,7 @@ final class Engine: Sendable {
     private func park(_ pending: any PendingResponse, _ response: Response, connection: OpaquePointer, exchange: Exchange) -> MHD_Result {
         guard let token = suspendResumable(connection, for: pending.timeout) else {
             exchange.phase = .sent
-            logEnd(exchange, "server stopping before the answer was ready")
+            exchange.unansweredReason = "server stopping before the answer was ready"
             return .NO
         }
         exchange.phase = .waiting(response)
@@ -315,6 +316,7 @@ final class Engine: Sendable {
     /// byte the kernel received belongs to a request already answered; otherwise the connection
     /// gets a one-second timeout, and the check runs again when the next request completes.
     func requestCompleted(_ connection: OpaquePointer, _ termination: MHD_RequestTerminationCode, exchange: Exchange) {
+        if let accessLog { logEnd(exchange, termination, to: accessLog) }
         // An upgraded connection completes as libmicrohttpd cleans it up, holding the mutex that
         // MHD_set_connection_option takes (a deadlock, seen in MHD_stop_daemon); its socket is being
         // closed anyway.
@@ -346,6 +348,7 @@ final class Engine: Sendable {
     struct HeaderScan {
         var headers: HTTPHeaders
         var problem: String?
+        var userAgent: String?
         /// Where the previous field's value ends in libmicrohttpd's read buffer.
         var previousValueEnd: UnsafeRawPointer?
     }
@@ -355,7 +358,7 @@ final class Engine: Sendable {
     /// `requestLine` is where libmicrohttpd's buffer holds the request (its `method` pointer).
     private func readHeaders(
         _ connection: OpaquePointer, requestLine: UnsafePointer<CChar>?, headerSize: Int
-    ) -> (headers: HTTPHeaders, problem: String?) {
+    ) -> (headers: HTTPHeaders, problem: String?, userAgent: String?) {
         var scan = HeaderScan(headers: HTTPHeaders(reservingCapacity: 12))
         withUnsafeMutablePointer(to: &scan) { scan in
             _ = httpbun_connection_values(
@@ -378,6 +381,7 @@ final class Engine: Sendable {
                     }
                     scan.pointee.previousValueEnd = value.map { UnsafeRawPointer($0) + valueSize }
                     let text = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: valueSize), as: UTF8.self) } ?? ""
+                    if common == "User-Agent" && scan.pointee.userAgent == nil { scan.pointee.userAgent = text }
                     scan.pointee.headers.add(common ?? String(decoding: nameBytes, as: UTF8.self), text)
                     return .YES
                 }, UnsafeMutableRawPointer(scan))
@@ -386,7 +390,7 @@ final class Engine: Sendable {
             let blockEnd = UnsafeRawPointer(requestLine) + headerSize
             scan.problem = FieldLayout.endProblem(lastValueEnd: lastValueEnd, blockEnd: blockEnd)
         }
-        return (scan.headers, scan.problem)
+        return (scan.headers, scan.problem, scan.userAgent)
     }
 
     /// The client's IP address (no port; IPv4-mapped IPv6 as IPv4), or "" when MHD has none.
@@ -427,8 +431,8 @@ final class Engine: Sendable {
         if case .webSocket = response.body, let refusal = webSocketRefusal(exchange) {
             return queue(refusal, on: connection, exchange: exchange, closing: true)
         }
-        logAccess(exchange, response)
-        if let journal { record(exchange, response, in: journal) }
+        exchange.noteAnswer(response)
+        if let journal { record(exchange, in: journal) }
         let mhdResponse: OpaquePointer?
         switch response.body {
         case .closeConnection, .awaiting:
@@ -547,22 +551,9 @@ final class Engine: Sendable {
         return response
     }
 
-    /// The per-request record the access log writes, kept in the journal: the request's own
-    /// strings and arrays (the journal packs what it keeps) and our answer's status and body size.
-    private func record(_ exchange: Exchange, _ response: Response, in journal: RequestJournal) {
-        var status = response.status
-        var size: Int
-        switch response.body {
-        case .bytes(let bytes): size = bytes.count
-        case .stream(let stream): size = stream.byteCount
-        case .truncated(_, let bytes): size = bytes.count
-        // A 101 switching to WebSocket: what follows is frames, not an HTTP body.
-        case .webSocket: size = 0
-        case .closeConnection, .awaiting:
-            status = 0
-            size = 0
-        }
-        if exchange.method == "HEAD" { size = 0 }
+    /// The journal's entry: the request's own strings and arrays (the journal packs what it keeps)
+    /// and our answer's status and body size, as the access log writes them (`Exchange.noteAnswer`).
+    private func record(_ exchange: Exchange, in journal: RequestJournal) {
         // Kept only for this record, so moved out rather than shared (no retain now, no release at
         // the exchange's end), and a large upload need not live until the answer is sent.
         var headers = HTTPHeaders()
@@ -571,22 +562,47 @@ final class Engine: Sendable {
         swap(&body, &exchange.body)
         journal.record(
             client: exchange.remoteAddress, method: exchange.method, target: exchange.target, headers: headers, body: body,
-            status: status, responseBytes: size)
+            status: exchange.answerStatus ?? 0, responseBytes: exchange.answerBytes)
     }
 
-    /// A request that ends without an answer.
-    private func logEnd(_ exchange: Exchange, _ reason: String) {
-        guard logsAccess else { return }
-        logger.info(
-            "\(exchange.method) \(exchange.target) closed without an answer: \(reason)",
-            metadata: ["method": "\(exchange.method)", "target": "\(exchange.target)"])
+    /// The request is over: its access line, answered or not.
+    private func logEnd(_ exchange: Exchange, _ termination: MHD_RequestTerminationCode, to accessLog: AccessLog) {
+        let outcome: AccessRecord.Outcome
+        if exchange.webSocketLimits != nil || (exchange.answerStatus != nil && termination == .REQUEST_TERMINATED_COMPLETED_OK) {
+            outcome = .answered
+        } else if exchange.answerStatus != nil {
+            outcome = .cut(reason: exchange.answerCutByRoute ? "the route sends less than it announces" : Self.cutReason(termination))
+        } else if let reason = exchange.unansweredReason {
+            outcome = .unanswered(reason: reason)
+        } else if termination == .REQUEST_TERMINATED_WITH_ERROR {
+            // libmicrohttpd ends a request "with error" on its own only after answering it itself:
+            // a malformed or oversized head or chunk (ours end it so only with a reason set above).
+            outcome = .refused(reason: "libmicrohttpd answered it itself, before any route (its warning above names the status)")
+        } else {
+            outcome = .unanswered(reason: Self.unansweredReason(termination))
+        }
+        accessLog.write(
+            AccessRecord(
+                time: SystemClock.wallTime(), client: exchange.remoteAddress, method: exchange.method.isEmpty ? "-" : exchange.method,
+                target: exchange.target, status: exchange.answerStatus, bytes: exchange.answerBytes,
+                durationNanoseconds: SystemClock.monotonicNanoseconds() - exchange.startedAt, userAgent: exchange.userAgent,
+                outcome: outcome, headers: exchange.loggedHeaders))
     }
 
-    private func logAccess(_ exchange: Exchange, _ response: Response) {
-        guard logsAccess else { return }
-        logger.info(
-            "\(exchange.method) \(exchange.target) \(response.status)",
-            metadata: ["status": "\(response.status)", "method": "\(exchange.method)", "target": "\(exchange.target)"])
+    private static func cutReason(_ termination: MHD_RequestTerminationCode) -> String {
+        switch termination {
+        case .REQUEST_TERMINATED_TIMEOUT_REACHED: "timed out before the answer was sent whole"
+        case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: "server stopped before the answer was sent whole"
+        default: "connection ended before the answer was sent whole (client gone?)"
+        }
+    }
+
+    private static func unansweredReason(_ termination: MHD_RequestTerminationCode) -> String {
+        switch termination {
+        case .REQUEST_TERMINATED_TIMEOUT_REACHED: "timed out before the request was complete"
+        case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: "server stopped before the request was complete"
+        default: "client closed before the request was complete"
+        }
     }
 }
 

@@ -62,18 +62,53 @@ final class Exchange: @unchecked Sendable {
     /// exchange (`con_cls`) to the upgrade handler, which has nothing else to carry them.
     var webSocketLimits: WebSocketLimits?
 
+    // What the access log writes when the request ends (`Engine.logEnd`).
+    /// When the request line arrived (`SystemClock.monotonicNanoseconds`); 0 when nothing logs.
+    var startedAt: Int64 = 0
+    var userAgent: String?
+    /// The request's fields, kept for the log only at `--log-level debug`.
+    var loggedHeaders: HTTPHeaders?
+    /// The status and body size of the answer queued; nil while none is.
+    var answerStatus: Int?
+    var answerBytes = 0
+    /// The route sends less than it announces (`/fault/truncate` and kin): the cut is the answer.
+    var answerCutByRoute = false
+    /// Why the request was closed without an answer, when we closed it.
+    var unansweredReason: String?
+
     init(remoteAddress: String, socket: Int32 = -1, liveCount: LiveCount) {
         self.remoteAddress = remoteAddress
         self.socket = socket
         self.liveCount = liveCount
     }
 
-    /// A request line arrived: the exchange is this request's until `end`.
-    func begin(target: String) {
+    /// A request line arrived: the exchange is this request's until `end`. `timed`: the access
+    /// log will want its duration.
+    func begin(target: String, timed: Bool = false) {
         precondition(!inFlight, "an exchange serves one request at a time")
         inFlight = true
         liveCount.value.add(1, ordering: .relaxed)
         self.target = target
+        if timed { startedAt = SystemClock.monotonicNanoseconds() }
+    }
+
+    /// The answer about to be queued: its status and body size, for the journal and the log.
+    func noteAnswer(_ response: Response) {
+        switch response.body {
+        case .bytes(let bytes): answerBytes = bytes.count
+        case .stream(let stream): answerBytes = stream.byteCount
+        case .truncated(_, let bytes):
+            answerBytes = bytes.count
+            answerCutByRoute = true
+        // A 101 switching to WebSocket: what follows is frames, not an HTTP body.
+        case .webSocket: answerBytes = 0
+        case .closeConnection, .awaiting:
+            answerBytes = 0
+            unansweredReason = "closed without an answer, as the route asks"
+            return
+        }
+        if method == "HEAD" { answerBytes = 0 }
+        answerStatus = response.status
     }
 
     /// Body bytes received so far, kept or not.
@@ -105,6 +140,13 @@ final class Exchange: @unchecked Sendable {
         }
         answerDue = nil
         webSocketLimits = nil
+        userAgent = nil
+        // Set only when logging, or only for a request that ends unusually.
+        if loggedHeaders != nil { loggedHeaders = nil }
+        answerStatus = nil
+        answerBytes = 0
+        if answerCutByRoute { answerCutByRoute = false }
+        if unansweredReason != nil { unansweredReason = nil }
     }
 }
 

@@ -35,6 +35,9 @@ public final class HTTPBunServer: Sendable {
     /// hook?.headers.first("X-Signature")
     /// ```
     public let journal: RequestJournal?
+    /// Where each request's line goes when it ends, or nil (the default in process; the binary
+    /// logs to standard error unless `--access-log off`).
+    public let accessLog: AccessLog?
 
     /// One per daemon thread, each with its own router: what a request touches (route table,
     /// settings, counters, the authority's lock) is then its own thread's. One shared engine made
@@ -49,12 +52,18 @@ public final class HTTPBunServer: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: where to listen and what limits to apply; port 0 picks a free port.
-    ///   - logger: where access lines and MHD's diagnostics go; none by default.
+    ///   - logger: where MHD's diagnostics and WebSocket summaries go; none by default.
+    ///   - accessLog: where each request's line goes (docs/logging.md); none by default.
+    ///
+    /// ```swift
+    /// let server = try HTTPBunServer.start(accessLog: AccessLog(format: .json))   // lines on stderr
+    /// ```
     public static func start(
         _ configuration: ServerConfiguration = ServerConfiguration(),
-        logger: Logger = Logger(label: "httpbun", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "httpbun", factory: { _ in SwiftLogNoOpLogHandler() }),
+        accessLog: AccessLog? = nil
     ) throws(ServerStartError) -> HTTPBunServer {
-        try HTTPBunServer(configuration: configuration, logger: logger)
+        try HTTPBunServer(configuration: configuration, logger: logger, accessLog: accessLog)
     }
 
     /// Starts a server for the duration of `body` and stops it afterwards, even when `body` throws.
@@ -73,8 +82,9 @@ public final class HTTPBunServer: Sendable {
         return try await body(server.baseURL)
     }
 
-    private init(configuration: ServerConfiguration, logger: Logger) throws(ServerStartError) {
+    private init(configuration: ServerConfiguration, logger: Logger, accessLog: AccessLog?) throws(ServerStartError) {
         self.configuration = configuration
+        self.accessLog = accessLog
         self.host = configuration.host
         try configuration.validate()
         SystemLimits.raiseOpenFileLimit()
@@ -98,7 +108,8 @@ public final class HTTPBunServer: Sendable {
         for index in 0..<configuration.threads {
             if index > 0 { address.port = boundPort }
             let engine = Engine(
-                router: Router(configuration: configuration, services: services), logger: logger, journal: services.journal)
+                router: Router(configuration: configuration, services: services), logger: logger, journal: services.journal,
+                accessLog: accessLog)
             engines.append(engine)
             let trampoline = LogTrampoline(logger: logger)
             trampolines.append(trampoline)
@@ -147,25 +158,19 @@ public final class HTTPBunServer: Sendable {
             return daemons
         }
         guard !stopping.isEmpty else { return }
-        // Only a drain needs the listening socket closed first (no new client may join while the
-        // requests in flight finish). MHD_quiesce_daemon races with the daemon's own thread in
-        // 0.9.75: if that thread reads `listen_socket_in_epoll` just before quiesce removes the
-        // socket from epoll, its own removal fails and it aborts the process ("Failed to remove
-        // listen FD from epoll set", daemon.c:4976; seen once in `make test` on a loaded machine).
-        // A plain stop needs no quiesce: `beginStopping` below refuses new suspensions, and
+        // No MHD_quiesce_daemon, even to drain: in 0.9.75 it races with the daemon's own thread,
+        // whose second removal of the listening socket from epoll fails and aborts the process
+        // ("Failed to remove listen FD from epoll set", docs/libmicrohttpd.md). A draining engine
+        // turns every new connection away at accept instead (the accept-policy callback), and
         // MHD_stop_daemon closes the listening socket itself.
         if drainTimeout > .zero {
-            for daemon in stopping {
-                let listener = MHD_quiesce_daemon(daemon.pointer)
-                if listener >= 0 { close(listener) }
-            }
+            for engine in engines { engine.beginDraining() }
         }
         // A WebSocket never finishes by itself: each is told the server is going (1001) and given
         // back to libmicrohttpd now. MHD_stop_daemon would free the handles of those still open
         // (0.9.75 logs "upgraded connection was not closed") while a hub could still use them.
         for engine in engines { engine.webSockets.stop() }
         if drainTimeout > .zero {
-            for engine in engines { engine.beginDraining() }
             let drained = ContinuousClock.now + drainTimeout
             while liveRequests > 0 && ContinuousClock.now < drained { usleep(2_000) }
         }
@@ -174,6 +179,8 @@ public final class HTTPBunServer: Sendable {
         // Its entries stay readable; its streams end, so a test's `for await` over them returns.
         journal?.finish()
         for daemon in stopping { MHD_stop_daemon(daemon.pointer) }
+        // Every request has ended now, so every line is written.
+        accessLog?.flush()
         withExtendedLifetime(logTrampolines) {}
     }
 
@@ -261,7 +268,8 @@ public final class HTTPBunServer: Sendable {
                         ?? Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef {
                             Exchange(remoteAddress: "", liveCount: $0.liveExchanges)
                         }
-                    exchange.begin(target: target)
+                    let timed = Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { $0.accessLog != nil }
+                    exchange.begin(target: target, timed: timed)
                     return Unmanaged.passRetained(exchange).toOpaque()
                 },
                 engineContext,
@@ -279,6 +287,11 @@ public final class HTTPBunServer: Sendable {
                         Unmanaged<ConnectionState>.fromOpaque(pointer).release()
                         socketContext.pointee = nil
                     }
+                },
+                engineContext,
+                { cls, _, _ in
+                    // A draining server takes no new client: libmicrohttpd closes the connection.
+                    Unmanaged<Engine>.fromOpaque(cls!)._withUnsafeGuaranteedRef { $0.isDraining } ? .NO : .YES
                 },
                 engineContext,
                 trampoline.pointer)

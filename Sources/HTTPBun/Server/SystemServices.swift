@@ -19,6 +19,25 @@ public enum SystemClock {
         clock_gettime(CLOCK_REALTIME, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
+
+    /// Now, to the millisecond, as the logs write it.
+    ///
+    /// ```swift
+    /// LogTimestamps.text(SystemClock.wallTime())   // "2026-12-07T22:05:47.123Z"
+    /// ```
+    public static func wallTime() -> WallTime {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return WallTime(seconds: Int64(time.tv_sec), milliseconds: Int(time.tv_nsec / 1_000_000))
+    }
+
+    /// Nanoseconds on the monotonic clock, for how long a request took: a plain integer to keep in
+    /// the exchange and subtract, where an `Instant` is a two-word `Duration` pair.
+    static func monotonicNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
 }
 
 extension RouteServices {

@@ -13,6 +13,8 @@ struct Attempt: Sendable {
             for hook in hooks.request { try await hook(&request) }
             response = try await transport.send(request)
         }
+        // What led to a response is the session's to say (redirects, challenges): a transport's has none.
+        if !response.history.isEmpty { response.history = [] }
         if transport.decodesContent { response.decodeContent() }
         for hook in hooks.response { try await hook(response) }
         return response

@@ -1,5 +1,5 @@
 /// Applies credentials to every hop that stays on the call's origin, and lets the authenticator answer
-/// challenges (a digest 401) by sending the request again.
+/// challenges (a digest 401) by sending the request again; the challenges go into the answer's `history`.
 struct AuthMiddleware: Middleware {
     var auth: Auth
     var origin: Origin
@@ -12,12 +12,15 @@ struct AuthMiddleware: Middleware {
         try await auth.authenticator.apply(to: &current)
         var response = try await next(current)
         var rounds = 0
+        // The challenges answered (a digest 401), kept in the answer's `history` as requests and httpx do.
+        var challenges: [Response] = []
         while rounds < maxChallenges, let again = try await auth.authenticator.respond(to: response, for: current) {
-            _ = await response.discarded()
+            challenges.append(await response.discarded())
             current = again
             response = try await next(current)
             rounds += 1
         }
+        if !challenges.isEmpty { response.history = challenges }
         return response
     }
 }

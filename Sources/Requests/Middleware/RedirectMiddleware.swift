@@ -1,7 +1,7 @@
 import HTTPWire
 import Foundation
 
-/// Follows redirects by requests' rules, keeping `history`.
+/// Follows redirects by requests' rules, keeping `history` (with the auth challenges answered on the way).
 ///
 /// - 303 turns any method but HEAD into GET; so does 302 (as browsers do); 301 turns POST into GET.
 /// - A method turned into GET loses its body and the headers describing it; 307 and 308 keep both.
@@ -18,33 +18,32 @@ struct RedirectMiddleware: Middleware {
     @inline(__always)
     func send(_ request: Request, next: Next) async throws -> Response {
         // The first hop goes as it is: most calls are not redirected, and need no copy of the request.
+        // Its history is what the steps below put there (auth challenges answered), kept as it is.
         let response = try await next(request)
-        guard allowRedirects, response.isRedirect else {
-            // History is cleared only when there is one (a transport's response has none): clearing it
-            // in a variable and returning that compiled to a copy of the whole response, a dozen retains.
-            if response.history.isEmpty { return response }
-            var cleared = response
-            cleared.history = []
-            return cleared
-        }
+        guard allowRedirects, response.isRedirect else { return response }
         return try await follow(from: request, response, next: next)
     }
 
-    /// Follows the redirect `first`, the answer to `request`, and those after it.
+    /// Follows the redirect `first`, the answer to `request`, and those after it. The history is every
+    /// response that led here, oldest first: each redirect, and the challenges answered on the way.
     private func follow(from request: Request, _ first: Response, next: Next) async throws -> Response {
         var current = request
         var response = first
         var history: [Response] = []
+        var redirects = 0
         while response.isRedirect {
             response = await response.discarded()
-            if history.count >= maxRedirects {
+            history += response.history
+            response.history = []
+            if redirects >= maxRedirects {
                 throw TooManyRedirects(url: request.url.absoluteString, maxRedirects: maxRedirects, history: history + [response])
             }
+            redirects += 1
             history.append(response)
             current = try Self.nextHop(after: current, response: response)
             response = try await next(current)
         }
-        response.history = history
+        response.history = history + response.history
         return response
     }
 

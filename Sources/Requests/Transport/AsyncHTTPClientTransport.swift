@@ -26,8 +26,11 @@ public enum CertificateTrust: Sendable, Hashable {
 /// redirects), gzip and deflate bodies decoded (by this library: AsyncHTTPClient's decompressor is off), and
 /// a connection pool per host.
 ///
-/// AsyncHTTPClient sets connect and read timeouts per `HTTPClient`, so each distinct pair gets a client
-/// of its own, created on first use. At most `maxClients` are kept: the least recently used one beyond
+/// HTTP/2 is used where the server offers it in the TLS handshake (ALPN); a session with `http2: false`
+/// asks for HTTP/1.1 only.
+///
+/// AsyncHTTPClient sets connect and read timeouts and the HTTP version per `HTTPClient`, so each
+/// distinct (connect, read, HTTP/1.1 only) triple gets a client of its own, created on first use. At most `maxClients` are kept: the least recently used one beyond
 /// that is shut down as soon as the requests on it (their bodies read) are done, so code that passes a
 /// different timeout on every call (a remaining-time budget) holds a bounded number of clients and
 /// connections. `close()` shuts them all down.
@@ -45,6 +48,8 @@ public final class AsyncHTTPClientTransport: Transport {
     struct Key: Hashable {
         var connect: Duration
         var read: Duration
+        /// HTTP/1.1 only (a session's `http2: false`): AsyncHTTPClient chooses the version per client.
+        var http1Only = false
     }
     /// A client kept for one pair of timeouts.
     private struct Kept {
@@ -73,7 +78,7 @@ public final class AsyncHTTPClientTransport: Transport {
             return kept.map(\.client) + retiring.map(\.client)
         }
     }
-    /// The most clients (one per distinct pair of connect and read timeouts) kept at once.
+    /// The most clients (one per distinct connect and read timeouts and HTTP version choice) kept at once.
     static let maxClients = 4
     private let state = Mutex(State())
     /// The most connections opened to one host at once; further requests wait for a free one.
@@ -123,15 +128,15 @@ public final class AsyncHTTPClientTransport: Transport {
     var keptClientCount: Int { state.withLock { $0.kept.count } }
 
     /// The client that serves `timeout` now (for tests: it is not counted as in use).
-    func client(for timeout: Timeout, url: String) throws -> HTTPClient {
-        let client = try acquireClient(for: timeout, url: url)
+    func client(for timeout: Timeout, url: String, http1Only: Bool = false) throws -> HTTPClient {
+        let client = try acquireClient(for: timeout, url: url, http1Only: http1Only)
         release(client)
         return client
     }
 
     /// The client for `timeout`, counted as in use until `release` is called for it.
-    func acquireClient(for timeout: Timeout, url: String) throws -> HTTPClient {
-        let key = Key(connect: timeout.connect, read: timeout.read)
+    func acquireClient(for timeout: Timeout, url: String, http1Only: Bool) throws -> HTTPClient {
+        let key = Key(connect: timeout.connect, read: timeout.read, http1Only: http1Only)
         var evicted: HTTPClient?
         defer { evicted?.shutdown { _ in } }
         return try state.withLock { state in
@@ -161,7 +166,8 @@ public final class AsyncHTTPClientTransport: Transport {
                 // connection's pipeline and costs every response, plain bodies too.
                 decompression: .disabled
             )
-            configuration.httpVersion = .automatic
+            // HTTP/2 when the server offers it by ALPN, as httpx with http2=True.
+            configuration.httpVersion = key.http1Only ? .http1Only : .automatic
             // By default AsyncHTTPClient retries a failed connection (refused, unreachable) with backoff
             // until the connect timeout and only then fails: a refused port would take the whole connect
             // timeout to report. Fail at once, as requests does; retries are the Retry policy's job.
@@ -188,7 +194,7 @@ public final class AsyncHTTPClientTransport: Transport {
 
     public func send(_ request: Request) async throws -> Response {
         let urlText = request.url.absoluteString
-        let client = try acquireClient(for: request.timeout, url: urlText)
+        let client = try acquireClient(for: request.timeout, url: urlText, http1Only: !request.allowsHTTP2)
         let lease = Lease(transport: self, client: client)
         var outgoing = HTTPClientRequest(url: urlText)
         outgoing.method = .init(rawValue: request.method.rawValue)
@@ -218,7 +224,8 @@ public final class AsyncHTTPClientTransport: Transport {
         let headers = Headers(answer.headers.map { ($0.name, $0.value) })
         let body = ResponseBody(incoming: AsyncHTTPClientBody(body: answer.body, url: urlText, readTimeout: request.timeout.read, lease: lease))
         return Response(statusCode: Int(answer.status.code), reason: answer.status.reasonPhrase, headers: headers, url: request.url,
-                        body: body, elapsed: ContinuousClock.now - start, request: request)
+                        body: body, elapsed: ContinuousClock.now - start, request: request,
+                        httpVersion: .init(major: answer.version.major, minor: answer.version.minor))
     }
 
     /// Shuts every client down. Requests after this throw `SessionClosed`. Does nothing for `shared`.

@@ -234,6 +234,32 @@ struct StrictFramingLiveTests {
         #expect(server.liveRequests == 0)
     }
 
+    /// MHD_quiesce_daemon raced with the daemon's thread and could abort the process; a drain now
+    /// turns new connections away at accept. Many drains, each with clients arriving during it.
+    @Test("during a drain a new client is turned away unanswered; drain after drain, the process never aborts", arguments: [1, 2])
+    func drainTurnsNewClientsAway(threads: Int) throws {
+        for _ in 0..<20 {
+            let server = try HTTPBunServer.start(ServerConfiguration(threads: threads))
+            let connection = try RawConnection(port: server.port)
+            try connection.send("GET /delay/0.3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try waitUntil { server.suspendedRequests == 1 }
+            let stopped = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                server.stop(drainingFor: .seconds(3))
+                stopped.signal()
+            }
+            try waitUntil { server.isDraining }
+            for _ in 0..<3 {
+                // Connected by the kernel's backlog, then closed by the server without a byte.
+                guard let late = try? RawConnection(port: server.port) else { continue }
+                try? late.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(throws: RawSocketError.self) { try late.readResponse(timeout: .seconds(2)) }
+            }
+            #expect(try connection.readResponse(timeout: .seconds(3)).status == 200)
+            stopped.wait()
+        }
+    }
+
     @Test("a drain that runs out ends what is left without an answer")
     func drainTimesOut() throws {
         let server = try HTTPBunServer.start()

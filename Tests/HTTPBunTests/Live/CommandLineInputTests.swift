@@ -30,6 +30,7 @@ struct CommandLineInputTests {
             ("HTTPBUN_USE_REAL_HOSTNAME", "2", "takes 1, true or yes"),
             ("HTTPBUN_FLAVOR", "go", "HTTPBUN_FLAVOR must be httpbun or httpbin"),
             ("HTTPBUN_LOG_LEVEL", "loud", "HTTPBUN_LOG_LEVEL must be one of"),
+            ("HTTPBUN_ACCESS_LOG", "maybe", "HTTPBUN_ACCESS_LOG must be on or off"),
         ])
     func badVariable(name: String, value: String, message: String) throws {
         let (status, errors) = try exitOf(["--log-level", "warning"].filter { _ in name != "HTTPBUN_LOG_LEVEL" }, environment: [name: value])
@@ -48,6 +49,7 @@ struct CommandLineInputTests {
             (["--threads", "two"], "The value 'two' is invalid for '--threads"),
             (["--threads", "-2"], "threads must be between 1 and 256 (--threads), not -2"),
             (["--idle-timeout", "-1"], "(--idle-timeout), not -1"),
+            (["--access-log", "no"], "--access-log must be on or off"),
         ] as [([String], String)])
     func badFlag(arguments: [String], message: String) throws {
         let (status, errors) = try exitOf(arguments)

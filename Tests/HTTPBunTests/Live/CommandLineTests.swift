@@ -21,7 +21,9 @@ final class RunningCommand {
     let output = Pipe()
     let errors = Pipe()
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// - Parameter errorFile: standard error goes to this file (as a container runtime keeps it)
+    ///   instead of a pipe.
+    init(_ arguments: [String], environment: [String: String] = [:], errorFile: String? = nil) throws {
         process.executableURL = executableURL
         process.arguments = arguments
         // go-httpbin's generic names (HOST, PORT, ...) are read below ours: one set on the machine
@@ -29,7 +31,12 @@ final class RunningCommand {
         let inherited = ProcessInfo.processInfo.environment.filter { !goHTTPBinVariableNames.contains($0.key) }
         process.environment = inherited.merging(environment) { $1 }
         process.standardOutput = output
-        process.standardError = errors
+        if let errorFile {
+            _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorFile)
+        } else {
+            process.standardError = errors
+        }
         try process.run()
     }
 

@@ -36,6 +36,11 @@ struct ExchangeTests {
         exchange.announcedLength = 4
         exchange.bodyTooLarge = true
         exchange.discardedBytes = 9
+        exchange.userAgent = "curl"
+        exchange.loggedHeaders = exchange.headers
+        exchange.noteAnswer(Response(status: 200, headers: HTTPHeaders(), body: .truncated(announced: 10, bytes: Array("ab".utf8))))
+        #expect(exchange.answerStatus == 200 && exchange.answerBytes == 2 && exchange.answerCutByRoute)
+        exchange.unansweredReason = "gone"
         exchange.end()
         exchange.end()  // a second end (MHD never sends one) counts nothing twice
         #expect(live.current == 0)
@@ -53,6 +58,8 @@ struct ExchangeTests {
         #expect(!exchange.bodyTooLarge)
         #expect(exchange.discardedBytes == 0)
         #expect(exchange.answerDue == nil)
+        #expect(exchange.userAgent == nil && exchange.loggedHeaders == nil && exchange.unansweredReason == nil)
+        #expect(exchange.answerStatus == nil && exchange.answerBytes == 0 && !exchange.answerCutByRoute)
         exchange.end()
         #expect(live.current == 0)
     }
