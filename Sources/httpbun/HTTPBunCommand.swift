@@ -97,6 +97,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
     var tlsCaOut: String?
 
+    @Option(help: "With HTTPS: ask clients for a certificate issued by the authorities in this PEM file; requests without one that verifies get 403, and echoes show its subject.")
+    var tlsClientCa: String?
+
     @Option(parsing: .unconditional, help: "Requests the journal (/_journal) keeps; 0 turns it off. Default 1000 on a loopback address, off elsewhere unless this or --journal-bytes is given.")
     var journalSize: Int?
 
@@ -116,6 +119,7 @@ struct HTTPBunCommand: ParsableCommand {
     var certificatePath: String? { tlsCert ?? Environment.string(.tlsCert) }
     var keyPath: String? { tlsKey ?? Environment.string(.tlsKey) }
     var authorityOutputPath: String? { tlsCaOut ?? Environment.string(.tlsCaOut) }
+    var clientAuthorityPath: String? { tlsClientCa ?? Environment.string(.tlsClientCa) }
     var portFilePath: String? { portFile ?? Environment.string(.portFile) }
     // A Bool flag cannot default to true (ArgumentParser refuses it in debug builds and in release
     // the flag can then never be off), so a flag's variable is read beside it.
@@ -178,6 +182,9 @@ struct HTTPBunCommand: ParsableCommand {
         guard (certificatePath == nil) == (keyPath == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(servesSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
         guard authorityOutputPath == nil || servesSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
+        guard clientAuthorityPath == nil || servesSelfSigned || certificatePath != nil else {
+            throw ValidationError("--tls-client-ca needs HTTPS: --tls-self-signed or --tls-cert/--tls-key")
+        }
     }
 
     func run() throws {
@@ -206,6 +213,7 @@ struct HTTPBunCommand: ParsableCommand {
         var configuration = self.configuration
         do {
             configuration.tls = try tlsIdentity(logger: logger)
+            if let path = clientAuthorityPath { configuration.tlsClientCA = try TLSIdentity.loadClientAuthorities(path: path) }
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)
@@ -288,6 +296,7 @@ enum Environment {
         case allowedRedirectDomains = "ALLOWED_REDIRECT_DOMAINS", allowRedirectHost = "ALLOW_REDIRECT_HOST"
         case maxUploadSize = "MAX_UPLOAD_SIZE", hostname = "HOSTNAME", useRealHostname = "USE_REAL_HOSTNAME"
         case tlsCert = "TLS_CERT", tlsKey = "TLS_KEY", tlsSelfSigned = "TLS_SELF_SIGNED", tlsCaOut = "TLS_CA_OUT"
+        case tlsClientCa = "TLS_CLIENT_CA"
         case journalSize = "JOURNAL_SIZE", journalBytes = "JOURNAL_BYTES", portFile = "PORT_FILE"
 
         var name: String { "HTTPBUN_" + rawValue }
