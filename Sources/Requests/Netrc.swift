@@ -26,7 +26,8 @@ enum Netrc {
         guard let home = lookup("HOME"), !home.isEmpty else { return nil }
         for name in [".netrc", "_netrc"] {
             let candidate = home + "/" + name
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            // access(2), not FileManager: this runs on every call without credentials.
+            if access(candidate, F_OK) == 0 { return candidate }
         }
         return nil
     }

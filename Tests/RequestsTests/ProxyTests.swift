@@ -2,6 +2,7 @@
 // own, each proven by the proxy's own log; NO_PROXY as requests reads it, checked against requests itself.
 import Foundation
 import HTTPBun
+import JSONValue
 import Testing
 @testable import Requests
 
@@ -130,6 +131,35 @@ struct ProxyTests {
         try await session.close()
         #expect(await proxy.lines(containing: "CONNECT 127.0.0.1:\(server.port)").count >= 1, "\(proxy.log)")
         #expect(proxy.log.contains("ProxyAuthenticationFailed"), "\(proxy.log)")
+    }
+
+    @Test("python requests on the same proxy: the same answers, but plain http in absolute form where we CONNECT")
+    func requestsOnTheSameProxy() async throws {
+        let server = try HTTPBunServer.start()
+        defer { server.stop() }
+        let proxy = try ProxyHarness.startHTTPProxy(basicAuth: "user:pass")
+        defer { proxy.stop() }
+        let authorized = "http://user:pass@127.0.0.1:\(proxy.port)"
+        let script = """
+            import json, sys, requests
+            url, proxy, bare = sys.stdin.read().split()
+            with_credentials = requests.get(url, proxies={"http": proxy})
+            without = requests.get(url, proxies={"http": bare})
+            print(json.dumps({"args": with_credentials.json()["args"], "without": without.status_code}))
+            """
+        let output = try ProxyHarness.runPython(script, stdin: "\(server.baseURL)/get?who=requests \(authorized) \(proxy.url)")
+        let theirs = try JSON.parse(output)
+        #expect(theirs["args"]?["who"]?.stringValue == "requests", "\(output)")
+        // requests gets the proxy's 407 as a response for a plain http URL (it sends no CONNECT to fail).
+        #expect(theirs["without"]?.intValue == 407, "\(output)")
+        #expect(await proxy.lines(containing: "GET 127.0.0.1:\(server.port)/get").count == 1, "\(proxy.log)")
+
+        let session = Session(trustEnv: false)
+        let ours = try await session.get(server.baseURL + "/get", params: ["who": "swift"], proxies: ["http": authorized]).json()
+        #expect(ours["args"]?["who"]?.stringValue == "swift")
+        await #expect(throws: ProxyError.self) { try await session.get(server.baseURL + "/get", proxies: ["http": proxy.url]) }
+        try await session.close()
+        #expect(await proxy.lines(containing: "CONNECT 127.0.0.1:\(server.port)").count == 1, "\(proxy.log)")
     }
 
     @Test("socks5:// through a SOCKS5 server; the host name goes to the proxy to resolve")
