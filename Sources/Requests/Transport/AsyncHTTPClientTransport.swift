@@ -194,19 +194,24 @@ public final class AsyncHTTPClientTransport: Transport {
 
     /// The client for `key`, counted as in use until `release` is called for it.
     func acquireClient(for key: Key, url: String) throws -> HTTPClient {
-        // Read outside the lock (it may read files), only when this key has no client yet.
-        let tls = state.withLock { state in state.kept.contains { $0.key == key } }
-            ? nil : try Self.tlsConfiguration(trust: key.verify ?? trust, cert: key.cert ?? cert)
+        /// The kept client for `key`, marked in use; nil when there is none yet.
+        func reuse(_ state: inout State) throws -> HTTPClient? {
+            if state.closed { throw SessionClosed(url: url) }
+            guard let index = state.kept.firstIndex(where: { $0.key == key }) else { return nil }
+            state.uses &+= 1
+            state.kept[index].inFlight += 1
+            state.kept[index].lastUse = state.uses
+            return state.kept[index].client
+        }
+        // The usual case, one lock: the key has a client.
+        if let client = try state.withLock({ try reuse(&$0) }) { return client }
+        // A new client: its TLS settings may read files, so outside the lock.
+        let tls = try Self.tlsConfiguration(trust: key.verify ?? trust, cert: key.cert ?? cert)
         var evicted: HTTPClient?
         defer { evicted?.shutdown { _ in } }
         return try state.withLock { state in
-            if state.closed { throw SessionClosed(url: url) }
+            if let client = try reuse(&state) { return client }   // made by another call meanwhile
             state.uses &+= 1
-            if let index = state.kept.firstIndex(where: { $0.key == key }) {
-                state.kept[index].inFlight += 1
-                state.kept[index].lastUse = state.uses
-                return state.kept[index].client
-            }
             if state.kept.count >= Self.maxClients,
                 let oldest = state.kept.indices.min(by: { state.kept[$0].lastUse < state.kept[$1].lastUse }) {
                 let old = state.kept.remove(at: oldest)
@@ -217,7 +222,7 @@ public final class AsyncHTTPClientTransport: Transport {
                 }
             }
             var configuration = HTTPClient.Configuration(
-                tlsConfiguration: try tls ?? Self.tlsConfiguration(trust: key.verify ?? trust, cert: key.cert ?? cert),
+                tlsConfiguration: tls,
                 redirectConfiguration: .disallow,
                 // NIO's Duration conversion saturates; Int64(seconds * 1e9) trapped past ~292 years.
                 timeout: .init(connect: TimeAmount(key.connect), read: TimeAmount(key.read)),
