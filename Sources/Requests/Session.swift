@@ -288,7 +288,9 @@ public final class Session: Sendable {
     /// the transport chose whom to trust), and `.netrc` credentials when there are no others.
     static func readEnvironment(into request: inout Request, auth: inout Auth?, settings: Settings) {
         let lookup = settings.environment
-        let proxies = EnvironmentProxies(lookup: lookup)
+        var proxies = EnvironmentProxies(lookup: lookup)
+        // requests' `proxies={"no_proxy": ...}` stands in for the variable.
+        if let noProxy = request.proxies["no_proxy"] { proxies.noProxy = noProxy }
         if !proxies.isEmpty { request.environmentProxies = proxies }
         if request.verify == nil {
             request.environmentCABundle = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"].lazy.compactMap({ lookup($0) }).first { !$0.isEmpty }

@@ -79,6 +79,12 @@ struct ProxyTests {
         try await otherPort.close()
         #expect(await proxy.lines(containing: tunnel, atLeast: 3).count == 3, "\(proxy.log)")
 
+        // A "no_proxy" entry in the mapping stands in for NO_PROXY, as in requests.
+        let mapped = Session(proxies: ["no_proxy": "127.0.0.1"])
+        mapped.useEnvironment(["HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "other.test"])
+        #expect(try await mapped.get(server.baseURL + "/get").statusCode == 200)
+        try await mapped.close()
+
         let untrusting = Session(trustEnv: false)
         untrusting.useEnvironment(["HTTP_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"])
         #expect(try await untrusting.get(server.baseURL + "/get").statusCode == 200)
