@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: run test test-outside build release deps clean readme-check manifest-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel wheel-check
+.PHONY: run test test-outside proxy-venv build release deps clean readme-check manifest-check conformance httpbin-suite pytest-plugin bench release-deps home-page-check httpbun-api-tests llm-sdk-tests llm-differential openapi-check wheel wheel-check
 
 ## Build in release mode and serve on $(HOST):$(PORT) (Ctrl-C stops it).
 run: deps
@@ -12,7 +12,7 @@ run: deps
 	exec "$$($(SWIFT) build -c release --show-bin-path)/httpbun" --host $(HOST) --port $(PORT) $(ARGS)
 
 ## Build everything and run every test.
-test: deps h2-venv
+test: deps h2-venv proxy-venv
 	scripts/check-layers.sh
 	$(MAKE) manifest-check
 	$(SWIFT) test
@@ -29,6 +29,12 @@ h2-venv:
 	@test -x conformance/h2/venv/bin/python || python3 -m venv conformance/h2/venv
 	@conformance/h2/venv/bin/python -c 'import hypercorn, h2' 2>/dev/null || \
 		conformance/h2/venv/bin/pip install -q -r conformance/h2/requirements.txt
+
+## proxy.py (an HTTP proxy that speaks CONNECT) and python requests, from PyPI into conformance/proxy/venv,
+## for the Requests client's proxy tests (Tests/RequestsTests/ProxyTests.swift), which skip without it.
+proxy-venv:
+	@test -x conformance/proxy/venv/bin/proxy || { python3 -m venv conformance/proxy/venv && \
+		conformance/proxy/venv/bin/pip install -q -r conformance/proxy/requirements.txt; }
 
 ## The release build judged by tools we did not write (about 8 minutes): the raw-socket battery,
 ## half-closed clients beside the C floor, a second server on a port in use, python httpbin's own

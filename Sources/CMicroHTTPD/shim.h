@@ -32,6 +32,7 @@ struct httpbun_daemon_settings {
     int reuse_address;                  /* 1: SO_REUSEPORT, so several daemons share a port */
     const char *tls_key_pem;            /* with MHD_USE_TLS: PEM key and certificate chain, kept alive by the caller */
     const char *tls_cert_pem;
+    const char *tls_trust_pem;          /* with MHD_USE_TLS: PEM authorities whose client certificates are asked for, or NULL */
 };
 
 struct httpbun_log_trampoline {
@@ -76,6 +77,8 @@ static inline struct MHD_Daemon *httpbun_start_daemon(
     if (settings->tls_key_pem != NULL && settings->tls_cert_pem != NULL) {
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)settings->tls_key_pem };
         options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)settings->tls_cert_pem };
+        if (settings->tls_trust_pem != NULL)
+            options[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0, (void *)settings->tls_trust_pem };
     }
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     /* With MHD_OPTION_SOCK_ADDR the port argument must be 0, or 0.9.75 reports it instead of the real one.
@@ -137,6 +140,12 @@ static inline int httpbun_client_address(struct MHD_Connection *connection, char
 static inline void *httpbun_socket_context(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return info == NULL ? NULL : info->socket_context;
+}
+
+/** The connection's GnuTLS session (a gnutls_session_t), or NULL on a plain HTTP connection. */
+static inline void *httpbun_tls_session(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    return info == NULL ? NULL : info->tls_session;
 }
 
 /** The connection's socket, or -1. */

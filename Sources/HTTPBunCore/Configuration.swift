@@ -41,6 +41,17 @@ public struct ServerConfiguration: Sendable {
     public static let defaultAllowedRedirectHosts = ["example.com", "httpbun.com"]
     /// Serve HTTPS with this certificate and key; plain HTTP when nil.
     public var tls: TLSIdentity?
+    /// With `tls`: PEM certificates of the authorities whose client certificates the server asks for
+    /// (`--tls-client-ca`). Every request must then come over a connection whose client presented a
+    /// certificate that verifies against them, or it is refused with 403; the echoes (`/get`,
+    /// `/anything`, ...) show the verified subject as `"client_cert": {"subject": ...}`. Nil: no
+    /// client certificates asked for.
+    ///
+    /// ```swift
+    /// var configuration = ServerConfiguration(tls: identity)
+    /// configuration.tlsClientCA = try String(contentsOfFile: "client-ca.pem", encoding: .utf8)
+    /// ```
+    public var tlsClientCA: String?
     /// How long `stop()` lets requests in flight finish (their answers then close their
     /// connections) before it ends the rest. Zero, the default, stops at once: a fixture's
     /// teardown stays instant.

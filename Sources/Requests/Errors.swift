@@ -219,3 +219,26 @@ public struct AuthenticationFailed: RequestError {
     public var reason: String
     public var description: String { "authentication for \(url ?? "the request") failed: \(reason)" }
 }
+
+/// The proxy could not be used: it refused the tunnel, or wanted credentials (requests' `ProxyError`).
+///
+/// ```swift
+/// do {
+///     _ = try await Requests.get(url, proxies: ["all": "http://127.0.0.1:3128"])
+/// } catch let error as ProxyError {
+///     print(error.reason)
+/// }
+/// ```
+public struct ProxyError: ConnectionError {
+    public var url: String?
+    public var reason: String
+    public var description: String { "the proxy for \(url ?? "the request") failed: \(reason)" }
+}
+
+/// A certificate, key or certificate authority file given for TLS could not be read.
+public struct InvalidTLSFile: RequestError {
+    public var path: String
+    public var reason: String
+    public var url: String? { nil }
+    public var description: String { "cannot use '\(path)' for TLS: \(reason). Check the path (relative paths start at the current directory)." }
+}

@@ -20,6 +20,19 @@ public struct Request: Sendable {
     public var body: RequestBody
     /// The limits for this request.
     public var timeout: Timeout
+    /// Proxies by scheme (the call's over the session's); the transport picks the one for `url` on
+    /// every hop, so a redirect to another scheme or host gets its own.
+    public var proxies: Proxies = [:]
+    /// Which server certificates to accept, or nil for the transport's own `trust`.
+    public var verify: CertificateTrust?
+    /// The client certificate to present, or nil for the transport's own (usually none).
+    public var cert: ClientCertificate?
+    /// `HTTP_PROXY` and the rest as read for this call under `trustEnv`; nil when the environment is
+    /// not trusted.
+    var environmentProxies: EnvironmentProxies?
+    /// `REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE` or `SSL_CERT_FILE` under `trustEnv`: the authorities to
+    /// trust when neither `verify` nor the transport's `trust` says.
+    var environmentCABundle: String?
     /// How many times an authenticator has already answered a challenge for this hop (digest answers a
     /// fresh challenge once, and a stale nonce once more).
     var challengesAnswered = 0

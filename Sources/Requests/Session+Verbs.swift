@@ -21,21 +21,26 @@ extension Session {
     ///   - timeout: instead of the session's; a number is connect and read timeout in seconds.
     ///   - allowRedirects: follow redirects (default: yes, except for HEAD).
     ///   - stream: return as soon as the head arrives and read the body from `Response.body`.
+    ///   - proxies: proxies by scheme for this call, looked up before the session's (requests' `proxies=`).
+    ///   - verify: which server certificates to accept: `true`, `false`, `.file("ca.pem")` (requests' `verify=`).
+    ///   - cert: a client certificate to present (requests' `cert=`).
     public func request(_ method: Method, _ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(method, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a request with any method and an `Encodable` JSON body.
     public func request<Body: Encodable & Sendable>(_ method: Method, _ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(method, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a GET request.
@@ -45,10 +50,11 @@ extension Session {
     /// ```
     public func get(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.get, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a POST request.
@@ -58,10 +64,11 @@ extension Session {
     /// ```
     public func post(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.post, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a POST request whose JSON body is an `Encodable` value.
@@ -72,10 +79,11 @@ extension Session {
     /// ```
     public func post<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.post, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a PUT request.
@@ -85,10 +93,11 @@ extension Session {
     /// ```
     public func put(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.put, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a PUT request whose JSON body is an `Encodable` value.
@@ -99,10 +108,11 @@ extension Session {
     /// ```
     public func put<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.put, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a PATCH request.
@@ -112,10 +122,11 @@ extension Session {
     /// ```
     public func patch(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.patch, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a PATCH request whose JSON body is an `Encodable` value.
@@ -126,10 +137,11 @@ extension Session {
     /// ```
     public func patch<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.patch, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a DELETE request.
@@ -139,10 +151,11 @@ extension Session {
     /// ```
     public func delete(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.delete, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a HEAD request.
@@ -152,10 +165,11 @@ extension Session {
     /// ```
     public func head(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.head, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
     /// Sends a OPTIONS request.
@@ -165,10 +179,11 @@ extension Session {
     /// ```
     public func options(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
         try await send(.options, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
     }
 
 }

@@ -28,6 +28,10 @@ public final class Session: Sendable {
         var maxRedirects: Int
         var http2 = true
         var hooks = Hooks()
+        var proxies: Proxies = [:]
+        var trustEnv = true
+        /// Where `trustEnv` reads variables: the process's environment, or a table in tests.
+        var environment: @Sendable (String) -> String? = Session.processEnvironment
         var mounts: [(prefix: String, adapter: Adapter)] = []
         var closed = false
     }
@@ -71,16 +75,24 @@ public final class Session: Sendable {
     ///   - trust: which https certificates the default transport accepts (requests' `verify=`).
     ///   - http2: use HTTP/2 where an https server offers it (the default, as httpx's `http2=True`);
     ///     false keeps to HTTP/1.1, as requests does.
+    ///   - proxies: proxies by scheme for every call (requests' `session.proxies`).
+    ///   - trustEnv: read `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`, `REQUESTS_CA_BUNDLE`/
+    ///     `CURL_CA_BUNDLE`/`SSL_CERT_FILE` and `.netrc` credentials (requests' `trust_env`, on by default).
+    ///   - cert: the client certificate the default transport presents (requests' `session.cert`).
     public init(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                 timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
                 transport: (any Transport)? = nil, connectionsPerHost: Int = 8, trust: CertificateTrust = .system,
-                http2: Bool = true) {
+                http2: Bool = true, proxies: Proxies = [:], trustEnv: Bool = true, cert: ClientCertificate? = nil) {
         settings = Mutex(Snapshot(Settings(baseURL: baseURL, headers: Session.defaultHeaders.updating(headers), params: params,
-                                           auth: auth, timeout: timeout, maxRedirects: maxRedirects, http2: http2)))
+                                           auth: auth, timeout: timeout, maxRedirects: maxRedirects, http2: http2,
+                                           proxies: proxies, trustEnv: trustEnv)))
         self.cookies = cookies
         // A session closes its transport, given or made (`AsyncHTTPClientTransport.shared` ignores that).
-        self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust)
+        self.transport = transport ?? AsyncHTTPClientTransport(connectionsPerHost: connectionsPerHost, trust: trust, cert: cert)
     }
+
+    /// The process's environment variable `name`, read when a call needs it (as requests does).
+    static let processEnvironment: @Sendable (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
 
     /// A session that exists only for `body`, closed when `body` returns or throws. It takes the same
     /// options as `init`.
@@ -93,10 +105,12 @@ public final class Session: Sendable {
     public static func with<T: Sendable>(baseURL: String? = nil, headers: Headers = [:], params: Params = [:], auth: Auth? = nil,
                                          timeout: Timeout = .default, maxRedirects: Int = 30, cookies: CookieJar = CookieJar(),
                                          transport: (any Transport)? = nil, connectionsPerHost: Int = 8,
-                                         trust: CertificateTrust = .system, http2: Bool = true,
+                                         trust: CertificateTrust = .system, http2: Bool = true, proxies: Proxies = [:],
+                                         trustEnv: Bool = true, cert: ClientCertificate? = nil,
                                          _ body: (Session) async throws -> T) async throws -> T {
         let session = Session(baseURL: baseURL, headers: headers, params: params, auth: auth, timeout: timeout, maxRedirects: maxRedirects,
-                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust, http2: http2)
+                              cookies: cookies, transport: transport, connectionsPerHost: connectionsPerHost, trust: trust,
+                              http2: http2, proxies: proxies, trustEnv: trustEnv, cert: cert)
         do {
             let result = try await body(session)
             try await session.close()
@@ -156,6 +170,23 @@ public final class Session: Sendable {
         set { update { $0.hooks = newValue } }
     }
 
+    /// Proxies by scheme for every call; a call's `proxies:` are looked up first (requests' `session.proxies`).
+    public var proxies: Proxies {
+        get { settings.withLock { $0.value.proxies } }
+        set { update { $0.proxies = newValue } }
+    }
+    /// Whether calls read proxies, a CA bundle and `.netrc` credentials from the environment
+    /// (requests' `trust_env`; on by default).
+    public var trustEnv: Bool {
+        get { settings.withLock { $0.value.trustEnv } }
+        set { update { $0.trustEnv = newValue } }
+    }
+    /// Makes `trustEnv` read `variables` instead of the process's environment: for tests, which run
+    /// side by side in one process and cannot each set `HTTP_PROXY` for all.
+    func useEnvironment(_ variables: [String: String]) {
+        update { $0.environment = { variables[$0] } }
+    }
+
     /// Uses `adapter` for every URL starting with `prefix` (case-insensitive); the longest prefix wins,
     /// as in requests. Mounting the same prefix again replaces it.
     public func mount(_ prefix: String, _ adapter: Adapter) {
@@ -194,7 +225,8 @@ public final class Session: Sendable {
     /// Sends a request built from these parts. The verb methods (`get`, `post`, ...) call this.
     func send(_ method: Method, _ url: String, params: Params?, headers: Headers?, cookies callCookies: [String: String]?,
               data: RequestData?, json: JSONPayload?, files: Files?, auth: Auth?, timeout: Timeout?,
-              allowRedirects: Bool?, stream: Bool) async throws -> Response {
+              allowRedirects: Bool?, stream: Bool, proxies: Proxies? = nil, verify: CertificateTrust? = nil,
+              cert: ClientCertificate? = nil) async throws -> Response {
         let snapshot = settings.withLock { $0 }
         if snapshot.value.closed { throw SessionClosed(url: url) }
         let fullURL = snapshot.value.baseURL.map { URLBuilder.join(base: $0, url) } ?? url
@@ -205,7 +237,10 @@ public final class Session: Sendable {
         var allHeaders = headers.map { snapshot.value.headers.updating($0) } ?? snapshot.value.headers
         if let contentType, !allHeaders.contains("Content-Type") { allHeaders["Content-Type"] = contentType }
         let effectiveTimeout = timeout ?? snapshot.value.timeout
-        let request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
+        var request = Request(method, url: target, headers: allHeaders, body: body, timeout: effectiveTimeout)
+        request.proxies = proxies.map { $0.merging(snapshot.value.proxies) } ?? snapshot.value.proxies
+        request.verify = verify
+        request.cert = cert
         return try await run(request, settings: snapshot, auth: auth, cookies: callCookies, allowRedirects: allowRedirects, stream: stream)
     }
 
@@ -232,6 +267,8 @@ public final class Session: Sendable {
     public func send(_ request: Request, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
         let snapshot = settings.withLock { $0 }
         if snapshot.value.closed { throw SessionClosed(url: request.url.absoluteString) }
+        var request = request
+        request.proxies = request.proxies.merging(snapshot.value.proxies)
         return try await run(request, settings: snapshot, auth: nil, cookies: nil, allowRedirects: allowRedirects, stream: stream)
     }
 
@@ -240,7 +277,8 @@ public final class Session: Sendable {
         // `http://user:passwd@host/`: the credentials leave the URL (never sent, logged or kept in
         // `response.url`) and become Basic auth, unless the call or the session has auth of its own
         // (requests' and httpx's order). Being auth, they stay on this origin across redirects.
-        let (moved, auth) = Self.movingURLCredentials(of: request, auth: auth ?? snapshot.value.auth)
+        var (moved, auth) = Self.movingURLCredentials(of: request, auth: auth ?? snapshot.value.auth)
+        if snapshot.value.trustEnv { Self.readEnvironment(into: &moved, auth: &auth, settings: snapshot.value) }
         let request = snapshot.value.http2 ? moved : moved.keptToHTTP1()
         let retry = RetryMiddleware(
             mounts: Mounts(entries: snapshot.value.mounts, defaultTransport: transport), attempt: Attempt(hooks: snapshot.value.hooks))
@@ -259,6 +297,22 @@ public final class Session: Sendable {
         }
         return try await Self.within(total, url: request.url) {
             try await Self.complete(request, through: pipeline, stream: stream)
+        }
+    }
+
+    /// requests' `trust_env`: proxies from the environment, a CA bundle (used when neither the call nor
+    /// the transport chose whom to trust), and `.netrc` credentials when there are no others.
+    static func readEnvironment(into request: inout Request, auth: inout Auth?, settings: Settings) {
+        let lookup = settings.environment
+        var proxies = EnvironmentProxies(lookup: lookup)
+        // requests' `proxies={"no_proxy": ...}` stands in for the variable.
+        if let noProxy = request.proxies["no_proxy"] { proxies.noProxy = noProxy }
+        if !proxies.isEmpty { request.environmentProxies = proxies }
+        if request.verify == nil {
+            request.environmentCABundle = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"].lazy.compactMap({ lookup($0) }).first { !$0.isEmpty }
+        }
+        if auth == nil, let host = request.url.host, let credentials = Netrc.credentials(host: host, lookup: lookup) {
+            auth = .basic(credentials.username, credentials.password)
         }
     }
 

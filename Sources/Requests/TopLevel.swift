@@ -23,21 +23,26 @@ private func oneShotSession() -> Session {
     ///   - timeout: instead of the session's; a number is connect and read timeout in seconds.
     ///   - allowRedirects: follow redirects (default: yes, except for HEAD).
     ///   - stream: return as soon as the head arrives and read the body from `Response.body`.
+    ///   - proxies: proxies by scheme for this call, looked up before the session's (requests' `proxies=`).
+    ///   - verify: which server certificates to accept: `true`, `false`, `.file("ca.pem")` (requests' `verify=`).
+    ///   - cert: a client certificate to present (requests' `cert=`).
 public func request(_ method: Method, _ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(method, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a request with any method and an `Encodable` JSON body, without a session.
 public func request<Body: Encodable & Sendable>(_ method: Method, _ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(method, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a GET request without a session.
@@ -47,10 +52,11 @@ public func request<Body: Encodable & Sendable>(_ method: Method, _ url: String,
 /// ```
 public func get(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.get, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a POST request without a session.
@@ -60,19 +66,21 @@ public func get(_ url: String, params: Params? = nil, headers: Headers? = nil, c
 /// ```
 public func post(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.post, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a POST request whose JSON body is an `Encodable` value, without a session.
 public func post<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.post, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a PUT request without a session.
@@ -82,19 +90,21 @@ public func post<Body: Encodable & Sendable>(_ url: String, params: Params? = ni
 /// ```
 public func put(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.put, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a PUT request whose JSON body is an `Encodable` value, without a session.
 public func put<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.put, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a PATCH request without a session.
@@ -104,19 +114,21 @@ public func put<Body: Encodable & Sendable>(_ url: String, params: Params? = nil
 /// ```
 public func patch(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.patch, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a PATCH request whose JSON body is an `Encodable` value, without a session.
 public func patch<Body: Encodable & Sendable>(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: Body, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.patch, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: try JSONPayload.encoding(json, url: url), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a DELETE request without a session.
@@ -126,10 +138,11 @@ public func patch<Body: Encodable & Sendable>(_ url: String, params: Params? = n
 /// ```
 public func delete(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.delete, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a HEAD request without a session.
@@ -139,10 +152,11 @@ public func delete(_ url: String, params: Params? = nil, headers: Headers? = nil
 /// ```
 public func head(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.head, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }
 
 /// Sends a OPTIONS request without a session.
@@ -152,8 +166,9 @@ public func head(_ url: String, params: Params? = nil, headers: Headers? = nil, 
 /// ```
 public func options(_ url: String, params: Params? = nil, headers: Headers? = nil, cookies: [String: String]? = nil,
         data: RequestData? = nil, json: JSON? = nil, files: Files? = nil, auth: Auth? = nil,
-        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false) async throws -> Response {
+        timeout: Timeout? = nil, allowRedirects: Bool? = nil, stream: Bool = false,
+        proxies: Proxies? = nil, verify: CertificateTrust? = nil, cert: ClientCertificate? = nil) async throws -> Response {
     try await oneShotSession().send(.options, url, params: params, headers: headers, cookies: cookies, data: data,
                          json: json.map(JSONPayload.value), files: files, auth: auth, timeout: timeout,
-                         allowRedirects: allowRedirects, stream: stream)
+                         allowRedirects: allowRedirects, stream: stream, proxies: proxies, verify: verify, cert: cert)
 }

@@ -136,6 +136,9 @@ struct HTTPBunCommand: ParsableCommand {
     @Option(help: "With --tls-self-signed: write the CA certificate (PEM) here, for clients to trust.")
     var tlsCaOut: String?
 
+    @Option(help: "With HTTPS: ask clients for a certificate issued by the authorities in this PEM file; requests without one that verifies get 403, and echoes show its subject.")
+    var tlsClientCa: String?
+
     @Option(parsing: .unconditional, help: "Requests the journal (/_journal) keeps; 0 turns it off. Default 1000 on a loopback address, off elsewhere unless this or --journal-bytes is given.")
     var journalSize: Int?
 
@@ -165,6 +168,7 @@ struct HTTPBunCommand: ParsableCommand {
     var certificatePath: String? { tlsCert ?? goCertFile ?? Environment.string(.tlsCert) ?? Environment.string(.goCertFile) }
     var keyPath: String? { tlsKey ?? goKeyFile ?? Environment.string(.tlsKey) ?? Environment.string(.goKeyFile) }
     var authorityOutputPath: String? { tlsCaOut ?? Environment.string(.tlsCaOut) }
+    var clientAuthorityPath: String? { tlsClientCa ?? Environment.string(.tlsClientCa) }
     var portFilePath: String? { portFile ?? Environment.string(.portFile) }
     var stateFolder: ServerState.Folder { ServerState.Folder(chosen: stateDir ?? Environment.string(.stateDir)) }
     // A Bool flag cannot default to true (ArgumentParser refuses it in debug builds and in release
@@ -248,6 +252,9 @@ struct HTTPBunCommand: ParsableCommand {
         guard healthcheck || (certificatePath == nil) == (keyPath == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(servesSelfSigned && certificatePath != nil) else { throw ValidationError("use either --tls-self-signed or --tls-cert/--tls-key, not both") }
         guard authorityOutputPath == nil || servesSelfSigned else { throw ValidationError("--tls-ca-out needs --tls-self-signed") }
+        guard clientAuthorityPath == nil || servesSelfSigned || certificatePath != nil else {
+            throw ValidationError("--tls-client-ca needs HTTPS: --tls-self-signed or --tls-cert/--tls-key")
+        }
     }
 
     func run() throws {
@@ -291,6 +298,7 @@ struct HTTPBunCommand: ParsableCommand {
         do {
             tls = try tlsIdentity(logger: logger)
             configuration.tls = tls?.identity
+            if let path = clientAuthorityPath { configuration.tlsClientCA = try TLSIdentity.loadClientAuthorities(path: path) }
         } catch {
             logger.critical("\(error)")
             throw ExitCode(1)
@@ -417,6 +425,7 @@ enum Environment {
         case maxUploadSize = "HTTPBUN_MAX_UPLOAD_SIZE", hostname = "HTTPBUN_HOSTNAME", useRealHostname = "HTTPBUN_USE_REAL_HOSTNAME"
         case tlsCert = "HTTPBUN_TLS_CERT", tlsKey = "HTTPBUN_TLS_KEY", tlsSelfSigned = "HTTPBUN_TLS_SELF_SIGNED"
         case tlsCaOut = "HTTPBUN_TLS_CA_OUT", journalSize = "HTTPBUN_JOURNAL_SIZE", journalBytes = "HTTPBUN_JOURNAL_BYTES"
+        case tlsClientCa = "HTTPBUN_TLS_CLIENT_CA"
         case portFile = "HTTPBUN_PORT_FILE", stateDir = "HTTPBUN_STATE_DIR"
         // go-httpbin's names, read only where no HTTPBUN_ variable is set. Its LOG_LEVEL,
         // LOG_FORMAT and PREFIX are not: names that generic are set for other programs (conda and

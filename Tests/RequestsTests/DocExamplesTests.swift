@@ -371,9 +371,44 @@ enum DocExamples {
         print(try await h1.get(base + "/get").httpVersion)   // HTTP/1.1
         try await h1.close()
     }
+
+    @Test("docs/client.md: HTTPS certificates: verify, CA bundles, client certificates") func httpsCertificatesVerifyCaBundlesClientCertificates() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        // verify: per call (true, false, or .file(path)); on plain http it changes nothing.
+        let checked = try await Requests.get(base + "/get", verify: true)
+        let unchecked = try await Requests.get(base + "/get", verify: false)
+        print(checked.statusCode, unchecked.statusCode)   // 200 200
+        // per session: trust: (.system, .file(path), .authorities(pem:), .insecureAcceptAnything)
+        let session = Session(trust: .insecureAcceptAnything)
+        try await session.close()
+        #expect(printed.contains("200 200"), "prints 200 200")
+    }
+
+    @Test("docs/client.md: Proxies") func proxies() async throws {
+        _ = DocExamples.root
+        let base = E2E.base
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.doc"
+        _ = (base, token)
+        let printed = DocExamples.Printed()
+        @Sendable func print(_ items: Any..., separator: String = " ") { printed.append(items.map { "\($0)" }.joined(separator: separator)) }
+        // Keys: a scheme, "all", or either with a host ("http://example.com"); the most specific wins.
+        let proxied = Session(proxies: ["https": "http://user:pass@127.0.0.1:3128", "all://api.test": "socks5://127.0.0.1:1080"])
+        // An https-only mapping leaves this http call direct.
+        print(try await proxied.get(base + "/get").statusCode)   // 200
+        proxied.proxies["http"] = "http://127.0.0.1:3128"        // changes later calls
+        proxied.trustEnv = false                                  // ignore HTTP_PROXY and the rest
+        try await proxied.close()
+        #expect(printed.contains("200"), "prints 200")
+    }
 }
 
 /* The generator: save as gen.py, run `python3 gen.py` from the repository root:
+
 
 
 # Regenerates Tests/RequestsTests/DocExamplesTests.swift from docs/client.md.

@@ -419,6 +419,7 @@ final class Engine: Sendable {
             remoteAddress: exchange.remoteAddress, scheme: configuration.tls == nil ? "http" : "https",
             version: version.map { WireText.version($0) } ?? "HTTP/1.1",
             serverAuthority: authority.withLock { $0 }, targetAuthority: targetAuthority)
+        if configuration.tlsClientCA != nil { request.clientCertificateSubject = ClientCertificateCheck.verifiedSubject(connection) }
         if exchange.discardsBody, let started = exchange.receiveStarted {
             request.discardedBody = DiscardedBody(byteCount: exchange.receivedBytes, duration: ContinuousClock.now - started)
         }

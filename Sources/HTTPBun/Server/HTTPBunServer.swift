@@ -99,7 +99,7 @@ public final class HTTPBunServer: Sendable {
             }
             throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): \(reason)")
         }
-        let tlsMaterial = configuration.tls.map(TLSMaterial.init)
+        let tlsMaterial = configuration.tls.map { TLSMaterial($0, clientAuthorities: configuration.tlsClientCA) }
         var started: [DaemonHandle] = []
         var trampolines: [LogTrampoline] = []
         var engines: [Engine] = []
@@ -119,7 +119,7 @@ public final class HTTPBunServer: Sendable {
             else {
                 for daemon in started { MHD_stop_daemon(daemon.pointer) }
                 if tlsMaterial != nil {
-                    throw ServerStartError(message: "cannot serve HTTPS on \(address.display(port: configuration.port)): the address is in use, or the certificate and key do not load or do not match")
+                    throw ServerStartError(message: "cannot serve HTTPS on \(address.display(port: configuration.port)): the address is in use, or the certificate and key do not load or do not match\(configuration.tlsClientCA == nil ? "" : ", or the client CA (--tls-client-ca) is not PEM certificates")")
                 }
                 throw ServerStartError(message: "cannot listen on \(address.display(port: configuration.port)): the address is in use, not local, or not permitted")
             }
@@ -223,7 +223,8 @@ public final class HTTPBunServer: Sendable {
                 listen_backlog: 4096,
                 reuse_address: reusePort ? 1 : 0,
                 tls_key_pem: tls?.key,
-                tls_cert_pem: tls?.certificate)
+                tls_cert_pem: tls?.certificate,
+                tls_trust_pem: tls?.clientAuthorities)
             return httpbun_start_daemon(
                 &settings,
                 { cls, connection, _, method, version, uploadData, uploadSize, context in
@@ -303,10 +304,13 @@ public final class HTTPBunServer: Sendable {
 final class TLSMaterial: @unchecked Sendable {
     let key: UnsafeMutablePointer<CChar>
     let certificate: UnsafeMutablePointer<CChar>
+    /// The authorities whose client certificates are asked for (`ServerConfiguration.tlsClientCA`), or nil.
+    let clientAuthorities: UnsafeMutablePointer<CChar>?
 
-    init(_ identity: TLSIdentity) {
+    init(_ identity: TLSIdentity, clientAuthorities: String?) {
         key = strdup(identity.privateKeyPEM)
         certificate = strdup(identity.certificateChainPEM)
+        self.clientAuthorities = clientAuthorities.map { strdup($0) }
     }
 
     deinit {
@@ -314,6 +318,7 @@ final class TLSMaterial: @unchecked Sendable {
         memset(key, 0, strlen(key))
         free(key)
         free(certificate)
+        free(clientAuthorities)
     }
 }
 

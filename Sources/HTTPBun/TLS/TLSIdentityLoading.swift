@@ -7,16 +7,27 @@ import HTTPBunCore
 extension TLSIdentity {
     /// Reads a PEM certificate chain and a PEM private key from files.
     public static func load(certificatePath: String, keyPath: String) throws(TLSSetupError) -> TLSIdentity {
-        func read(_ path: String, _ what: String) throws(TLSSetupError) -> String {
-            guard let text = readTextFile(path) else {
-                throw TLSSetupError(message: "cannot read the TLS \(what) at \(path): give a readable PEM file")
-            }
-            guard text.split(separator: "\n").contains(where: { $0.hasPrefix("-----BEGIN ") }) else {
-                throw TLSSetupError(message: "the TLS \(what) at \(path) is not PEM (no -----BEGIN line)")
-            }
-            return text
+        TLSIdentity(certificateChainPEM: try readPEM(certificatePath, "certificate"), privateKeyPEM: try readPEM(keyPath, "key"))
+    }
+
+    /// Reads the PEM certificates of the authorities that issue client certificates (`--tls-client-ca`),
+    /// for `ServerConfiguration.tlsClientCA`.
+    ///
+    /// ```swift
+    /// configuration.tlsClientCA = try TLSIdentity.loadClientAuthorities(path: "client-ca.pem")
+    /// ```
+    public static func loadClientAuthorities(path: String) throws(TLSSetupError) -> String {
+        try readPEM(path, "client CA")
+    }
+
+    private static func readPEM(_ path: String, _ what: String) throws(TLSSetupError) -> String {
+        guard let text = readTextFile(path) else {
+            throw TLSSetupError(message: "cannot read the TLS \(what) at \(path): give a readable PEM file")
         }
-        return TLSIdentity(certificateChainPEM: try read(certificatePath, "certificate"), privateKeyPEM: try read(keyPath, "key"))
+        guard text.split(separator: "\n").contains(where: { $0.hasPrefix("-----BEGIN ") }) else {
+            throw TLSSetupError(message: "the TLS \(what) at \(path) is not PEM (no -----BEGIN line)")
+        }
+        return text
     }
 }
 

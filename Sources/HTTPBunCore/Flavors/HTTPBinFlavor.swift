@@ -711,6 +711,10 @@ enum HTTPBinShape {
             case .method: object.appendUnchecked("method", .string(request.method))
             }
         }
+        // An extra of --tls-client-ca, only when a client certificate verified (see `Echo.writeClientCertificate`).
+        if let subject = request.clientCertificateSubject {
+            object.appendUnchecked("client_cert", .object(["subject": .string(subject)]))
+        }
         return object
     }
 

@@ -33,6 +33,14 @@ public struct Request: Sendable {
     /// `targetAuthority`'s storage, empty for none: stored as an optional, it made every request's
     /// `Request` copy and destroy itself out of line.
     @usableFromInline var absoluteFormAuthority: String
+    /// The subject (an RFC 4514 distinguished name) of the client certificate that verified against
+    /// `ServerConfiguration.tlsClientCA` on this request's connection; nil when none did or none was asked for.
+    public var clientCertificateSubject: String? {
+        get { verifiedClientSubject.isEmpty ? nil : verifiedClientSubject }
+        set { verifiedClientSubject = newValue ?? "" }
+    }
+    /// `clientCertificateSubject`'s storage, empty for none (as `absoluteFormAuthority`).
+    @usableFromInline var verifiedClientSubject: String
     /// What the server counted of a body it read and did not keep (`/upload`); nil when the body
     /// is in `body`.
     public var discardedBody: DiscardedBody? {
@@ -65,6 +73,7 @@ public struct Request: Sendable {
         self.version = version
         self.serverAuthority = serverAuthority
         self.absoluteFormAuthority = targetAuthority ?? ""
+        self.verifiedClientSubject = ""
         self.discardedByteCount = -1
         self.discardedNanoseconds = 0
     }

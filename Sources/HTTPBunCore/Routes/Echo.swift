@@ -62,6 +62,7 @@ enum Echo {
         writer.key(keys.url)
         let (scheme, host) = schemeAndHost(request, proxy)
         writer.string(joining: scheme, "://", host, request.target)
+        writeClientCertificate(request, into: &writer)
         if case .empty = body {
             writer.members(bodilessMembers)
             return
@@ -92,6 +93,17 @@ enum Echo {
         } else {
             writeEmptyObject(into: &writer)
         }
+    }
+
+    /// `"client_cert": {"subject": ...}` when the connection's client certificate verified against
+    /// `--tls-client-ca`; nothing otherwise, so echoes without one keep the flavors' exact shape.
+    static func writeClientCertificate(_ request: Request, into writer: inout JSONStreamWriter) {
+        guard let subject = request.clientCertificateSubject else { return }
+        writer.key("client_cert")
+        writer.beginObject()
+        writer.key("subject")
+        writer.string(subject)
+        writer.endObject()
     }
 
     /// `args`: the query's pairs grouped by name. A plain query (ASCII, nothing to decode, at most 16

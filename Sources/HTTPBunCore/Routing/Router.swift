@@ -15,6 +15,8 @@ public struct Router: Sendable {
     private let table: RouteTable
     /// The paths (prefix included) and methods whose bodies the server counts and discards.
     private let discardingRoutes: [(path: String, methods: [String]?)]
+    /// `--tls-client-ca`: a request without a verified client certificate is refused.
+    private let requiresClientCertificate: Bool
 
     /// - Parameters:
     ///   - services: the clock and randomness handlers see; the server passes the system's.
@@ -26,6 +28,7 @@ public struct Router: Sendable {
         self.prefix = configuration.normalizedPathPrefix
         self.table = RouteTable(
             routes: routes ?? configuration.flavor.endpoints.map(\.route), refusesPath: configuration.flavor.refusesPath)
+        self.requiresClientCertificate = configuration.tlsClientCA != nil
         let prefix = self.prefix
         self.discardingRoutes = routes != nil ? [] : configuration.flavor.endpoints.filter(\.discardsBody).map { (prefix + $0.pattern, $0.methods) }
     }
@@ -44,10 +47,16 @@ public struct Router: Sendable {
         // The request moves into the context that the handler gets: copying it there cost a retain
         // and a release for each of its strings and arrays.
         var context = RouteContext(request: request, parameters: [:], settings: settings, prefixLength: 0)
-        var response = route(&context)
+        var response = requiresClientCertificate && context.request.verifiedClientSubject.isEmpty
+            ? Self.clientCertificateRefusal : route(&context)
         settings.flavor.decorate(&response, context.request, settings.value)
         return response
     }
+
+    /// The answer to a request whose connection presented no client certificate that verifies against
+    /// `--tls-client-ca` (libmicrohttpd asks for one but cannot make the handshake require it).
+    static let clientCertificateRefusal = Response.error(
+        403, "a client certificate issued by the authority given to --tls-client-ca is required (requests: cert=(certfile, keyfile))")
 
     /// Finds the route and calls its handler with `context`, its parameters and path filled in.
     private func route(_ context: inout RouteContext) -> Response {

@@ -7,19 +7,50 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// Which server certificates an https connection accepts (requests' `verify=`).
+/// Which server certificates an https connection accepts (requests' `verify=`): `true`, `false` or
+/// `.file("ca.pem")` as `verify:` on a call, or `trust:` for a whole session.
 ///
 /// ```swift
 /// let pem = try String(contentsOfFile: "ca.pem", encoding: .utf8)
 /// let session = Session(transport: AsyncHTTPClientTransport(trust: .authorities(pem: pem)))
+/// let r = try await session.get("https://127.0.0.1:8443/get", verify: .file("ca.pem"))   // verify="ca.pem"
+/// let unchecked = try await session.get("https://127.0.0.1:8443/get", verify: false)      // verify=False
 /// ```
-public enum CertificateTrust: Sendable, Hashable {
+public enum CertificateTrust: Sendable, Hashable, ExpressibleByBooleanLiteral {
     /// The system's root certificates (the default).
     case system
     /// Only certificates issued by these PEM-encoded authorities (requests' `verify="ca.pem"`).
     case authorities(pem: String)
+    /// Only certificates issued by the authorities in this PEM file, read when a connection needs it
+    /// (an unreadable file throws `InvalidTLSFile` then).
+    case file(String)
     /// Any certificate, unchecked: for local testing only (requests' `verify=False`).
     case insecureAcceptAnything
+
+    /// `true` is `.system`, `false` is `.insecureAcceptAnything`, as requests' `verify=True/False`.
+    public init(booleanLiteral value: Bool) { self = value ? .system : .insecureAcceptAnything }
+}
+
+/// A client certificate and its private key, PEM files, presented to servers that ask for one
+/// (requests' `cert=("client.pem", "client.key")`, or `cert="both.pem"` with the key in the same file).
+///
+/// ```swift
+/// let session = Session(trust: .file("ca.pem"), cert: ClientCertificate(certificate: "client.pem", key: "client.key"))
+/// let r = try await session.get("https://127.0.0.1:8443/get", cert: "both.pem")
+/// ```
+public struct ClientCertificate: Sendable, Hashable, ExpressibleByStringLiteral {
+    /// The certificate (chain), PEM.
+    public var certificatePath: String
+    /// The private key, PEM (unencrypted).
+    public var keyPath: String
+
+    public init(certificate: String, key: String) {
+        certificatePath = certificate
+        keyPath = key
+    }
+    /// One PEM file holding both the certificate and its key.
+    public init(_ path: String) { self.init(certificate: path, key: path) }
+    public init(stringLiteral path: String) { self.init(path) }
 }
 
 /// The default transport: AsyncHTTPClient, with its own redirect handling off (the session follows
@@ -45,11 +76,16 @@ public final class AsyncHTTPClientTransport: Transport {
     /// Set only for `shared`: nothing that borrows it may close it for everyone else.
     private let livesForTheProcess: Bool
 
+    /// What a client is made for: AsyncHTTPClient sets timeouts, the proxy and TLS per client.
     struct Key: Hashable {
         var connect: Duration
         var read: Duration
         /// HTTP/1.1 only (a session's `http2: false`): AsyncHTTPClient chooses the version per client.
         var http1Only = false
+        var proxy: ProxyServer? = nil
+        /// The call's own `verify`, or nil for the transport's `trust`.
+        var verify: CertificateTrust? = nil
+        var cert: ClientCertificate? = nil
     }
     /// A client kept for one pair of timeouts.
     private struct Kept {
@@ -85,21 +121,33 @@ public final class AsyncHTTPClientTransport: Transport {
     public let connectionsPerHost: Int
     private let decompress: Bool
     public var decodesContent: Bool { decompress }
-    private let tlsConfiguration: TLSConfiguration
+    /// Which certificates https connections accept unless a call says otherwise (`Request.verify`).
+    private let trust: CertificateTrust
+    /// The client certificate presented unless a call gives its own (`Request.cert`).
+    private let cert: ClientCertificate?
 
     /// - Parameters:
     ///   - connectionsPerHost: the most connections open to one host at once.
     ///   - decompress: decode gzip and deflate bodies (zlib-wrapped or raw deflate). Headers stay as sent
     ///     either way; `false` gives the body's bytes as sent.
     ///   - trust: which certificates https connections accept. An unreadable PEM throws when used.
-    public convenience init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system) {
-        self.init(connectionsPerHost: connectionsPerHost, decompress: decompress, trust: trust, livesForTheProcess: false)
+    ///   - cert: a client certificate for servers that ask for one (requests' `cert=`).
+    public convenience init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system,
+                            cert: ClientCertificate? = nil) {
+        self.init(connectionsPerHost: connectionsPerHost, decompress: decompress, trust: trust, cert: cert, livesForTheProcess: false)
     }
 
-    private init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system, livesForTheProcess: Bool) {
+    private init(connectionsPerHost: Int = 8, decompress: Bool = true, trust: CertificateTrust = .system, cert: ClientCertificate? = nil,
+                 livesForTheProcess: Bool) {
         self.livesForTheProcess = livesForTheProcess
         self.connectionsPerHost = max(1, connectionsPerHost)
         self.decompress = decompress
+        self.trust = trust
+        self.cert = cert
+    }
+
+    /// The TLS settings for a client: whose certificates to accept, and which certificate to present.
+    static func tlsConfiguration(trust: CertificateTrust, cert: ClientCertificate?) throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch trust {
         case .system: break
@@ -109,10 +157,25 @@ public final class AsyncHTTPClientTransport: Transport {
             } else {
                 tls.trustRoots = .certificates([])   // nothing readable: trust nothing rather than everything
             }
+        case .file(let path):
+            guard let certificates = try? NIOSSLCertificate.fromPEMFile(path), !certificates.isEmpty else {
+                throw InvalidTLSFile(path: path, reason: "no PEM certificate could be read from it (verify:, trust:, REQUESTS_CA_BUNDLE or SSL_CERT_FILE)")
+            }
+            tls.trustRoots = .certificates(certificates)
         case .insecureAcceptAnything:
             tls.certificateVerification = .none
         }
-        self.tlsConfiguration = tls
+        if let cert {
+            guard let chain = try? NIOSSLCertificate.fromPEMFile(cert.certificatePath), !chain.isEmpty else {
+                throw InvalidTLSFile(path: cert.certificatePath, reason: "no PEM client certificate could be read from it")
+            }
+            guard let key = try? NIOSSLPrivateKey(file: cert.keyPath, format: .pem) else {
+                throw InvalidTLSFile(path: cert.keyPath, reason: "no unencrypted PEM private key could be read from it")
+            }
+            tls.certificateChain = chain.map { .certificate($0) }
+            tls.privateKey = .privateKey(key)
+        }
+        return tls
     }
 
     deinit {
@@ -129,24 +192,31 @@ public final class AsyncHTTPClientTransport: Transport {
 
     /// The client that serves `timeout` now (for tests: it is not counted as in use).
     func client(for timeout: Timeout, url: String, http1Only: Bool = false) throws -> HTTPClient {
-        let client = try acquireClient(for: timeout, url: url, http1Only: http1Only)
+        let client = try acquireClient(for: Key(connect: timeout.connect, read: timeout.read, http1Only: http1Only), url: url)
         release(client)
         return client
     }
 
-    /// The client for `timeout`, counted as in use until `release` is called for it.
-    func acquireClient(for timeout: Timeout, url: String, http1Only: Bool) throws -> HTTPClient {
-        let key = Key(connect: timeout.connect, read: timeout.read, http1Only: http1Only)
+    /// The client for `key`, counted as in use until `release` is called for it.
+    func acquireClient(for key: Key, url: String) throws -> HTTPClient {
+        /// The kept client for `key`, marked in use; nil when there is none yet.
+        func reuse(_ state: inout State) throws -> HTTPClient? {
+            if state.closed { throw SessionClosed(url: url) }
+            guard let index = state.kept.firstIndex(where: { $0.key == key }) else { return nil }
+            state.uses &+= 1
+            state.kept[index].inFlight += 1
+            state.kept[index].lastUse = state.uses
+            return state.kept[index].client
+        }
+        // The usual case, one lock: the key has a client.
+        if let client = try state.withLock({ try reuse(&$0) }) { return client }
+        // A new client: its TLS settings may read files, so outside the lock.
+        let tls = try Self.tlsConfiguration(trust: key.verify ?? trust, cert: key.cert ?? cert)
         var evicted: HTTPClient?
         defer { evicted?.shutdown { _ in } }
         return try state.withLock { state in
-            if state.closed { throw SessionClosed(url: url) }
+            if let client = try reuse(&state) { return client }   // made by another call meanwhile
             state.uses &+= 1
-            if let index = state.kept.firstIndex(where: { $0.key == key }) {
-                state.kept[index].inFlight += 1
-                state.kept[index].lastUse = state.uses
-                return state.kept[index].client
-            }
             if state.kept.count >= Self.maxClients,
                 let oldest = state.kept.indices.min(by: { state.kept[$0].lastUse < state.kept[$1].lastUse }) {
                 let old = state.kept.remove(at: oldest)
@@ -157,7 +227,7 @@ public final class AsyncHTTPClientTransport: Transport {
                 }
             }
             var configuration = HTTPClient.Configuration(
-                tlsConfiguration: tlsConfiguration,
+                tlsConfiguration: tls,
                 redirectConfiguration: .disallow,
                 // NIO's Duration conversion saturates; Int64(seconds * 1e9) trapped past ~292 years.
                 timeout: .init(connect: TimeAmount(key.connect), read: TimeAmount(key.read)),
@@ -172,9 +242,22 @@ public final class AsyncHTTPClientTransport: Transport {
             // until the connect timeout and only then fails: a refused port would take the whole connect
             // timeout to report. Fail at once, as requests does; retries are the Retry policy's job.
             configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.proxy = key.proxy.map(Self.configuredProxy)
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             state.kept.append(Kept(key: key, client: client, inFlight: 1, lastUse: state.uses))
             return client
+        }
+    }
+
+    /// AsyncHTTPClient's form of `proxy`: an HTTP proxy (CONNECT, with Basic `Proxy-Authorization` from
+    /// the URL's credentials) or a SOCKS5 one.
+    static func configuredProxy(_ proxy: ProxyServer) -> HTTPClient.Configuration.Proxy {
+        switch proxy.kind {
+        case .socks5:
+            return .socksServer(host: proxy.host, port: proxy.port)
+        case .http:
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            return .server(host: proxy.host, port: proxy.port, authorization: authorization)
         }
     }
 
@@ -194,7 +277,11 @@ public final class AsyncHTTPClientTransport: Transport {
 
     public func send(_ request: Request) async throws -> Response {
         let urlText = request.url.absoluteString
-        let client = try acquireClient(for: request.timeout, url: urlText, http1Only: !request.allowsHTTP2)
+        let key = Key(connect: request.timeout.connect, read: request.timeout.read, http1Only: !request.allowsHTTP2,
+                      proxy: try ProxyServer.choose(for: request),
+                      verify: request.verify ?? (trust == .system ? request.environmentCABundle.map(CertificateTrust.file) : nil),
+                      cert: request.cert)
+        let client = try acquireClient(for: key, url: urlText)
         let lease = Lease(transport: self, client: client)
         var outgoing = HTTPClientRequest(url: urlText)
         outgoing.method = .init(rawValue: request.method.rawValue)
@@ -243,6 +330,10 @@ public final class AsyncHTTPClientTransport: Transport {
         if error is any RequestError || error is CancellationError { return error }
         if let clientError = error as? HTTPClientError {
             switch clientError {
+            case .proxyAuthenticationRequired:
+                return ProxyError(url: url, reason: "the proxy answered 407 Proxy Authentication Required; put the credentials in the proxy URL (http://user:pass@host:port)")
+            case .invalidProxyResponse:
+                return ProxyError(url: url, reason: "the proxy refused the tunnel (its answer to CONNECT was not 200)")
             case .connectTimeout, .getConnectionFromPoolTimeout, .socksHandshakeTimeout, .httpProxyHandshakeTimeout, .tlsHandshakeTimeout:
                 return ConnectTimeout(url: url, timeout: timeout.connect)
             case .readTimeout:
