@@ -47,10 +47,17 @@ public struct Router: Sendable {
         // The request moves into the context that the handler gets: copying it there cost a retain
         // and a release for each of its strings and arrays.
         var context = RouteContext(request: request, parameters: [:], settings: settings, prefixLength: 0)
-        var response = requiresClientCertificate && context.request.verifiedClientSubject.isEmpty
+        var response = requiresClientCertificate && context.request.verifiedClientSubject.isEmpty && !isHealthProbe(context.request)
             ? Self.clientCertificateRefusal : route(&context)
         settings.flavor.decorate(&response, context.request, settings.value)
         return response
+    }
+
+    /// `/health`, at the root or under the prefix: probes (`--healthcheck`, a kubelet's httpGet)
+    /// carry no client certificate, and a server that refused them would be restarted forever.
+    private func isHealthProbe(_ request: Request) -> Bool {
+        let path = request.rawPath
+        return path == Self.rootHealthPath || (!prefix.isEmpty && path.hasPrefix(prefix) && path.dropFirst(prefix.count) == Self.rootHealthPath)
     }
 
     /// The answer to a request whose connection presented no client certificate that verifies against

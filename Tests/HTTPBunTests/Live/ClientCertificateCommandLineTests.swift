@@ -34,14 +34,22 @@ import Testing
 
         for (arguments, environment) in [(["--tls-client-ca", directory + "/client-ca.pem"], [String: String]()),
                                          ([], ["HTTPBUN_TLS_CLIENT_CA": directory + "/client-ca.pem"])] {
+            // A state folder of its own, for --healthcheck below: the default one is shared by every test.
+            let state = ["HTTPBUN_STATE_DIR": directory + "/state"]
             let command = try RunningCommand(["--port", "0", "--log-level", "warning", "--tls-self-signed", "--tls-ca-out", directory + "/ca.pem"] + arguments,
-                                             environment: environment)
+                                             environment: environment.merging(state) { $1 })
             let base = command.firstLine()
             #expect(base.hasPrefix("https://127.0.0.1:"), "\(arguments) \(environment): \(command.errorText)")
             let echoed = try run("/usr/bin/curl", ["-sS", "--cacert", "ca.pem", "--cert", "client.pem", "--key", "client.key", base + "/get"], in: directory)
             #expect(try JSON.parse(echoed)["client_cert"]?["subject"]?.stringValue == "CN=curl-client", "\(echoed)")
             let refused = try run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", "ca.pem", base + "/get"], in: directory)
             #expect(refused == "403")
+            // Probes carry no certificate: /health answers them, and so does --healthcheck.
+            let health = try run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", "ca.pem", base + "/health"], in: directory)
+            #expect(health == "200")
+            let probe = try RunningCommand(["--healthcheck"], environment: state)
+            probe.process.waitUntilExit()
+            #expect(probe.process.terminationStatus == 0, "\(probe.errorText)")
             #expect(command.stop(SIGTERM) == 0)
         }
 
