@@ -40,8 +40,10 @@ public final class AccessLog: Sendable {
 
     /// Waiting lines are written at most this long after the first of them.
     static let flushInterval: DispatchTimeInterval = .milliseconds(200)
-    /// A batch this big is written at once.
-    static let batchBytes = 256 * 1024
+    /// A batch this big is written at once. Small, and the two buffers reused (`take`): lines are
+    /// then formatted into memory the cache holds, where a batch of a megabyte or more, in a new
+    /// buffer each time, made every line a write to cold memory and every flush page faults.
+    static let batchBytes = 64 * 1024
     /// Past this many bytes waiting, new lines are dropped (and counted).
     static let pendingLimit = 16 * 1024 * 1024
 
@@ -67,21 +69,20 @@ public final class AccessLog: Sendable {
             return AccessLog.flushInterval
         }
 
-        /// The waiting bytes and dropped count, leaving an empty buffer of the same capacity.
-        mutating func take() -> (bytes: [UInt8], dropped: Int) {
-            var taken: [UInt8] = []
-            taken.reserveCapacity(Swift.max(bytes.count, AccessLog.batchBytes))
-            swap(&taken, &bytes)
+        /// The waiting bytes (swapped with `spare`, emptied) and the dropped count.
+        mutating func take(into spare: inout [UInt8]) -> Int {
+            swap(&spare, &bytes)
             defer { dropped = 0 }
             flushScheduled = false
             flushUrgent = false
-            return (taken, dropped)
+            return dropped
         }
     }
 
     private let pending = Mutex(Pending())
-    /// Held while a batch is taken and written, so batches reach the output in order.
-    private let writing = Mutex(())
+    /// Held while a batch is taken and written, so batches reach the output in order; it holds the
+    /// buffer that the next batch is swapped with.
+    private let writing = Mutex<[UInt8]>([])
     private let queue = DispatchQueue(label: "httpbun.access-log")
 
     /// - Parameters:
@@ -92,17 +93,33 @@ public final class AccessLog: Sendable {
         self.format = format
         self.includesHeaders = includesHeaders
         self.output = output
-        pending.withLock { $0.bytes.reserveCapacity(Self.batchBytes) }
+        // Room for a full batch and the lines that arrive before the write takes it.
+        pending.withLock { $0.bytes.reserveCapacity(2 * Self.batchBytes) }
+        writing.withLock { $0.reserveCapacity(2 * Self.batchBytes) }
     }
 
     /// Formats `record`'s line into the waiting batch; never blocks on the output.
-    public func write(_ record: borrowing AccessRecord) {
+    public func write(_ record: AccessRecord) {
+        write(
+            time: record.time, client: record.client, method: record.method, target: record.target, status: record.status,
+            bytes: record.bytes, durationNanoseconds: record.durationNanoseconds, userAgent: record.userAgent,
+            outcome: record.outcome, headers: record.headers)
+    }
+
+    /// `write(_:)` with the record's fields one by one (`LogFormat.append(time:...)` says why).
+    func write(
+        time: WallTime, client: String, method: String, target: String, status: Int?, bytes: Int, durationNanoseconds: Int64,
+        userAgent: String?, outcome: AccessRecord.Outcome, headers: HTTPHeaders?
+    ) {
         let schedule: DispatchTimeInterval? = pending.withLock { state in
             guard state.bytes.count < Self.pendingLimit else {
                 state.dropped += 1
                 return nil
             }
-            format.append(record, to: &state.bytes, timestamps: &state.timestamps)
+            format.append(
+                time: time, client: client, method: method, target: target, status: status, bytes: bytes,
+                durationNanoseconds: durationNanoseconds, userAgent: userAgent, outcome: outcome, headers: headers,
+                to: &state.bytes, timestamps: &state.timestamps)
             return state.scheduleFlush()
         }
         if let schedule { queue.asyncAfter(deadline: .now() + schedule) { [self] in flush() } }
@@ -111,27 +128,27 @@ public final class AccessLog: Sendable {
     /// Writes `line` (which ends in a newline) now, after every access line already waiting: the
     /// binary's other log lines go through here, so the output keeps the order things happened in.
     public func writeNow(_ line: [UInt8]) {
-        writing.withLock { _ in
-            let batch = pending.withLock { state in
-                state.bytes.append(contentsOf: line)
-                return state.take()
-            }
-            emit(batch)
-        }
+        flush(then: line)
     }
 
     /// Writes every waiting line now.
     public func flush() {
-        writing.withLock { _ in
-            emit(pending.withLock { $0.take() })
-        }
+        flush(then: [])
     }
 
-    private func emit(_ batch: (bytes: [UInt8], dropped: Int)) {
-        if batch.dropped > 0 {
-            emit(Array("\(batch.dropped) access log line(s) dropped: the log's output did not keep up\n".utf8))
+    private func flush(then line: [UInt8]) {
+        writing.withLock { batch in
+            let dropped = pending.withLock { state in
+                state.bytes.append(contentsOf: line)
+                return state.take(into: &batch)
+            }
+            if dropped > 0 {
+                emit(Array("\(dropped) access log line(s) dropped: the log's output did not keep up\n".utf8))
+            }
+            if !batch.isEmpty { emit(batch) }
+            // Kept, with its capacity, for the next batch.
+            batch.removeAll(keepingCapacity: true)
         }
-        if !batch.bytes.isEmpty { emit(batch.bytes) }
     }
 
     private func emit(_ bytes: [UInt8]) {

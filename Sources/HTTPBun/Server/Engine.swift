@@ -583,11 +583,10 @@ final class Engine: Sendable {
             outcome = .unanswered(reason: Self.unansweredReason(termination))
         }
         accessLog.write(
-            AccessRecord(
-                time: SystemClock.wallTime(), client: exchange.remoteAddress, method: exchange.method.isEmpty ? "-" : exchange.method,
-                target: exchange.target, status: exchange.answerStatus, bytes: exchange.answerBytes,
-                durationNanoseconds: SystemClock.monotonicNanoseconds() - exchange.startedAt, userAgent: exchange.userAgent,
-                outcome: outcome, headers: exchange.loggedHeaders))
+            time: SystemClock.wallTime(), client: exchange.remoteAddress, method: exchange.method.isEmpty ? "-" : exchange.method,
+            target: exchange.target, status: exchange.answerStatus, bytes: exchange.answerBytes,
+            durationNanoseconds: SystemClock.monotonicNanoseconds() - exchange.startedAt, userAgent: exchange.userAgent,
+            outcome: outcome, headers: exchange.loggedHeaders)
     }
 
     private static func cutReason(_ termination: MHD_RequestTerminationCode) -> String {

@@ -16,40 +16,67 @@ public enum LogFormat: String, Sendable, CaseIterable {
 
     /// Appends `record`'s line (and, when it carries headers, theirs), ending in a newline.
     public func append(_ record: AccessRecord, to output: inout [UInt8], timestamps: inout LogTimestamps) {
+        append(
+            time: record.time, client: record.client, method: record.method, target: record.target, status: record.status,
+            bytes: record.bytes, durationNanoseconds: record.durationNanoseconds, userAgent: record.userAgent,
+            outcome: record.outcome, headers: record.headers, to: &output, timestamps: &timestamps)
+    }
+
+    /// `append(_:to:timestamps:)` with the record's fields given one by one: the server formats a
+    /// line per request from its own fields, and a record made for it was copied whole and
+    /// destroyed twice on the way.
+    public func append(
+        time: WallTime, client: String, method: String, target: String, status: Int?, bytes: Int, durationNanoseconds: Int64,
+        userAgent: String?, outcome: AccessRecord.Outcome, headers: HTTPHeaders?, to output: inout [UInt8],
+        timestamps: inout LogTimestamps
+    ) {
         switch self {
-        case .human: Self.appendHuman(record, to: &output, timestamps: &timestamps)
-        case .json: Self.appendJSON(record, to: &output, timestamps: &timestamps)
+        case .human:
+            Self.appendHuman(
+                time: time, client: client, method: method, target: target, status: status, bytes: bytes,
+                durationNanoseconds: durationNanoseconds, userAgent: userAgent, outcome: outcome, headers: headers, to: &output,
+                timestamps: &timestamps)
+        case .json:
+            Self.appendJSON(
+                AccessRecord(
+                    time: time, client: client, method: method, target: target, status: status, bytes: bytes,
+                    durationNanoseconds: durationNanoseconds, userAgent: userAgent, outcome: outcome, headers: headers),
+                to: &output, timestamps: &timestamps)
         }
     }
 
     /// `TIME INFO CLIENT METHOD TARGET STATUS BYTES DURATIONms "USER-AGENT"`, then, when the request
     /// was not answered whole, `unanswered: "REASON"` or `cut: "REASON"`; headers follow on indented lines.
-    private static func appendHuman(_ record: AccessRecord, to output: inout [UInt8], timestamps: inout LogTimestamps) {
+    private static func appendHuman(
+        time: WallTime, client: String, method: String, target: String, status: Int?, bytes: Int, durationNanoseconds: Int64,
+        userAgent: String?, outcome: AccessRecord.Outcome, headers: HTTPHeaders?, to output: inout [UInt8],
+        timestamps: inout LogTimestamps
+    ) {
         // Room for the worst case (every byte of every text escaped as four), so the line is written
         // through a pointer with no room checks, and appended in one copy.
-        let texts = record.client.utf8.count + record.method.utf8.count + record.target.utf8.count
-            + (record.userAgent?.utf8.count ?? 0) + (record.outcome.reason?.utf8.count ?? 0)
+        let reason = outcome.reason
+        let texts = client.utf8.count + method.utf8.count + target.utf8.count + (userAgent?.utf8.count ?? 0) + (reason?.utf8.count ?? 0)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128 + 4 * texts) { buffer in
             var line = LineWriter(buffer.baseAddress!)
-            timestamps.write(record.time, to: &line)
+            timestamps.write(time, to: &line)
             line.literal(" INFO ")
-            if record.client.isEmpty { line.byte(UInt8(ascii: "-")) } else { line.bare(record.client) }
+            if client.isEmpty { line.byte(UInt8(ascii: "-")) } else { line.bare(client) }
             line.byte(UInt8(ascii: " "))
-            line.bare(record.method)
+            line.bare(method)
             line.byte(UInt8(ascii: " "))
-            line.bare(record.target)
+            line.bare(target)
             line.byte(UInt8(ascii: " "))
-            if let status = record.status { line.decimal(status) } else { line.byte(UInt8(ascii: "-")) }
+            if let status { line.decimal(status) } else { line.byte(UInt8(ascii: "-")) }
             line.byte(UInt8(ascii: " "))
-            line.decimal(record.bytes)
+            line.decimal(bytes)
             line.byte(UInt8(ascii: " "))
-            line.milliseconds(nanoseconds: record.durationNanoseconds)
+            line.milliseconds(nanoseconds: durationNanoseconds)
             line.literal("ms \"")
-            if let userAgent = record.userAgent { line.quoted(userAgent) } else { line.byte(UInt8(ascii: "-")) }
+            if let userAgent { line.quoted(userAgent) } else { line.byte(UInt8(ascii: "-")) }
             line.byte(UInt8(ascii: "\""))
-            if let reason = record.outcome.reason {
+            if let reason {
                 line.byte(UInt8(ascii: " "))
-                line.bare(record.outcome.name)
+                line.bare(outcome.name)
                 line.literal(": \"")
                 line.quoted(reason)
                 line.byte(UInt8(ascii: "\""))
@@ -57,7 +84,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
             line.byte(UInt8(ascii: "\n"))
             output.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: line.count(from: buffer.baseAddress!)))
         }
-        if let headers = record.headers {
+        if let headers {
             for field in headers {
                 let size = 8 + 4 * (field.name.utf8.count + field.value.utf8.count)
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { buffer in
