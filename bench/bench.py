@@ -695,7 +695,7 @@ def build_client(args: argparse.Namespace) -> Path | None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5, help="rounds per section; 3 left medians ±5%% apart between runs")
     ap.add_argument("--seconds", type=float, default=8, help="wrk duration per run")
     ap.add_argument("--startup-runs", type=int, default=21)
     ap.add_argument("--delay-n", type=int, default=10_000)
