@@ -365,7 +365,7 @@ extension HTTPBunCommand {
             try writeFile(authorityOutputPath, authority)
             logger.info("wrote the test CA certificate to \(authorityOutputPath): trust it in your client")
         } else {
-            logger.warning("--tls-self-signed without --tls-ca-out: clients cannot verify this certificate")
+            logger.warning("--tls-self-signed without --tls-ca-out: only httpbun --healthcheck (which reads the CA from the state file) can verify this certificate; --tls-ca-out FILE writes the CA for other clients")
         }
         return (identity, HealthProbe.TLSTrust(trustedPEM: authority, checksHostName: true))
     }
