@@ -192,6 +192,32 @@ struct AccessLogLiveTests {
         }
     }
 
+    @Test("huge fields, every byte escaped, in both formats: the whole line is written, one line, and serving goes on",
+          arguments: [HTTPBunCore.LogFormat.human, HTTPBunCore.LogFormat.json])
+    func hugeHostileFields(format: HTTPBunCore.LogFormat) throws {
+        let logged = try LoggedServer(ServerConfiguration(port: 0, connectionMemoryLimit: 256 * 1024), format: format)
+        let target = "/anything/" + String(repeating: "a%20", count: 4_000)
+        // Control bytes in a field value: refused by our header checks (400), and logged as such.
+        let agent = String(repeating: "\u{1}\"\\", count: 5_000)
+        let response = try RawConnection(port: logged.port).exchange("GET", target, headers: [("User-Agent", agent)])
+        #expect(response.status == 400)
+        let line = try logged.line(containing: "a%20a%20")
+        switch format {
+        case .human:
+            // Booleans first: a failing #expect on a 60 KB line would print it whole.
+            let agentEscaped = line.hasSuffix("\"" + String(repeating: "\\x01\\x22\\x5c", count: 5_000) + "\"")
+            let targetWhole = line.contains(" " + target + " 400 ")
+            #expect(agentEscaped && targetWhole)
+            #expect(!line.contains("\n"))
+        case .json:
+            let object = try JSON.parse(Array(line.utf8))
+            let same = object["user_agent"]?.stringValue == agent && object["target"]?.stringValue == target
+            #expect(same && object["status"] == .number("400"))
+        }
+        _ = try RawConnection(port: logged.port).exchange("GET", "/get?after-huge")
+        #expect(!logged.lines(containing: "/get?after-huge").isEmpty)
+    }
+
     @Test("the server keeps serving and logging after hostile requests")
     func keepsServing() throws {
         let logged = try LoggedServer()
