@@ -57,20 +57,12 @@ public struct JournalEntry: Sendable {
         return .object(object)
     }
 
-    /// RFC 3339 in UTC with milliseconds: `2026-12-07T16:00:00.250Z`.
+    /// RFC 3339 in UTC with milliseconds: `2026-12-07T16:00:00.250Z`, as the access log writes its
+    /// times (`LogTimestamps`), from the journal's seconds since 1970.
     static func rfc3339(_ seconds: Double) -> String {
         let milliseconds = Int64((seconds * 1000).rounded(.down))
         let whole = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let secondOfDay = whole - days * 86_400
-        let (year, month, day) = HTTPDate.civilDate(daysSinceEpoch: days)
-        func digits(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return digits(year, 4) + "-" + digits(Int64(month), 2) + "-" + digits(Int64(day), 2) + "T" + digits(secondOfDay / 3600, 2)
-            + ":" + digits(secondOfDay / 60 % 60, 2) + ":" + digits(secondOfDay % 60, 2) + "." + digits(milliseconds - whole * 1000, 3)
-            + "Z"
+        return LogTimestamps.text(WallTime(seconds: whole, milliseconds: Int(milliseconds - whole * 1000)))
     }
 }
 
