@@ -56,8 +56,7 @@ public struct Router: Sendable {
     /// `/health`, at the root or under the prefix: probes (`--healthcheck`, a kubelet's httpGet)
     /// carry no client certificate, and a server that refused them would be restarted forever.
     private func isHealthProbe(_ request: Request) -> Bool {
-        let path = request.rawPath
-        return path == Self.rootHealthPath || (!prefix.isEmpty && path.hasPrefix(prefix) && path.dropFirst(prefix.count) == Self.rootHealthPath)
+        request.rawPath == Self.rootHealthPath || stripPrefix(request.rawPath) == Self.rootHealthPath
     }
 
     /// The answer to a request whose connection presented no client certificate that verifies against

@@ -238,6 +238,24 @@ struct RouterTests {
         }
     }
 
+    @Test("--tls-client-ca: without a verified client certificate only /health answers (root or prefixed); with one, every route")
+    func clientCertificateRequiredButForHealth() {
+        for flavor in ServerConfiguration.Flavor.allCases {
+            var configuration = ServerConfiguration(pathPrefix: "bun", flavor: flavor)
+            configuration.tlsClientCA = "-----BEGIN CERTIFICATE-----"   // the router only asks whether one is set
+            let router = Router(configuration: configuration)
+            for target in ["/health", "/bun/health"] {
+                #expect(router.respond(to: Request(method: "GET", target: target, headers: ["Host": "x"])).status == 200, "\(flavor) \(target)")
+            }
+            for target in ["/bun/get", "/bun/healthz", "/bun/health/x", "/get"] {
+                #expect(router.respond(to: Request(method: "GET", target: target, headers: ["Host": "x"])).status == 403, "\(flavor) \(target)")
+            }
+            var verified = Request(method: "GET", target: "/bun/get", headers: ["Host": "x"])
+            verified.clientCertificateSubject = "CN=client"
+            #expect(router.respond(to: verified).status == 200, "\(flavor)")
+        }
+    }
+
     @Test("a path prefix is normalised as httpbun does: slashes trimmed, one leading slash")
     func pathPrefixNormalised() {
         let cases = ["": "", "/": "", "//": "", "p": "/p", "/p": "/p", "p/": "/p", "/p/": "/p", "//p//": "/p", "a/b/": "/a/b"]
